@@ -1,0 +1,133 @@
+// Package cli is Pagekeeper's command line: every subcommand runs headless,
+// so scripts and monitoring can use it on a machine without a display.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
+)
+
+// Env is what a command may touch of the outside world; tests give it buffers.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// IsTerminal reports whether f is an interactive terminal (progress and prompts).
+	IsTerminal func(f any) bool
+}
+
+// OSEnv is the Env of a real process.
+func OSEnv() *Env {
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: isTerminal}
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := file.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Command is one subcommand. Run returns the process exit code.
+type Command struct {
+	Name    string
+	Usage   string // e.g. "status [--json]"
+	Summary string
+	Run     func(ctx context.Context, env *Env, args []string) int
+}
+
+var commands = map[string]Command{}
+
+// Register adds a subcommand; each command lives in its own file and registers in init.
+func Register(c Command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("cli: command registered twice: " + c.Name)
+	}
+	commands[c.Name] = c
+}
+
+// WindowCommands are the subcommands that open the window instead of running headless.
+var WindowCommands = map[string]bool{"demo": true}
+
+// OpensWindow reports whether these arguments mean "start the desktop app":
+// no arguments, a window subcommand, or only flags (Wails' own dev flags such as
+// -devserver and -assetdir, which its runtime parses itself).
+func OpensWindow(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	first := args[0]
+	if WindowCommands[first] {
+		return true
+	}
+	if isHelp(first) || first == "--version" || first == "-version" {
+		return false
+	}
+	return strings.HasPrefix(first, "-")
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" || a == "help" }
+
+// Main runs a headless subcommand and returns the exit code.
+func Main(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 || isHelp(args[0]) {
+		printHelp(env.Stdout)
+		return 0
+	}
+	name := args[0]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
+		return 64 // EX_USAGE
+	}
+	return cmd.Run(ctx, env, args[1:])
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, "%s %s keeps your Facebook Page connections alive.\n\n", buildinfo.Name, buildinfo.Version)
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  pagekeeper                 open the desktop app")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  pagekeeper %-15s %s\n", c.Usage, c.Summary)
+	}
+	fmt.Fprintln(w, "\nEnvironment:")
+	fmt.Fprintln(w, "  PAGEKEEPER_DATA_DIR      data folder (default: your config folder/pagekeeper)")
+	fmt.Fprintln(w, "  PAGEKEEPER_GRAPH_URL     Graph API base URL (default https://graph.facebook.com)")
+	fmt.Fprintln(w, "  PAGEKEEPER_FACEBOOK_URL  Login dialog base URL (default https://www.facebook.com)")
+}
+
+func init() {
+	Register(Command{
+		Name: "version", Usage: "version", Summary: "print the version",
+		Run: func(_ context.Context, env *Env, _ []string) int {
+			fmt.Fprintf(env.Stdout, "pagekeeper %s\n", buildinfo.Version)
+			return 0
+		},
+	})
+	Register(Command{
+		Name: "demo", Usage: "demo", Summary: "open the app on the built-in Facebook sandbox",
+		// Handled by main.go, which opens the window; reaching here means no window support.
+		Run: func(_ context.Context, env *Env, _ []string) int {
+			fmt.Fprintln(env.Stderr, "pagekeeper: demo needs the desktop build")
+			return 1
+		},
+	})
+}
