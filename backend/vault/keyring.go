@@ -1,0 +1,216 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+	"github.com/zalando/go-keyring"
+)
+
+// DefaultTimeout bounds one keychain call. go-keyring waits without limit for
+// an unlock prompt to be answered; a person needs some seconds to type a
+// password, a missing prompter never answers.
+const DefaultTimeout = 2 * time.Minute
+
+// Reason says why the keychain could not be used.
+type Reason int
+
+const (
+	// Other is any failure that is neither Absent nor Locked.
+	Other Reason = iota
+	// Absent: there is no keychain service to talk to (no Secret Service on
+	// the D-Bus session bus, or no session bus at all).
+	Absent
+	// Locked: the keychain exists but is locked and was not unlocked.
+	Locked
+)
+
+func (r Reason) String() string {
+	switch r {
+	case Absent:
+		return "absent"
+	case Locked:
+		return "locked"
+	default:
+		return "other"
+	}
+}
+
+// UnavailableError means the system keychain could not be used. Its message
+// says what happened and how to fix it; it never contains a secret.
+type UnavailableError struct {
+	Reason Reason
+	Cause  error
+}
+
+func (e *UnavailableError) Error() string {
+	var msg string
+	switch e.Reason {
+	case Absent:
+		msg = "no system keychain was found (no Secret Service such as gnome-keyring or KWallet answers on the D-Bus session bus): install or start one, log in to a desktop session, and try again; Pagekeeper never stores tokens in a plain file"
+	case Locked:
+		msg = "the system keychain is locked: unlock it (Passwords and Keys / seahorse, or log out and in again) and try again"
+	default:
+		msg = "the system keychain could not be used: check that it runs and is unlocked, then try again"
+	}
+	if e.Cause != nil {
+		msg += " (" + e.Cause.Error() + ")"
+	}
+	return msg
+}
+
+func (e *UnavailableError) Unwrap() error { return e.Cause }
+
+// Keyring is the Secrets of the operating system's keychain through
+// github.com/zalando/go-keyring: the Secret Service on Linux (gnome-keyring,
+// KWallet), the Keychain on macOS, the Credential Manager on Windows.
+// Its errors are ErrNotFound, ErrTooLarge or *UnavailableError.
+type Keyring struct {
+	// Service is the keychain service name; empty means DefaultService.
+	Service string
+	// Timeout bounds each call; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+var _ Secrets = Keyring{}
+
+func (k Keyring) service() string {
+	if k.Service == "" {
+		return DefaultService
+	}
+	return k.Service
+}
+
+// Get returns the secret stored under key, or ErrNotFound.
+func (k Keyring) Get(key string) (string, error) {
+	var value string
+	err := k.call("read", func() error {
+		var err error
+		value, err = keyring.Get(k.service(), key)
+		return err
+	})
+	return value, classify(err, "")
+}
+
+// Set stores value under key, replacing any earlier value.
+func (k Keyring) Set(key, value string) error {
+	if err := checkSize(k.service(), key, value); err != nil {
+		return err
+	}
+	err := k.call("write", func() error { return keyring.Set(k.service(), key, value) })
+	return classify(err, value)
+}
+
+// Delete removes key; a missing key is not an error.
+func (k Keyring) Delete(key string) error {
+	err := k.call("delete", func() error { return keyring.Delete(k.service(), key) })
+	if err = classify(err, ""); errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// DeleteAll removes every entry of the service, e.g. when the user resets
+// Pagekeeper. Having none is not an error.
+func (k Keyring) DeleteAll() error {
+	err := k.call("delete", func() error { return keyring.DeleteAll(k.service()) })
+	if err = classify(err, ""); errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// errTimeout is the Cause when the keychain did not answer in time.
+type errTimeout struct {
+	op string
+	d  time.Duration
+}
+
+func (e errTimeout) Error() string {
+	return fmt.Sprintf("the keychain did not answer a %s within %s; an unlock prompt may be waiting", e.op, e.d)
+}
+
+func (k Keyring) call(op string, fn func() error) error {
+	d := k.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		// The goroutine stays blocked inside go-keyring until the prompt
+		// is answered or the bus goes away; it holds nothing of ours.
+		return &UnavailableError{Reason: Locked, Cause: errTimeout{op, d}}
+	}
+}
+
+// classify maps go-keyring's and godbus' errors (strings verified with
+// go-keyring v0.2.8 against gnome-keyring, see shared/TOOLCHAIN.md) onto this
+// package's errors. secret, when not empty, is scrubbed from the cause.
+func classify(err error, secret string) error {
+	if err == nil {
+		return nil
+	}
+	var ue *UnavailableError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if errors.Is(err, keyring.ErrNotFound) {
+		return ErrNotFound
+	}
+	if errors.Is(err, keyring.ErrSetDataTooBig) {
+		return ErrTooLarge
+	}
+	return &UnavailableError{Reason: reasonOf(err), Cause: redact(err, secret)}
+}
+
+func reasonOf(err error) Reason {
+	name := ""
+	var de dbus.Error
+	var dep *dbus.Error
+	switch {
+	case errors.As(err, &de):
+		name = de.Name
+	case errors.As(err, &dep):
+		name = dep.Name
+	}
+	switch name {
+	case "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner":
+		return Absent
+	case "org.freedesktop.Secret.Error.IsLocked":
+		return Locked
+	}
+	msg := err.Error()
+	var opErr *net.OpError
+	switch {
+	case strings.Contains(msg, "was not provided by any .service files"),
+		strings.Contains(msg, "couldn't determine address of session bus"),
+		errors.As(err, &opErr):
+		return Absent
+	case strings.Contains(msg, "failed to unlock correct collection"),
+		strings.Contains(msg, "is locked"):
+		return Locked
+	}
+	return Other
+}
+
+// redactedError keeps a cause's text without the secret it may echo.
+type redactedError struct{ msg string }
+
+func (e redactedError) Error() string { return e.msg }
+
+func redact(err error, secret string) error {
+	if secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return redactedError{strings.ReplaceAll(err.Error(), secret, "[secret]")}
+}

@@ -1,0 +1,187 @@
+// Package vault keeps Pagekeeper's secrets (Facebook user and Page access
+// tokens, the app secret) in the operating system's keychain, one entry per
+// secret. There is deliberately no plaintext fallback: when the keychain is
+// missing or locked, callers get an *UnavailableError that tells the user how
+// to fix it.
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// DefaultService is the keychain service name every Pagekeeper secret is filed under.
+const DefaultService = "pagekeeper"
+
+// MaxSecretBytes is the largest value a secret may have. Windows' Credential
+// Manager stores at most 2,560 bytes per credential and macOS' keychain about
+// 3,000 for service, key and value together, so a value that fits here fits on
+// every platform Pagekeeper ships for. Facebook tokens are a few hundred bytes.
+const MaxSecretBytes = 2560
+
+// maxEntryBytes bounds service+key+value together, for macOS' limit.
+const maxEntryBytes = 2900
+
+// ErrNotFound is returned by Get when the keychain holds no entry for the key.
+var ErrNotFound = errors.New("secret not found in the system keychain")
+
+// ErrTooLarge is returned (wrapped with the sizes, never the value) when a
+// secret would not fit in every platform's keychain.
+var ErrTooLarge = errors.New("secret too large for the system keychain")
+
+// Secrets is a store of named secrets. Delete of a missing key is not an error.
+type Secrets interface {
+	Get(key string) (string, error)
+	Set(key, value string) error
+	Delete(key string) error
+}
+
+// checkSize rejects values that would fail on Windows or macOS, so that a
+// token saved on Linux does not become unsavable after a move.
+func checkSize(service, key, value string) error {
+	if len(value) > MaxSecretBytes {
+		return fmt.Errorf("%w: the value is %d bytes, the limit is %d", ErrTooLarge, len(value), MaxSecretBytes)
+	}
+	if n := len(service) + len(key) + len(value); n > maxEntryBytes {
+		return fmt.Errorf("%w: service, name and value are %d bytes together, the limit is %d", ErrTooLarge, n, maxEntryBytes)
+	}
+	return nil
+}
+
+// Key names, kept here and nowhere else so every package agrees on them.
+const (
+	prefixAppSecret = "app-secret:"
+	prefixUserToken = "user-token:"
+	prefixPageToken = "page-token:"
+)
+
+// Vault gives typed access to Pagekeeper's secrets on top of any Secrets.
+type Vault struct {
+	s Secrets
+}
+
+// New wraps s. Use Keyring{} in the app, Memory only in demo mode and tests.
+func New(s Secrets) *Vault { return &Vault{s: s} }
+
+// AppSecret returns the Facebook app secret of appID (ErrNotFound if none).
+func (v *Vault) AppSecret(appID string) (string, error) { return v.get(prefixAppSecret, appID) }
+
+// SetAppSecret stores the Facebook app secret of appID.
+func (v *Vault) SetAppSecret(appID, secret string) error {
+	return v.set(prefixAppSecret, appID, secret)
+}
+
+// DeleteAppSecret forgets the app secret of appID.
+func (v *Vault) DeleteAppSecret(appID string) error { return v.del(prefixAppSecret, appID) }
+
+// UserToken returns the user access token of the Facebook profile profileID.
+func (v *Vault) UserToken(profileID string) (string, error) {
+	return v.get(prefixUserToken, profileID)
+}
+
+// SetUserToken stores the user access token of profileID.
+func (v *Vault) SetUserToken(profileID, token string) error {
+	return v.set(prefixUserToken, profileID, token)
+}
+
+// DeleteUserToken forgets the user access token of profileID.
+func (v *Vault) DeleteUserToken(profileID string) error { return v.del(prefixUserToken, profileID) }
+
+// PageToken returns the Page access token of pageID.
+func (v *Vault) PageToken(pageID string) (string, error) { return v.get(prefixPageToken, pageID) }
+
+// SetPageToken stores the Page access token of pageID.
+func (v *Vault) SetPageToken(pageID, token string) error {
+	return v.set(prefixPageToken, pageID, token)
+}
+
+// DeletePageToken forgets the Page access token of pageID.
+func (v *Vault) DeletePageToken(pageID string) error { return v.del(prefixPageToken, pageID) }
+
+// ForgetProfile deletes the user token of profileID and the Page tokens of
+// pageIDs. It goes on after a failure so one bad entry does not leave the
+// others behind, and returns every failure joined.
+func (v *Vault) ForgetProfile(profileID string, pageIDs ...string) error {
+	var errs []error
+	if profileID != "" {
+		errs = append(errs, v.DeleteUserToken(profileID))
+	}
+	for _, id := range pageIDs {
+		errs = append(errs, v.DeletePageToken(id))
+	}
+	return errors.Join(errs...)
+}
+
+// Clear deletes every secret of the service (a full reset of Pagekeeper).
+// It needs a Secrets that can enumerate its entries, as Keyring and Memory can.
+func (v *Vault) Clear() error {
+	all, ok := v.s.(interface{ DeleteAll() error })
+	if !ok {
+		return fmt.Errorf("this secret store (%T) cannot delete all entries", v.s)
+	}
+	return all.DeleteAll()
+}
+
+func (v *Vault) get(prefix, id string) (string, error) {
+	key, err := keyFor(prefix, id)
+	if err != nil {
+		return "", err
+	}
+	return v.s.Get(key)
+}
+
+func (v *Vault) set(prefix, id, value string) error {
+	key, err := keyFor(prefix, id)
+	if err != nil {
+		return err
+	}
+	if value == "" {
+		return fmt.Errorf("refusing to store an empty %s for %q: delete it instead", what(prefix), id)
+	}
+	if strings.TrimSpace(value) != value {
+		return fmt.Errorf("refusing to store a %s for %q with leading or trailing white space: it was probably pasted with extra characters", what(prefix), id)
+	}
+	if err := checkSize(DefaultService, key, value); err != nil {
+		return fmt.Errorf("%s for %q: %w", what(prefix), id, err)
+	}
+	return v.s.Set(key, value)
+}
+
+func (v *Vault) del(prefix, id string) error {
+	key, err := keyFor(prefix, id)
+	if err != nil {
+		return err
+	}
+	return v.s.Delete(key)
+}
+
+// keyFor builds the keychain entry name. IDs are Facebook object IDs (digits),
+// but demo data and app IDs are checked only for what would make an ambiguous
+// or unprintable entry name.
+func keyFor(prefix, id string) (string, error) {
+	if id == "" {
+		return "", fmt.Errorf("%s: the ID is empty", what(prefix))
+	}
+	if len(id) > 128 {
+		return "", fmt.Errorf("%s: the ID is %d characters long, at most 128 are allowed", what(prefix), len(id))
+	}
+	for _, r := range id {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ':' {
+			return "", fmt.Errorf("%s: the ID %q contains a space, a colon or an unprintable character", what(prefix), id)
+		}
+	}
+	return prefix + id, nil
+}
+
+func what(prefix string) string {
+	switch prefix {
+	case prefixAppSecret:
+		return "app secret"
+	case prefixUserToken:
+		return "user access token"
+	default:
+		return "Page access token"
+	}
+}
