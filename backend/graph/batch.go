@@ -1,0 +1,95 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+)
+
+// MaxBatch is Facebook's limit of requests per batch (FACEBOOK.md §6).
+const MaxBatch = 50
+
+// BatchRequest is one request inside a batch; RelativeURL is below the version
+// ("debug_token?input_token=…", "123?fields=id,name").
+type BatchRequest struct {
+	Method      string `json:"method"`
+	RelativeURL string `json:"relative_url"`
+}
+
+// BatchResponse is one item's answer. Code 0 means Facebook gave no answer
+// for the item (it writes null for items that timed out).
+type BatchResponse struct {
+	Code int
+	Body []byte
+}
+
+const opBatchItem = "batch item"
+
+// Err is the item's error, typed as for a direct call: *Error for Facebook's
+// error model, *UnavailableError for no answer or a non-JSON failure, nil otherwise.
+func (r BatchResponse) Err() error {
+	if r.Code == 0 {
+		return &UnavailableError{Op: opBatchItem, Cause: errors.New("Facebook returned no answer for this item")}
+	}
+	return CheckResponse(opBatchItem, r.Code, r.Body)
+}
+
+// Decode unmarshals a successful item's body into out, or returns Err().
+func (r BatchResponse) Decode(out any) error {
+	if err := r.Err(); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(r.Body, out); err != nil {
+		return &UnavailableError{Op: opBatchItem, HTTPStatus: r.Code, Cause: fmt.Errorf("answer did not parse: %w", err)}
+	}
+	return nil
+}
+
+// Batch sends reqs with token through the batch API, MaxBatch per HTTP request
+// (each still counts against the rate limits), and returns the answers in the
+// order of reqs. The error is for an HTTP request that failed as a whole.
+func (c *Client) Batch(ctx context.Context, token string, reqs []BatchRequest) ([]BatchResponse, error) {
+	out := make([]BatchResponse, 0, len(reqs))
+	for start := 0; start < len(reqs); start += MaxBatch {
+		chunk := reqs[start:min(start+MaxBatch, len(reqs))]
+		got, err := c.batchOnce(ctx, token, chunk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchRequest) ([]BatchResponse, error) {
+	enc, err := json.Marshal(reqs)
+	if err != nil {
+		return nil, fmt.Errorf("graph: batch: %w", err)
+	}
+	r := call{method: "POST", path: "", token: token,
+		params: url.Values{"batch": {string(enc)}, "include_headers": {"false"}}}
+	var items []*struct {
+		Code int     `json:"code"`
+		Body *string `json:"body"`
+	}
+	if err := c.do(ctx, r, &items); err != nil {
+		return nil, err
+	}
+	if len(items) != len(reqs) {
+		return nil, &UnavailableError{Op: r.op(), HTTPStatus: 200,
+			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
+	}
+	out := make([]BatchResponse, len(items))
+	for i, it := range items {
+		if it == nil {
+			continue
+		}
+		out[i].Code = it.Code
+		if it.Body != nil {
+			out[i].Body = []byte(*it.Body)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// Kinds of usage header (FACEBOOK.md §4).
+const (
+	UsageApp         = "app"               // X-App-Usage: Platform limit of user and app tokens
+	UsagePage        = "page"              // X-Page-Usage
+	UsageBusiness    = "business_use_case" // X-Business-Use-Case-Usage: Page and system-user tokens
+	UsageAdAccount   = "ad_account"        // X-Ad-Account-Usage
+	usageHeaderApp   = "X-App-Usage"
+	usageHeaderPage  = "X-Page-Usage"
+	usageHeaderBUC   = "X-Business-Use-Case-Usage"
+	usageHeaderAdAcc = "X-Ad-Account-Usage"
+)
+
+// Usage is one quota Facebook reported, in percent of what may be used.
+type Usage struct {
+	Kind         string // UsageApp, UsagePage, UsageBusiness, UsageAdAccount
+	ID           string // the Business Use Case object id; "" for the other kinds
+	Type         string // the Business Use Case type ("pages", "messenger", ...)
+	CallCount    int    // percent
+	TotalCPUTime int    // percent
+	TotalTime    int    // percent
+	// Regain is Facebook's estimate of when calls are allowed again (BUC
+	// estimated_time_to_regain_access, ad account reset_time_duration); 0 when none was given.
+	Regain time.Duration
+	Seen   time.Time
+}
+
+// MaxPercent is the most used of the quota's measures.
+func (u Usage) MaxPercent() int { return max(u.CallCount, u.TotalCPUTime, u.TotalTime) }
+
+// RegainAfter is how long Facebook says to wait, counted from Seen; 0 when it gave no estimate.
+func (u Usage) RegainAfter() time.Duration { return u.Regain }
+
+func (u Usage) key() string { return u.Kind + "\x00" + u.ID + "\x00" + u.Type }
+
+// Budget is the latest Usage of every kind/id/type the client has seen.
+type Budget []Usage
+
+// MaxPercent is the highest use of any quota; the scheduler slows down near 100.
+func (b Budget) MaxPercent() int {
+	m := 0
+	for _, u := range b {
+		m = max(m, u.MaxPercent())
+	}
+	return m
+}
+
+// RegainAfter is the longest wait any quota asks for.
+func (b Budget) RegainAfter() time.Duration {
+	var d time.Duration
+	for _, u := range b {
+		d = max(d, u.RegainAfter())
+	}
+	return d
+}
+
+// ParseUsage reads every usage header in h. Malformed headers are skipped: a
+// usage report is advice, never a reason to fail a call.
+func ParseUsage(h http.Header, seen time.Time) []Usage {
+	var out []Usage
+	for kind, name := range map[string]string{UsageApp: usageHeaderApp, UsagePage: usageHeaderPage} {
+		if v := h.Get(name); v != "" {
+			var m usageMeasures
+			if json.Unmarshal([]byte(v), &m) == nil {
+				out = append(out, m.usage(kind, "", "", 0, seen))
+			}
+		}
+	}
+	if v := h.Get(usageHeaderBUC); v != "" {
+		var byID map[string][]struct {
+			usageMeasures
+			Type   string   `json:"type"`
+			Regain *float64 `json:"estimated_time_to_regain_access"` // minutes
+		}
+		if json.Unmarshal([]byte(v), &byID) == nil {
+			for id, list := range byID {
+				for _, e := range list {
+					out = append(out, e.usage(UsageBusiness, id, e.Type, minutes(e.Regain), seen))
+				}
+			}
+		}
+	}
+	if v := h.Get(usageHeaderAdAcc); v != "" {
+		var a struct {
+			Util  float64 `json:"acc_id_util_pct"`
+			Reset float64 `json:"reset_time_duration"` // seconds
+		}
+		if json.Unmarshal([]byte(v), &a) == nil {
+			p := percent(a.Util)
+			out = append(out, Usage{Kind: UsageAdAccount, CallCount: p, TotalCPUTime: p, TotalTime: p,
+				Regain: seconds(a.Reset), Seen: seen})
+		}
+	}
+	sortUsage(out)
+	return out
+}
+
+type usageMeasures struct {
+	CallCount    float64 `json:"call_count"`
+	TotalCPUTime float64 `json:"total_cputime"`
+	TotalTime    float64 `json:"total_time"`
+}
+
+func (m usageMeasures) usage(kind, id, typ string, regain time.Duration, seen time.Time) Usage {
+	return Usage{Kind: kind, ID: id, Type: typ, CallCount: percent(m.CallCount),
+		TotalCPUTime: percent(m.TotalCPUTime), TotalTime: percent(m.TotalTime), Regain: regain, Seen: seen}
+}
+
+// percent rounds up, so 99.5% counts as 100 (full), and keeps absurd values in range.
+func percent(f float64) int {
+	if math.IsNaN(f) || f <= 0 {
+		return 0
+	}
+	return int(math.Min(math.Ceil(f), 1e6))
+}
+
+func minutes(f *float64) time.Duration {
+	if f == nil {
+		return 0
+	}
+	return seconds(*f * 60)
+}
+
+func seconds(f float64) time.Duration {
+	if math.IsNaN(f) || f <= 0 {
+		return 0
+	}
+	return time.Duration(math.Min(f, 366*24*3600)) * time.Second
+}
+
+func sortUsage(us []Usage) {
+	sort.Slice(us, func(i, j int) bool { return us[i].key() < us[j].key() })
+}
+
+// recordUsage keeps the latest value per kind/id/type and tells the hook.
+func (c *Client) recordUsage(h http.Header) {
+	us := ParseUsage(h, c.now())
+	if len(us) == 0 {
+		return
+	}
+	c.mu.Lock()
+	for _, u := range us {
+		c.usage[u.key()] = u
+	}
+	hook := c.onUsage
+	c.mu.Unlock()
+	if hook != nil {
+		hook(us)
+	}
+}
+
+// Budget is a snapshot of the latest usage Facebook reported, safe to call from any goroutine.
+func (c *Client) Budget() Budget {
+	c.mu.Lock()
+	b := make(Budget, 0, len(c.usage))
+	for _, u := range c.usage {
+		b = append(b, u)
+	}
+	c.mu.Unlock()
+	sortUsage(b)
+	return b
+}
+
+// SetUsageHook replaces Config.OnUsage; f gets the usages of each answer that
+// carried usage headers, on the calling goroutine, so it must be quick.
+func (c *Client) SetUsageHook(f func([]Usage)) {
+	c.mu.Lock()
+	c.onUsage = f
+	c.mu.Unlock()
+}
