@@ -1,0 +1,122 @@
+// Package store keeps Pagekeeper's metadata (profiles, Pages, their status
+// history and activity log, settings) in one bbolt file. It never holds a
+// secret: tokens and the app secret live in backend/vault.
+//
+// It follows hashicorp/raft-boltdb's habits: the buckets are declared once
+// below, every value is decoded (so copied) out of its transaction, and the
+// file is always opened with a timeout so a second instance fails instead of
+// hanging.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Buckets, declared once. history and activity hold one nested bucket per
+// Page, keyed by an 8-byte big-endian sequence so cursors walk them in order.
+var (
+	bucketMeta     = []byte("meta")
+	bucketProfiles = []byte("profiles")
+	bucketPages    = []byte("pages")
+	bucketHistory  = []byte("history")
+	bucketActivity = []byte("activity")
+
+	keySchemaVersion = []byte("schema_version")
+	keySettings      = []byte("settings")
+)
+
+// openTimeout is how long Open waits for another process's lock on the file.
+const openTimeout = time.Second
+
+var (
+	// ErrNotFound is returned when a requested record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyRunning is returned (wrapped with the folder) when another
+	// process holds the database open.
+	ErrAlreadyRunning = errors.New("another Pagekeeper is already running")
+)
+
+// CorruptError means the database file exists but cannot be used. The file is
+// never replaced or deleted by Pagekeeper; the message says how to get out.
+type CorruptError struct {
+	Path  string
+	Cause error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the Pagekeeper database %s cannot be read (%v); it was left as it is: move it aside (for example rename it to %s.broken) and start Pagekeeper again to begin with an empty one, then reconnect your Facebook account",
+		e.Path, e.Cause, filepath.Base(e.Path))
+}
+
+func (e *CorruptError) Unwrap() error { return e.Cause }
+
+// VersionError means the file was written by a newer Pagekeeper.
+type VersionError struct {
+	Path      string
+	Found     int
+	Supported int
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("the Pagekeeper database %s was written by a newer Pagekeeper (data version %d, this one knows up to %d): install the newer Pagekeeper again; the file was left as it is",
+		e.Path, e.Found, e.Supported)
+}
+
+// DB is an open Pagekeeper database. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens (creating if needed, mode 0600) the database at path and brings
+// its schema up to date.
+func Open(path string) (*DB, error) { return openWith(path, migrations) }
+
+func openWith(path string, migs []migration) (db *DB, err error) {
+	if path == "" {
+		return nil, errors.New("store: no database path given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if st, err := os.Stat(abs); err == nil && !st.Mode().IsRegular() {
+		return nil, &CorruptError{Path: abs, Cause: errors.New("it is not a regular file")}
+	}
+	// bbolt may panic on some damaged files instead of returning an error.
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, &CorruptError{Path: abs, Cause: fmt.Errorf("%v", r)}
+		}
+	}()
+	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: openTimeout})
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("%w on %s; close it first", ErrAlreadyRunning, filepath.Dir(abs))
+		case errors.Is(err, os.ErrNotExist):
+			return nil, fmt.Errorf("store: the folder of %s does not exist: %w", abs, err)
+		default:
+			return nil, &CorruptError{Path: abs, Cause: err}
+		}
+	}
+	db = &DB{bolt: b, path: abs}
+	if err := db.migrate(migs); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the file (and its lock).
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the absolute path of the database file.
+func (db *DB) Path() string { return db.path }

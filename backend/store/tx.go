@@ -1,0 +1,322 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Tx is one transaction. Everything done through one Tx is committed
+// together or not at all. A Tx must not be used after its function returns.
+type Tx struct {
+	tx   *bolt.Tx
+	path string
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(fn func(*Tx) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+}
+
+// Update runs fn in a read-write transaction, committed if fn returns nil.
+func (db *DB) Update(fn func(*Tx) error) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+}
+
+func view[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {
+	var out T
+	err := db.View(func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+func update[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {
+	var out T
+	err := db.Update(func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// ---- Profiles
+
+// GetProfile returns the profile id, or ErrNotFound.
+func (tx *Tx) GetProfile(id string) (Profile, error) {
+	var p Profile
+	return p, tx.get(bucketProfiles, "profile", id, &p)
+}
+
+// PutProfile creates or replaces a profile.
+func (tx *Tx) PutProfile(p Profile) error {
+	if err := checkID("profile", p.ID); err != nil {
+		return err
+	}
+	p.normalize()
+	return tx.put(bucketProfiles, p.ID, p)
+}
+
+// ListProfiles returns every profile, ordered by ID.
+func (tx *Tx) ListProfiles() ([]Profile, error) { return list[Profile](tx, bucketProfiles, "profile") }
+
+// DeleteProfile removes a profile; a missing one is not an error. The
+// profile's Pages are left alone: the caller decides what becomes of them.
+func (tx *Tx) DeleteProfile(id string) error {
+	if err := checkID("profile", id); err != nil {
+		return err
+	}
+	return tx.tx.Bucket(bucketProfiles).Delete([]byte(id))
+}
+
+// ---- Pages
+
+// GetPage returns the Page id, or ErrNotFound.
+func (tx *Tx) GetPage(id string) (Page, error) {
+	var p Page
+	return p, tx.get(bucketPages, "Page", id, &p)
+}
+
+// PutPage creates or replaces a Page.
+func (tx *Tx) PutPage(p Page) error {
+	if err := checkID("Page", p.ID); err != nil {
+		return err
+	}
+	p.normalize()
+	return tx.put(bucketPages, p.ID, p)
+}
+
+// ListPages returns every Page, ordered by ID.
+func (tx *Tx) ListPages() ([]Page, error) { return list[Page](tx, bucketPages, "Page") }
+
+// UpdatePage reads the Page id, lets fn change it and writes it back. If fn
+// returns an error nothing is written. fn may not change the ID.
+func (tx *Tx) UpdatePage(id string, fn func(*Page) error) (Page, error) {
+	p, err := tx.GetPage(id)
+	if err != nil {
+		return Page{}, err
+	}
+	if err := fn(&p); err != nil {
+		return Page{}, err
+	}
+	if p.ID != id {
+		return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", id, p.ID)
+	}
+	return p, tx.PutPage(p)
+}
+
+// ---- Status history and activity log
+
+// AppendStatus adds change to the end of the Page's status history. A zero
+// At is taken as now.
+func (tx *Tx) AppendStatus(pageID string, change StatusChange) error {
+	if change.To == "" {
+		return fmt.Errorf("store: status change of Page %s has no new status", pageID)
+	}
+	change.At = stamp(change.At)
+	_, err := tx.appendLog(bucketHistory, pageID, func(uint64) any { return change })
+	return err
+}
+
+// StatusHistory returns the Page's status changes, oldest first.
+func (tx *Tx) StatusHistory(pageID string) ([]StatusChange, error) {
+	var out []StatusChange
+	err := tx.walkLog(bucketHistory, pageID, false, 0, func(raw []byte) error {
+		var c StatusChange
+		err := json.Unmarshal(raw, &c)
+		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// AppendActivity adds a to the Page's activity log and returns it with its
+// Seq. A zero At is taken as now. The log has no update or delete.
+func (tx *Tx) AppendActivity(pageID string, a Activity) (Activity, error) {
+	if a.Kind == "" {
+		return Activity{}, fmt.Errorf("store: activity of Page %s has no kind", pageID)
+	}
+	a.At = stamp(a.At)
+	seq, err := tx.appendLog(bucketActivity, pageID, func(seq uint64) any { a.Seq = seq; return a })
+	if err != nil {
+		return Activity{}, err
+	}
+	a.Seq = seq
+	return a, nil
+}
+
+// Activity returns the Page's newest activity first, at most limit entries
+// (all when limit <= 0).
+func (tx *Tx) Activity(pageID string, limit int) ([]Activity, error) {
+	return tx.activity(pageID, true, limit)
+}
+
+// AllActivity returns the Page's whole activity log, oldest first.
+func (tx *Tx) AllActivity(pageID string) ([]Activity, error) {
+	return tx.activity(pageID, false, 0)
+}
+
+func (tx *Tx) activity(pageID string, newestFirst bool, limit int) ([]Activity, error) {
+	var out []Activity
+	err := tx.walkLog(bucketActivity, pageID, newestFirst, limit, func(raw []byte) error {
+		var a Activity
+		err := json.Unmarshal(raw, &a)
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}
+
+// RecordTransition applies mutate to the Page and appends change (if not nil)
+// to its history and acts to its log, all in this one transaction. An empty
+// change.From or change.To is filled with the Page's status before and after
+// mutate.
+func (tx *Tx) RecordTransition(pageID string, mutate func(*Page) error, change *StatusChange, acts ...Activity) (Page, error) {
+	before, err := tx.GetPage(pageID)
+	if err != nil {
+		return Page{}, err
+	}
+	after, err := tx.UpdatePage(pageID, mutate)
+	if err != nil {
+		return Page{}, err
+	}
+	if change != nil {
+		c := *change
+		if c.From == "" {
+			c.From = before.Status
+		}
+		if c.To == "" {
+			c.To = after.Status
+		}
+		if err := tx.AppendStatus(pageID, c); err != nil {
+			return Page{}, err
+		}
+	}
+	for _, a := range acts {
+		if _, err := tx.AppendActivity(pageID, a); err != nil {
+			return Page{}, err
+		}
+	}
+	return after, nil
+}
+
+// ---- helpers
+
+func checkID(what, id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("store: %s ID is empty", what)
+	case len(id) > 256:
+		return fmt.Errorf("store: %s ID is %d bytes long, at most 256 are allowed", what, len(id))
+	}
+	return nil
+}
+
+func stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.UTC().Round(0)
+}
+
+func (tx *Tx) corrupt(what, id string, err error) error {
+	if id != "" {
+		what += " " + id
+	}
+	return &CorruptError{Path: tx.path, Cause: fmt.Errorf("the record of %s is damaged: %w", what, err)}
+}
+
+func (tx *Tx) get(bucket []byte, what, id string, v any) error {
+	if err := checkID(what, id); err != nil {
+		return err
+	}
+	raw := tx.tx.Bucket(bucket).Get([]byte(id))
+	if raw == nil {
+		return fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return tx.corrupt(what, id, err)
+	}
+	return nil
+}
+
+func (tx *Tx) put(bucket []byte, id string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.tx.Bucket(bucket).Put([]byte(id), raw)
+}
+
+func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
+	b := tx.tx.Bucket(bucket)
+	out := make([]T, 0)
+	err := b.ForEach(func(k, raw []byte) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return tx.corrupt(what, string(k), err)
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// appendLog stores the value made for the next sequence number in the Page's
+// nested bucket of parent. The Page must exist, so no log outlives its Page
+// unnoticed.
+func (tx *Tx) appendLog(parent []byte, pageID string, value func(seq uint64) any) (uint64, error) {
+	if _, err := tx.GetPage(pageID); err != nil {
+		return 0, err
+	}
+	b, err := tx.tx.Bucket(parent).CreateBucketIfNotExists([]byte(pageID))
+	if err != nil {
+		return 0, err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	raw, err := json.Marshal(value(seq))
+	if err != nil {
+		return 0, err
+	}
+	return seq, b.Put(seqKey(seq), raw)
+}
+
+// walkLog calls fn with the Page's log entries, in order or newest first,
+// stopping after limit entries when limit > 0.
+func (tx *Tx) walkLog(parent []byte, pageID string, newestFirst bool, limit int, fn func(raw []byte) error) error {
+	if _, err := tx.GetPage(pageID); err != nil {
+		return err
+	}
+	b := tx.tx.Bucket(parent).Bucket([]byte(pageID))
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	first, next := c.First, c.Next
+	if newestFirst {
+		first, next = c.Last, c.Prev
+	}
+	n := 0
+	for k, v := first(); k != nil && (limit <= 0 || n < limit); k, v = next() {
+		if err := fn(v); err != nil {
+			return tx.corrupt("log entry of Page", fmt.Sprintf("%s #%d", pageID, binary.BigEndian.Uint64(k)), err)
+		}
+		n++
+	}
+	return nil
+}
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, seq)
+	return k
+}
