@@ -1,0 +1,95 @@
+// Shared plumbing for the browser tests: Debian's Chromium through playwright-core,
+// and the dev build of Pagekeeper serving the real Go bindings over HTTP.
+import { chromium } from 'playwright-core'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import net from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const shotsDir = path.join(root, 'build', 'screenshots')
+
+export async function launchBrowser() {
+  // launch() gives every run a fresh, throwaway profile of its own.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)) })
+  })
+}
+
+async function waitForHTTP(url, proc, ms = 30000) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode} before serving ${url}`)
+    try { if ((await fetch(url)).ok) return } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  throw new Error(`app did not serve ${url} within ${ms} ms`)
+}
+
+// startApp runs build/bin/pagekeeper-dev, whose window needs $DISPLAY, and
+// returns the URL a browser can load to drive it with the real Go bindings.
+export async function startApp({ args = [], env = {}, dataDir } = {}) {
+  const port = await freePort()
+  const data = dataDir || mkdtempSync(path.join(tmpdir(), 'pk-data-'))
+  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'),
+    ['-devserver', `127.0.0.1:${port}`, '-assetdir', path.join(root, 'frontend/dist'), ...args],
+    { env: { ...process.env, PAGEKEEPER_DATA_DIR: data, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let output = ''
+  proc.stdout.on('data', (d) => { output += d })
+  proc.stderr.on('data', (d) => { output += d })
+  const url = `http://127.0.0.1:${port}/`
+  try {
+    await waitForHTTP(url, proc)
+  } catch (e) {
+    try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ }
+    throw new Error(`${e.message}\n--- app output ---\n${output}`)
+  }
+  return {
+    url, dataDir: data, output: () => output,
+    async stop() {
+      try { process.kill(-proc.pid, 'SIGTERM') } catch { return }
+      await new Promise((r) => { const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ } r() }, 3000); proc.once('exit', () => { clearTimeout(t); r() }) })
+      if (!dataDir) rmSync(data, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(shotsDir, { recursive: true })
+  const file = path.join(shotsDir, `${name}.png`)
+  await page.screenshot({ path: file })
+  return file
+}
+
+// test runs one named scenario and turns any failure into a non-zero exit.
+// fn gets a `defer` to register clean-ups, run last-in first-out even on failure,
+// so a failed test never leaves an app or a browser running.
+export async function test(name, fn) {
+  const started = Date.now()
+  const cleanups = []
+  try {
+    await fn((c) => cleanups.push(c))
+    console.log(`ok   ${name} (${Date.now() - started} ms)`)
+  } catch (e) {
+    console.error(`FAIL ${name}\n${e.stack || e}`)
+    process.exitCode = 1
+  } finally {
+    for (const c of cleanups.reverse()) {
+      try { await c() } catch (e) { console.error(`cleanup: ${e}`) }
+    }
+  }
+}
+
+export function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`) }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets up and runs every test of Pagekeeper; fails on the first failure.
+# Everything that needs a desktop session (keychain, notifications, window,
+# browser) runs inside a private D-Bus session and a private X display, which
+# are torn down at the end so no process is left behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+step "go vet"
+go vet ./...
+
+step "frontend: bindings, svelte-check, vitest"
+bin/wails generate module >/dev/null
+(cd frontend && npm run --silent check && npm test --silent)
+
+step "production build"
+bin/wails build -s -m -clean >/dev/null
+test -x build/bin/pagekeeper
+build/bin/pagekeeper version
+
+step "dev build (for the browser tests)"
+go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
+
+step "desktop session: Go tests, keychain, notifications, window, browser"
+export XDG_DATA_HOME XDG_RUNTIME_DIR
+XDG_DATA_HOME=$(mktemp -d)
+XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 "$XDG_RUNTIME_DIR"
+trap 'rm -rf "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"' EXIT
+dbus-run-session -- scripts/test-session.sh </dev/null
+echo
+echo "All tests passed."
