@@ -5,10 +5,14 @@
 package notifytest
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,7 +69,13 @@ type Recorder struct {
 // no session bus.
 func Start(t testing.TB) *Recorder {
 	t.Helper()
-	r, err := New(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	return StartOn(t, os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+}
+
+// StartOn is Start on the bus at address (e.g. from PrivateBus).
+func StartOn(t testing.TB, address string) *Recorder {
+	t.Helper()
+	r, err := New(address)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,4 +204,53 @@ func (s *server) GetCapabilities() ([]string, *dbus.Error) {
 
 func (s *server) GetServerInformation() (name, vendor, version, specVersion string, err *dbus.Error) {
 	return "pagekeeper-notifytest", "Pagekeeper", "1.0", "1.2", nil
+}
+
+// PrivateBus starts a throwaway dbus-daemon with no activatable services and
+// returns its address; it is stopped when the test ends. Use it for cases
+// that must not meet another test's recorder on the shared session bus, such
+// as "no notification service at all".
+func PrivateBus(t testing.TB) string {
+	t.Helper()
+	// A short directory: unix socket paths are limited to 108 bytes and
+	// t.TempDir embeds the test name.
+	dir, err := os.MkdirTemp("", "pkbus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	conf := filepath.Join(dir, "bus.conf")
+	err = os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=`+dir+`</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("notifytest: cannot start dbus-daemon (install the dbus package): %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("notifytest: dbus-daemon printed no address: %v", err)
+	}
+	return strings.TrimSpace(line)
 }

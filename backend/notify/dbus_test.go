@@ -1,0 +1,300 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/notify/notifytest"
+)
+
+// requireBus fails (never skips) when the test runs outside dbus-run-session.
+func requireBus(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Fatal("DBUS_SESSION_BUS_ADDRESS is empty: run the notify tests inside `dbus-run-session -- go test ./backend/notify/...` (see /work/shared/TOOLCHAIN.md)")
+	}
+}
+
+func newDBus(t *testing.T, opts notify.DBusOptions) *notify.DBus {
+	t.Helper()
+	d, err := notify.NewDBus(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestDBusSendDeliversOneNotify(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
+
+	err := d.Send(context.Background(), notify.Notification{
+		ID: "page:1", Title: "Sunrise Bakery needs attention", Body: "Dana changed her password.",
+		PageID: "1", Urgency: notify.Critical,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := rec.Calls()
+	if len(calls) != 1 {
+		t.Fatalf("got %d Notify calls, want 1", len(calls))
+	}
+	c := calls[0]
+	if c.AppName != "Pagekeeper" || c.Summary != "Sunrise Bakery needs attention" || c.Body != "Dana changed her password." {
+		t.Errorf("call = %+v", c)
+	}
+	if c.ReplacesID != 0 {
+		t.Errorf("first notification replaces %d, want 0", c.ReplacesID)
+	}
+	if c.AppIcon != "/usr/share/pixmaps/pagekeeper.png" {
+		t.Errorf("app_icon = %q", c.AppIcon)
+	}
+	if v, ok := c.Hints["image-path"]; !ok || v.Value() != "/usr/share/pixmaps/pagekeeper.png" {
+		t.Errorf("image-path hint = %v", c.Hints["image-path"])
+	}
+	if c.Urgency() != 2 {
+		t.Errorf("urgency = %d, want 2 (critical)", c.Urgency())
+	}
+	want := []string{"default", "Open Pagekeeper", "open", "Open Pagekeeper"}
+	if !slices.Equal(c.Actions, want) {
+		t.Errorf("actions = %q, want %q", c.Actions, want)
+	}
+}
+
+func TestDBusNoIconSendsNoIconHint(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, notify.DBusOptions{})
+	if err := d.Send(context.Background(), notify.Notification{ID: "x", Title: "t", Urgency: notify.Low}); err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Calls()[0]
+	if _, ok := c.Hints["image-path"]; ok || c.AppIcon != "" {
+		t.Errorf("icon sent although none configured: %q %v", c.AppIcon, c.Hints)
+	}
+	if c.Urgency() != 0 {
+		t.Errorf("urgency = %d, want 0", c.Urgency())
+	}
+}
+
+func TestDBusSameIDReplaces(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, notify.DBusOptions{})
+	ctx := context.Background()
+	for _, n := range []notify.Notification{
+		{ID: "person:dana", Title: "first", PageID: "1"},
+		{ID: "person:dana", Title: "second", PageID: "2"},
+		{ID: "person:ben", Title: "other", PageID: "3"},
+	} {
+		if err := d.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := rec.Calls()
+	if len(calls) != 3 {
+		t.Fatalf("got %d calls, want 3", len(calls))
+	}
+	if calls[1].ReplacesID != calls[0].ID || calls[1].ReplacesID == 0 {
+		t.Errorf("second send for the same ID replaces %d, want %d", calls[1].ReplacesID, calls[0].ID)
+	}
+	if calls[2].ReplacesID != 0 {
+		t.Errorf("a different ID replaced %d", calls[2].ReplacesID)
+	}
+
+	// Once the owner dismisses it, a click on it means nothing and the next
+	// one is new rather than a replacement of something no longer on screen.
+	// Signals are handled in order, so when the click on ben's arrives, the
+	// dismissal before it has been handled.
+	clicked := make(chan string, 4)
+	d.OnAction(func(p string) { clicked <- p })
+	if err := rec.Dismiss(calls[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Invoke(calls[0].ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Invoke(calls[2].ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-clicked:
+		if p != "3" {
+			t.Fatalf("click reached page %q, want only ben's page 3", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ActionInvoked never arrived")
+	}
+	if err := d.Send(ctx, notify.Notification{ID: "person:dana", Title: "third"}); err != nil {
+		t.Fatal(err)
+	}
+	if last := rec.Calls()[3]; last.ReplacesID != 0 {
+		t.Errorf("after dismissal the sender still replaces %d", last.ReplacesID)
+	}
+}
+
+func TestDBusActionInvokedReachesOnAction(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, notify.DBusOptions{})
+	got := make(chan string, 8)
+	d.OnAction(func(pageID string) { got <- pageID })
+
+	ctx := context.Background()
+	if err := d.Send(ctx, notify.Notification{ID: "page:111", Title: "a", PageID: "111"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Send(ctx, notify.Notification{ID: "page:222", Title: "b", PageID: "222"}); err != nil {
+		t.Fatal(err)
+	}
+	calls := rec.Calls()
+
+	// An id Pagekeeper never sent and an unrelated action are ignored; the
+	// signals arrive in order, so the next delivery proves they were dropped.
+	if err := rec.Invoke(9999, "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Invoke(calls[0].ID, "snooze"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Invoke(calls[1].ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Invoke(calls[0].ID, "open"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"222", "111"} {
+		select {
+		case p := <-got:
+			if p != want {
+				t.Fatalf("OnAction got page %q, want %q", p, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("ActionInvoked for page %s never reached OnAction", want)
+		}
+	}
+}
+
+func TestDBusIgnoresActionSignalFromOtherSender(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, notify.DBusOptions{})
+	got := make(chan string, 4)
+	d.OnAction(func(pageID string) { got <- pageID })
+	if err := d.Send(context.Background(), notify.Notification{ID: "p", Title: "a", PageID: "42"}); err != nil {
+		t.Fatal(err)
+	}
+	id := rec.Calls()[0].ID
+
+	// Another client on the bus emits a look-alike signal.
+	imp, err := dbus.Connect(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer imp.Close()
+	if err := imp.Emit(notify.ObjectPath, notify.Interface+".ActionInvoked", id, "default"); err != nil {
+		t.Fatal(err)
+	}
+	// Then the real service; only its click may arrive.
+	if err := rec.Invoke(id, "open"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the real ActionInvoked never arrived")
+	}
+	select {
+	case p := <-got:
+		t.Fatalf("a signal from a client that does not own %s opened page %q", notify.ServiceName, p)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func TestDBusNoServiceIsTypedError(t *testing.T) {
+	addr := notifytest.PrivateBus(t)
+	d := newDBus(t, notify.DBusOptions{Address: addr})
+	err := d.Send(context.Background(), notify.Notification{ID: "x", Title: "t"})
+	var ns *notify.NoServiceError
+	if !errors.As(err, &ns) {
+		t.Fatalf("err = %v (%T), want *notify.NoServiceError", err, err)
+	}
+	if !strings.Contains(err.Error(), "no desktop notification service") {
+		t.Errorf("message not clear: %q", err)
+	}
+
+	// The same sender works once a service appears.
+	rec := notifytest.StartOn(t, addr)
+	if err := d.Send(context.Background(), notify.Notification{ID: "x", Title: "t"}); err != nil {
+		t.Fatalf("after a service started: %v", err)
+	}
+	if len(rec.Calls()) != 1 {
+		t.Fatalf("recorder got %d calls", len(rec.Calls()))
+	}
+}
+
+// hungService owns the name but never answers Notify.
+type hungService struct{ release chan struct{} }
+
+func (h *hungService) Notify(string, uint32, string, string, string, []string, map[string]dbus.Variant, int32) (uint32, *dbus.Error) {
+	<-h.release
+	return 1, nil
+}
+
+func TestDBusHungServiceTimesOut(t *testing.T) {
+	addr := notifytest.PrivateBus(t)
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	h := &hungService{release: make(chan struct{})}
+	defer close(h.release)
+	if err := conn.Export(h, notify.ObjectPath, notify.Interface); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := conn.RequestName(notify.ServiceName, dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("claim name: %v %v", r, err)
+	}
+
+	d := newDBus(t, notify.DBusOptions{Address: addr, CallTimeout: 200 * time.Millisecond})
+	err = d.Send(context.Background(), notify.Notification{ID: "x", Title: "t"})
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Fatalf("err = %v, want a timeout error", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err does not wrap context.DeadlineExceeded: %v", err)
+	}
+}
+
+func TestNewDBusWithoutBus(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	_, err := notify.NewDBus(notify.DBusOptions{})
+	if !errors.Is(err, notify.ErrNoSessionBus) {
+		t.Fatalf("err = %v, want ErrNoSessionBus", err)
+	}
+}
+
+func TestDBusCloseTwice(t *testing.T) {
+	requireBus(t)
+	d, err := notify.NewDBus(notify.DBusOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	d.Close()
+	if err := d.Send(context.Background(), notify.Notification{ID: "x"}); err == nil {
+		t.Fatal("Send after Close succeeded")
+	}
+}
