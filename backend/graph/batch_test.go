@@ -1,0 +1,181 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestBatchSample(t *testing.T) {
+	s, c := newServer(t, replay(200, sample(t, "33-batch-error-and-success.json")))
+	resps, err := c.Batch(context.Background(), testUserToken, []BatchRequest{
+		{Method: "GET", RelativeURL: "2"}, {Method: "GET", RelativeURL: "me?fields=id,name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resps) != 2 || resps[0].Code != 400 || resps[1].Code != 200 {
+		t.Fatalf("resps = %+v", resps)
+	}
+	var ge *Error
+	if err := resps[0].Err(); !errors.As(err, &ge) || ge.Code != 100 || ge.HTTPStatus != 400 || ge.Type != "GraphMethodException" ||
+		ge.FBTraceID != "AjPj2sQoTXX" || !strings.Contains(ge.Message, "https://developers.facebook.com/docs/graph-api") {
+		t.Errorf("item 0 err = %v", err)
+	}
+	var u User
+	if err := resps[0].Decode(&u); !errors.As(err, &ge) {
+		t.Errorf("Decode of an error item = %v", err)
+	}
+	if err := resps[1].Decode(&u); err != nil || u != (User{ID: "123456789", Name: "Tester"}) {
+		t.Errorf("item 1 = %+v, %v", u, err)
+	}
+	r := s.requests()[0]
+	if r.Method != "POST" || r.URL.Path != "/v25.0/" || r.PostForm.Get("include_headers") != "false" ||
+		r.PostForm.Get("access_token") != testUserToken || r.PostForm.Get("appsecret_proof") != AppSecretProof(testUserToken, testAppSecret) {
+		t.Errorf("batch request: %s %s form keys %v", r.Method, r.URL.Path, keys(r.PostForm))
+	}
+	var sent []BatchRequest
+	if err := json.Unmarshal([]byte(r.PostForm.Get("batch")), &sent); err != nil || len(sent) != 2 || sent[1].RelativeURL != "me?fields=id,name" {
+		t.Errorf("batch param = %q", r.PostForm.Get("batch"))
+	}
+}
+
+func TestBatchItemEdgeCases(t *testing.T) {
+	_, c := newServer(t, replay(200, []byte(`[null,{"code":502,"body":"<html>bad gateway</html>"},{"code":200,"body":"[1"},{"code":200,"body":"{\"id\":\"9\"}"}]`)))
+	resps, err := c.Batch(context.Background(), testUserToken, make([]BatchRequest, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		var out map[string]any
+		if err := resps[i].Decode(&out); !errors.As(err, new(*UnavailableError)) || IsDefinitive(err) {
+			t.Errorf("item %d: %v, want UnavailableError", i, err)
+		}
+	}
+	if err := resps[3].Err(); err != nil {
+		t.Errorf("item 3: %v", err)
+	}
+	// The wrong number of items, or a non-list answer, fails the whole batch.
+	_, c = newServer(t, replay(200, []byte(`[{"code":200,"body":"{}"}]`)))
+	if _, err := c.Batch(context.Background(), testUserToken, make([]BatchRequest, 2)); !errors.As(err, new(*UnavailableError)) {
+		t.Errorf("short batch answer: %v", err)
+	}
+	_, c = newServer(t, replay(400, sample(t, "15-err-4-app-limit.json")))
+	_, err = c.Batch(context.Background(), testUserToken, make([]BatchRequest, 2))
+	var ge *Error
+	if !errors.As(err, &ge) || !ge.IsRateLimit() {
+		t.Errorf("batch refused as a whole: %v", err)
+	}
+	if resps, err := c.Batch(context.Background(), testUserToken, nil); err != nil || len(resps) != 0 {
+		t.Errorf("empty batch: %v %v", resps, err)
+	}
+}
+
+// debugBatchServer answers batches of debug_token requests: token "ok-N" is
+// valid with user_id N, "dead-N" gets the 460 body, "gone-N" an item error,
+// "lost-N" a null item. It fails the test on batches over 50.
+func debugBatchServer(t *testing.T) http.HandlerFunc {
+	valid := sample(t, "22-debug-token-user-long-lived-valid.json")
+	dead := sample(t, "26-debug-token-invalid-460-password.json")
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.PostForm.Get("access_token") != testAppID+"|"+testAppSecret || r.PostForm.Has("appsecret_proof") {
+			t.Error("debug_token batches go with the app token and no proof")
+		}
+		var reqs []BatchRequest
+		if err := json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs); err != nil {
+			http.Error(w, "bad batch", 400)
+			return
+		}
+		if len(reqs) > MaxBatch {
+			t.Errorf("batch of %d", len(reqs))
+		}
+		out := make([]any, len(reqs))
+		for i, q := range reqs {
+			u, err := url.Parse(q.RelativeURL)
+			if err != nil || u.Path != "debug_token" || q.Method != "GET" {
+				t.Errorf("item %+v", q)
+				continue
+			}
+			tok := u.Query().Get("input_token")
+			kind, n, _ := strings.Cut(tok, "-")
+			switch kind {
+			case "ok":
+				body := strings.Replace(string(valid), `"user_id": "123"`, `"user_id": "`+n+`"`, 1)
+				out[i] = map[string]any{"code": 200, "body": body}
+			case "dead":
+				out[i] = map[string]any{"code": 200, "body": string(dead)}
+			case "gone":
+				out[i] = map[string]any{"code": 400, "body": string(sample(t, "29-debug-token-http400-no-app-token.json"))}
+			case "lost":
+				out[i] = nil
+			}
+		}
+		json.NewEncoder(w).Encode(out)
+	}
+}
+
+func TestDebugTokensSplitsAndKeepsOrder(t *testing.T) {
+	s, c := newServer(t, debugBatchServer(t))
+	tokens := make([]string, 120)
+	for i := range tokens {
+		tokens[i] = fmt.Sprintf("ok-%d", i)
+	}
+	tokens[7], tokens[64], tokens[101], tokens[119] = "dead-7", "gone-64", "lost-101", "dead-119"
+	res, err := c.DebugTokens(context.Background(), tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.requests()); n != 3 {
+		t.Errorf("%d HTTP requests for 120 tokens, want 3", n)
+	}
+	var sizes []int
+	for _, r := range s.requests() {
+		var reqs []BatchRequest
+		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
+		sizes = append(sizes, len(reqs))
+	}
+	if fmt.Sprint(sizes) != "[50 50 20]" {
+		t.Errorf("batch sizes %v", sizes)
+	}
+	if len(res) != 120 {
+		t.Fatalf("%d results", len(res))
+	}
+	for i, r := range res {
+		switch tokens[i] {
+		case "dead-7", "dead-119":
+			if r.Err != nil || r.Info.IsValid || r.Info.Error == nil || r.Info.Error.Subcode != 460 {
+				t.Errorf("%d: %+v", i, r)
+			}
+		case "gone-64":
+			if !IsDefinitive(r.Err) || !errors.As(r.Err, new(*Error)) {
+				t.Errorf("%d: %v", i, r.Err)
+			}
+			assertNoSecret(t, r.Err)
+		case "lost-101":
+			if !errors.As(r.Err, new(*UnavailableError)) {
+				t.Errorf("%d: %v", i, r.Err)
+			}
+		default:
+			if r.Err != nil || !r.Info.IsValid || r.Info.UserID != fmt.Sprint(i) {
+				t.Errorf("%d: out of order or wrong: %+v %v", i, r.Info.UserID, r.Err)
+			}
+		}
+	}
+}
+
+func TestDebugTokensFailsWhole(t *testing.T) {
+	_, c := newServer(t, replay(500, []byte("<html>oops</html>")))
+	_, err := c.DebugTokens(context.Background(), []string{testUserToken, testPageToken})
+	if !errors.As(err, new(*UnavailableError)) {
+		t.Errorf("err = %v", err)
+	}
+	assertNoSecret(t, err)
+	c = New(Config{GraphURL: "http://127.0.0.1:1", AppID: testAppID})
+	if _, err := c.DebugTokens(context.Background(), []string{"x"}); !errors.Is(err, ErrNoAppCredentials) {
+		t.Errorf("without secret: %v", err)
+	}
+}
