@@ -398,6 +398,39 @@ func TestDamagedRecordIsReported(t *testing.T) {
 	}
 }
 
+func TestListPagesManyInOrder(t *testing.T) {
+	db := openTemp(t)
+	const n = 3*parallelMin + 7 // several decoding workers, uneven chunks
+	err := db.Update(func(tx *Tx) error {
+		for i := range n {
+			if err := tx.PutPage(samplePage(fmt.Sprintf("%06d", i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := db.ListPages()
+	if err != nil || len(pages) != n {
+		t.Fatalf("ListPages = %d pages, %v", len(pages), err)
+	}
+	for i, p := range pages {
+		if p.ID != fmt.Sprintf("%06d", i) || p.Name != "Bakery "+p.ID {
+			t.Fatalf("page %d is %q %q", i, p.ID, p.Name)
+		}
+	}
+	// One damaged record far down the list is reported, not skipped.
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Put([]byte("001400"), []byte("[")) }); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CorruptError
+	if _, err := db.ListPages(); !errors.As(err, &ce) || !strings.Contains(err.Error(), "Page 001400") {
+		t.Fatalf("ListPages with a damaged record = %v", err)
+	}
+}
+
 // No record may have a field for a secret: the encoded names are checked,
 // with every field filled so omitempty hides none.
 func TestNoSecretFieldNames(t *testing.T) {

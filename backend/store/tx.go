@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -254,19 +256,44 @@ func (tx *Tx) put(bucket []byte, id string, v any) error {
 	return tx.tx.Bucket(bucket).Put([]byte(id), raw)
 }
 
+// list decodes every record of bucket. Decoding JSON is nearly all of its
+// cost, so large buckets are decoded on all cores; the raw bytes stay valid
+// because the transaction is open until list returns.
 func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
-	b := tx.tx.Bucket(bucket)
-	out := make([]T, 0)
-	err := b.ForEach(func(k, raw []byte) error {
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return tx.corrupt(what, string(k), err)
-		}
-		out = append(out, v)
+	var keys, raws [][]byte
+	err := tx.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		keys, raws = append(keys, k), append(raws, v)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(raws))
+	workers := min(runtime.GOMAXPROCS(0), len(raws)/parallelMin+1)
+	chunk := (len(raws) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * chunk; i < min(len(raws), (w+1)*chunk); i++ {
+				if err := json.Unmarshal(raws[i], &out[i]); err != nil {
+					errs[w] = tx.corrupt(what, string(keys[i]), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
+
+// parallelMin is the number of records below which one goroutine decodes all.
+const parallelMin = 512
 
 // appendLog stores the value made for the next sequence number in the Page's
 // nested bucket of parent. The Page must exist, so no log outlives its Page
