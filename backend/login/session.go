@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -114,9 +115,13 @@ func randomState() (string, error) {
 
 func (s *Session) run(ctx context.Context) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	go s.srv.Serve(s.ln)
-	s.timer = time.AfterFunc(s.cfg.Timeout, func() { s.stop(ErrTimeout) })
+	// Created idle and armed last, so its callback sees every field set.
+	s.timer = time.AfterFunc(time.Duration(math.MaxInt64), func() { s.stop(ErrTimeout) })
+	s.mu.Lock()
 	s.unhook = context.AfterFunc(ctx, func() { s.stop(fmt.Errorf("%w: %w", ErrStopped, context.Cause(ctx))) })
+	s.mu.Unlock()
+	go s.srv.Serve(s.ln)
+	s.timer.Reset(s.cfg.Timeout)
 }
 
 // URL is the login dialog address, for the owner to open by hand when the
@@ -174,7 +179,10 @@ func (s *Session) stop(err error) {
 func (s *Session) shutdown(graceful bool) {
 	s.closed.Do(func() {
 		s.timer.Stop()
-		s.unhook()
+		s.mu.Lock()
+		unhook := s.unhook
+		s.mu.Unlock()
+		unhook()
 		s.cancel()
 		// Closing the listener ourselves frees the port even if Serve has
 		// not started tracking it yet.
