@@ -33,6 +33,26 @@ func newDBus(t *testing.T, opts notify.DBusOptions) *notify.DBus {
 	return d
 }
 
+// clicks collects the pages OnAction is called with.
+func clicks(d *notify.DBus) chan string {
+	ch := make(chan string, 8)
+	d.OnAction(func(pageID string) { ch <- pageID })
+	return ch
+}
+
+// wantClick waits for the next click and checks its page.
+func wantClick(t *testing.T, ch chan string, want string) {
+	t.Helper()
+	select {
+	case p := <-ch:
+		if p != want {
+			t.Fatalf("click opened page %q, want %q", p, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the click for page %s never reached OnAction", want)
+	}
+}
+
 func TestDBusSendDeliversOneNotify(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
@@ -116,8 +136,7 @@ func TestDBusSameIDReplaces(t *testing.T) {
 	// one is new rather than a replacement of something no longer on screen.
 	// Signals are handled in order, so when the click on ben's arrives, the
 	// dismissal before it has been handled.
-	clicked := make(chan string, 4)
-	d.OnAction(func(p string) { clicked <- p })
+	clicked := clicks(d)
 	if err := rec.Dismiss(calls[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +146,7 @@ func TestDBusSameIDReplaces(t *testing.T) {
 	if err := rec.Invoke(calls[2].ID, "default"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case p := <-clicked:
-		if p != "3" {
-			t.Fatalf("click reached page %q, want only ben's page 3", p)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("ActionInvoked never arrived")
-	}
+	wantClick(t, clicked, "3") // and not dana's dismissed one
 	if err := d.Send(ctx, notify.Notification{ID: "person:dana", Title: "third"}); err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +159,7 @@ func TestDBusActionInvokedReachesOnAction(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
-	got := make(chan string, 8)
-	d.OnAction(func(pageID string) { got <- pageID })
+	got := clicks(d)
 
 	ctx := context.Background()
 	if err := d.Send(ctx, notify.Notification{ID: "page:111", Title: "a", PageID: "111"}); err != nil {
@@ -173,24 +184,15 @@ func TestDBusActionInvokedReachesOnAction(t *testing.T) {
 	if err := rec.Invoke(calls[0].ID, "open"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"222", "111"} {
-		select {
-		case p := <-got:
-			if p != want {
-				t.Fatalf("OnAction got page %q, want %q", p, want)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("ActionInvoked for page %s never reached OnAction", want)
-		}
-	}
+	wantClick(t, got, "222")
+	wantClick(t, got, "111")
 }
 
 func TestDBusIgnoresActionSignalFromOtherSender(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
-	got := make(chan string, 4)
-	d.OnAction(func(pageID string) { got <- pageID })
+	got := clicks(d)
 	if err := d.Send(context.Background(), notify.Notification{ID: "p", Title: "a", PageID: "42"}); err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +211,7 @@ func TestDBusIgnoresActionSignalFromOtherSender(t *testing.T) {
 	if err := rec.Invoke(id, "open"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-got:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the real ActionInvoked never arrived")
-	}
+	wantClick(t, got, "42")
 	select {
 	case p := <-got:
 		t.Fatalf("a signal from a client that does not own %s opened page %q", notify.ServiceName, p)

@@ -291,7 +291,7 @@ func (n *Notifier) Import(s State) error {
 func sortPages(pages []pageRef) []pageRef {
 	pages = slices.Clone(pages)
 	slices.SortFunc(pages, func(a, b pageRef) int {
-		if c := strings.Compare(a.PageName, b.PageName); c != 0 {
+		if c := strings.Compare(pageName(a), pageName(b)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.id, b.id)
@@ -351,62 +351,71 @@ func groupID(pages []pageRef, kind string) string {
 	return kind + groupKey(pages[0].ProfileID, pages[0].id)
 }
 
+// wording is what differs between a breakage, a reminder and a warning.
+type wording struct {
+	idPrefix  string
+	urgency   Urgency
+	prefix    string // before the body, e.g. "Reminder: "
+	need      string // after one Page's name
+	groupNeed string // after "Dana's Facebook Pages" and "6 Pages connected by Dana"
+	fallback  string // one Page's body when the checker gave no Summary
+	mixed     string // a group's closing sentence when the Summaries differ
+}
+
+var (
+	brokeWords = wording{
+		urgency: Critical, need: "needs attention", groupNeed: "need reconnecting",
+		fallback: "Pagekeeper can no longer reach this Page. Open Pagekeeper to reconnect it.",
+		mixed:    "Open Pagekeeper to see what happened to each.",
+	}
+	reminderWords = wording{
+		urgency: Normal, prefix: "Reminder: ", need: "still needs attention", groupNeed: "still need reconnecting",
+		fallback: brokeWords.fallback, mixed: brokeWords.mixed,
+	}
+	warningWords = wording{
+		idPrefix: "warning:", urgency: Normal, need: "needs attention soon", groupNeed: "need attention soon",
+		fallback: "This Page will stop working soon unless it is reconnected. Open Pagekeeper to see why.",
+		mixed:    "Open Pagekeeper to see why.",
+	}
+)
+
 func brokenNotification(pages []pageRef, reminder bool) Notification {
-	pages = sortPages(pages)
-	first := pages[0]
-	still, prefix := "", ""
-	urgency := Critical
 	if reminder {
-		still, prefix, urgency = "still ", "Reminder: ", Normal
+		return compose(pages, reminderWords)
 	}
-	n := Notification{ID: groupID(pages, ""), PageID: first.id, Urgency: urgency}
-	if len(pages) == 1 {
-		n.Title = pageName(first) + " " + still + "needs attention"
-		n.Body = first.Summary
-		if n.Body == "" {
-			n.Body = "Pagekeeper can no longer reach this Page. Open Pagekeeper to reconnect it."
-		}
-		n.Body = prefix + n.Body
-		return n
-	}
-	person := first.PersonName
-	n.Title = possessive(person) + " Facebook Pages " + still + "need reconnecting"
-	by := ""
-	if person != "" {
-		by = " connected by " + person
-	}
-	n.Body = fmt.Sprintf("%s%d Pages%s %sneed reconnecting: %s.", prefix, len(pages), by, still, nameList(pages))
-	if s := sharedSummary(pages); s != "" {
-		n.Body += " " + s
-	} else {
-		n.Body += " Open Pagekeeper to see what happened to each."
-	}
-	return n
+	return compose(pages, brokeWords)
 }
 
 func warningNotification(pages []pageRef) Notification {
+	return compose(pages, warningWords)
+}
+
+// compose writes one notification about pages, all of one group. A click
+// opens the first Page listed.
+func compose(pages []pageRef, w wording) Notification {
 	pages = sortPages(pages)
 	first := pages[0]
-	n := Notification{ID: groupID(pages, "warning:"), PageID: first.id, Urgency: Normal}
+	n := Notification{ID: groupID(pages, w.idPrefix), PageID: first.id, Urgency: w.urgency}
 	if len(pages) == 1 {
-		n.Title = pageName(first) + " needs attention soon"
+		n.Title = pageName(first) + " " + w.need
 		n.Body = first.Summary
 		if n.Body == "" {
-			n.Body = "This Page will stop working soon unless it is reconnected. Open Pagekeeper to see why."
+			n.Body = w.fallback
 		}
+		n.Body = w.prefix + n.Body
 		return n
 	}
 	person := first.PersonName
-	n.Title = possessive(person) + " Facebook Pages need attention soon"
+	n.Title = possessive(person) + " Facebook Pages " + w.groupNeed
 	by := ""
 	if person != "" {
 		by = " connected by " + person
 	}
-	n.Body = fmt.Sprintf("%d Pages%s need attention soon: %s.", len(pages), by, nameList(pages))
+	n.Body = fmt.Sprintf("%s%d Pages%s %s: %s.", w.prefix, len(pages), by, w.groupNeed, nameList(pages))
 	if s := sharedSummary(pages); s != "" {
 		n.Body += " " + s
 	} else {
-		n.Body += " Open Pagekeeper to see why."
+		n.Body += " " + w.mixed
 	}
 	return n
 }

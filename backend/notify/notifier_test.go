@@ -93,8 +93,7 @@ func TestGroupClickOpensFirstListedPage(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
-	opened := make(chan string, 1)
-	d.OnAction(func(p string) { opened <- p })
+	opened := clicks(d)
 	n := notify.NewNotifier(d, notify.DefaultSettings())
 	observe(t, n, t0,
 		broke("301", "Sunrise Bakery", "p1", "Dana", notify.StatusValid),
@@ -103,14 +102,7 @@ func TestGroupClickOpensFirstListedPage(t *testing.T) {
 	if err := rec.Invoke(c.ID, "default"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case p := <-opened:
-		if p != "302" {
-			t.Errorf("click opened %q, want 302 (Harbor Cafe, first by name)", p)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("click never arrived")
-	}
+	wantClick(t, opened, "302") // Harbor Cafe, first by name
 }
 
 func TestGroupsPerPersonPerCall(t *testing.T) {
@@ -330,5 +322,30 @@ func TestNoSenderIsAnError(t *testing.T) {
 	err := n.Observe(t0, []notify.Change{change("1", "p", notify.StatusValid, notify.StatusInvalid)})
 	if err == nil || !strings.Contains(err.Error(), "no Sender") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestGroupWordingVariants(t *testing.T) {
+	n, rec := setup(t, notify.DefaultSettings())
+	// Warnings for two Pages of one person, with different reasons.
+	a := change("1", "p", notify.StatusValid, notify.StatusWarning)
+	a.PageName, a.Summary = "Sunrise Bakery", "Dana's login expires in 5 days."
+	b := change("2", "p", notify.StatusValid, notify.StatusWarning)
+	b.PageName, b.Summary = "Harbor Cafe", "Pagekeeper lost permission to read this Page's posts."
+	observe(t, n, t0, a, b)
+	c := wantCalls(t, rec, 1, "two warnings")[0]
+	if c.Summary != "Dana's Facebook Pages need attention soon" ||
+		c.Body != "2 Pages connected by Dana need attention soon: Harbor Cafe and Sunrise Bakery. Open Pagekeeper to see why." {
+		t.Errorf("warning group = %q / %q", c.Summary, c.Body)
+	}
+
+	// Breakage of a person whose name is unknown, with no summaries.
+	x := notify.Change{PageID: "3", ProfileID: "q", From: notify.StatusValid, To: notify.StatusInvalid}
+	y := notify.Change{PageID: "4", PageName: "Bike Shed", ProfileID: "q", From: notify.StatusValid, To: notify.StatusInvalid}
+	observe(t, n, t0, x, y)
+	c = wantCalls(t, rec, 2, "unnamed person")[1]
+	if c.Summary != "Your Facebook Pages need reconnecting" ||
+		c.Body != "2 Pages need reconnecting: Bike Shed and Page 3. Open Pagekeeper to see what happened to each." {
+		t.Errorf("unnamed group = %q / %q", c.Summary, c.Body)
 	}
 }
