@@ -26,6 +26,7 @@ const (
 	childService = "PAGEKEEPER_VAULT_TEST_SERVICE"
 	childKey     = "PAGEKEEPER_VAULT_TEST_KEY"
 	childValue   = "PAGEKEEPER_VAULT_TEST_VALUE"
+	childRunDir  = "PAGEKEEPER_VAULT_TEST_RUNTIME_DIR" // replaces /run/user/UID
 )
 
 func TestMain(m *testing.M) {
@@ -44,6 +45,9 @@ type childResult struct {
 }
 
 func runChild(op string) int {
+	if dir := os.Getenv(childRunDir); dir != "" {
+		userRuntimeDir = dir
+	}
 	k := Keyring{Service: os.Getenv(childService), Timeout: 20 * time.Second}
 	key := os.Getenv(childKey)
 	var res childResult
@@ -72,13 +76,15 @@ func runChild(op string) int {
 }
 
 // inChild runs one Keyring call in a child process whose session bus is busAddr.
-func inChild(t *testing.T, busAddr, op, service, key, value string) childResult {
+// extraEnv adds variables (KEY=value) to the child's environment.
+func inChild(t *testing.T, busAddr, op, service, key, value string, extraEnv ...string) childResult {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	env := []string{
 		childEnv + "=" + op, childService + "=" + service, childKey + "=" + key, childValue + "=" + value,
 		"DBUS_SESSION_BUS_ADDRESS=" + busAddr,
 	}
+	env = append(env, extraEnv...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
 			env = append(env, kv)

@@ -135,10 +135,17 @@ func (e errTimeout) Error() string {
 }
 
 func (k Keyring) call(op string, fn func() error) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
 	d := k.Timeout
 	if d <= 0 {
 		d = DefaultTimeout
 	}
+	return withTimeout(op, d, fn)
+}
+
+func withTimeout(op string, d time.Duration, fn func() error) error {
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
 	timer := time.NewTimer(d)

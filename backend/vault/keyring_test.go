@@ -169,18 +169,7 @@ func TestKeyringLocked(t *testing.T) {
 	}
 	lockKeyring(t, conn)
 
-	for _, op := range []string{"get", "set", "delete"} {
-		r := inChild(t, addr, op, svc, "page-token:1", "EAAsecretvalue")
-		if r.Reason != "locked" {
-			t.Fatalf("%s on a locked keyring: reason %q, error %q; want locked", op, r.Reason, r.Err)
-		}
-		if !strings.Contains(r.Err, "locked") || !strings.Contains(r.Err, "unlock it") {
-			t.Fatalf("%s: the message does not say what happened and the fix: %q", op, r.Err)
-		}
-		if strings.Contains(r.Err, "EAAsecretvalue") {
-			t.Fatalf("%s: the message contains the secret: %q", op, r.Err)
-		}
-	}
+	allOpsFail(t, addr, svc, "locked", "the system keychain is locked", "unlock it")
 
 	// Once unlocked, a new process reads the value stored before the lock:
 	// the failed calls changed nothing.
@@ -196,15 +185,25 @@ func TestKeyringAbsent(t *testing.T) {
 	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, secretsName).Store(&has); err != nil || has {
 		t.Fatalf("the private bus should have no Secret Service: has=%v err=%v", has, err)
 	}
+	allOpsFail(t, addr, "pagekeeper-absent-test", "absent", "no system keychain was found", "never stores tokens in a plain file")
+}
+
+// allOpsFail checks that get, set and delete each fail with reason and a
+// message that has every phrase and not the secret.
+func allOpsFail(t *testing.T, addr, service, reason string, phrases ...string) {
+	t.Helper()
+	const secret = "EAAsecretvalue"
 	for _, op := range []string{"get", "set", "delete"} {
-		r := inChild(t, addr, op, "pagekeeper-absent-test", "page-token:1", "EAAsecretvalue")
-		if r.Reason != "absent" {
-			t.Fatalf("%s with no Secret Service: reason %q, error %q; want absent", op, r.Reason, r.Err)
+		r := inChild(t, addr, op, service, "page-token:1", secret)
+		if r.Reason != reason {
+			t.Fatalf("%s: reason %q, error %q; want %s", op, r.Reason, r.Err, reason)
 		}
-		if !strings.Contains(r.Err, "no system keychain was found") || !strings.Contains(r.Err, "never stores tokens in a plain file") {
-			t.Fatalf("%s: unclear message %q", op, r.Err)
+		for _, p := range phrases {
+			if !strings.Contains(r.Err, p) {
+				t.Fatalf("%s: the message %q does not say %q", op, r.Err, p)
+			}
 		}
-		if strings.Contains(r.Err, "EAAsecretvalue") {
+		if strings.Contains(r.Err, secret) {
 			t.Fatalf("%s: the message contains the secret: %q", op, r.Err)
 		}
 	}
@@ -219,17 +218,44 @@ func TestKeyringNoSessionBus(t *testing.T) {
 	}
 }
 
+func TestKeyringUnsetSessionBusIsAbsent(t *testing.T) {
+	// With no address and no systemd user bus, godbus would start a bus
+	// with dbus-launch; the Keyring refuses first.
+	r := inChild(t, "", "get", "pagekeeper-nobus-test", "page-token:1", "", childRunDir+"="+t.TempDir())
+	if r.Reason != "absent" || !strings.Contains(r.Err, "DBUS_SESSION_BUS_ADDRESS is not set") {
+		t.Fatalf("with DBUS_SESSION_BUS_ADDRESS unset: reason %q, error %q", r.Reason, r.Err)
+	}
+}
+
+func TestSessionBusKnown(t *testing.T) {
+	dir := t.TempDir()
+	if sessionBusKnown("", dir) || sessionBusKnown("autolaunch:", dir) {
+		t.Fatal("an empty runtime folder and no address counted as a bus")
+	}
+	if !sessionBusKnown("unix:path=/x", dir) {
+		t.Fatal("an address in the environment was ignored")
+	}
+	if err := os.WriteFile(dir+"/bus", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !sessionBusKnown("", dir) {
+		t.Fatal("the runtime folder's bus was ignored")
+	}
+}
+
 func TestCallTimeout(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	k := Keyring{Timeout: 50 * time.Millisecond}
-	err := k.call("read", func() error { <-release; return nil })
+	err := withTimeout("read", 50*time.Millisecond, func() error { <-release; return nil })
 	var ue *UnavailableError
 	if !errors.As(err, &ue) || ue.Reason != Locked {
 		t.Fatalf("a call that never returns gave %v, want a Locked UnavailableError", err)
 	}
 	if !strings.Contains(err.Error(), "did not answer a read within 50ms") {
 		t.Fatalf("unclear message: %q", err)
+	}
+	if err := withTimeout("read", time.Minute, func() error { return ErrNotFound }); err != ErrNotFound {
+		t.Fatalf("a prompt answer was not passed through: %v", err)
 	}
 }
 
