@@ -32,7 +32,10 @@ func (e *ExchangeError) Error() string {
 	case ErrAppRejected:
 		s += "; check the App ID and App Secret in Settings"
 	}
-	if e.Message != "" {
+	switch {
+	case e.Message != "" && e.HTTPStatus != 0 && e.Code != 0:
+		s += ". Facebook said: " + e.Message
+	case e.Message != "":
 		s += ": " + e.Message
 	}
 	if e.Code != 0 {

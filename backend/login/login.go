@@ -132,7 +132,8 @@ var (
 	ErrCodeRejected = errors.New("Facebook rejected the login code")
 	// ErrAppRejected: Facebook refused the App ID or App Secret.
 	ErrAppRejected = errors.New("Facebook rejected the App ID or App Secret")
-	// ErrUnreachable: Facebook could not be reached or answered nonsense.
+	// ErrUnreachable: Facebook could not be reached, had a temporary problem
+	// (codes 1 and 2) or answered something that is not a token.
 	ErrUnreachable = errors.New("could not reach Facebook")
 	// ErrRefused: Facebook refused the exchange for another reason (see
 	// ExchangeError.Message).
