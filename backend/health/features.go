@@ -1,0 +1,129 @@
+package health
+
+import "strings"
+
+// Feature is one thing a business does with its Page through Pagekeeper's
+// app, and whether the current grant and Page role allow it.
+type Feature struct {
+	Name    string // FeaturePublishing, FeatureMessenger, ...
+	OK      bool
+	Missing string // what is missing, in words; "" when OK
+	Note    string // an optional extra that is missing while the feature works
+}
+
+// Feature names.
+const (
+	FeaturePublishing = "publishing"
+	FeatureMessenger  = "messenger"
+	FeatureInsights   = "insights"
+	FeatureInstagram  = "instagram"
+	FeatureWebhooks   = "webhooks"
+)
+
+// need is what one feature requires.
+type need struct {
+	name  string
+	perms []string // every one is required
+	tasks []string // any one of them is enough; nil when the feature needs no Page task
+	// optional permission: reported in Note, does not fail the feature.
+	optional, optionalWhat string
+}
+
+// features is THE permission/task table. Sources: FACEBOOK.md §5 and §7.
+// Verified there: pages_manage_posts creates posts, pages_read_engagement
+// reads posts and insights, pages_messaging is Messenger, pages_manage_metadata
+// subscribes webhooks, instagram_basic reads the IG account, instagram_manage_messages
+// is IG Direct; posting needs CREATE_CONTENT; messaging webhooks need MODERATE.
+// Unverified, chosen here (§7 says the full permission→task map is not
+// documented): MESSAGING or MODERATE both allow the inbox; insights need
+// read_insights and ANALYZE; Instagram and webhooks need no specific Page task
+// (subscribed_apps asks for CREATE_CONTENT, MANAGE or MODERATE, but a Page
+// token already implies a role, and a missing one shows as an error).
+var features = []need{
+	{name: FeaturePublishing, perms: []string{"pages_manage_posts", "pages_read_engagement"}, tasks: []string{"CREATE_CONTENT"}},
+	{name: FeatureMessenger, perms: []string{"pages_messaging"}, tasks: []string{"MESSAGING", "MODERATE"}},
+	{name: FeatureInsights, perms: []string{"read_insights"}, tasks: []string{"ANALYZE"}},
+	{name: FeatureInstagram, perms: []string{"instagram_basic"},
+		optional: "instagram_manage_messages", optionalWhat: "Instagram direct messages"},
+	{name: FeatureWebhooks, perms: []string{"pages_manage_metadata"}},
+}
+
+// taskWords names Page tasks as Meta Business Suite shows them.
+var taskWords = map[string]string{
+	"CREATE_CONTENT": "Create content",
+	"MESSAGING":      "Messages",
+	"MODERATE":       "Moderate (community activity)",
+	"ANALYZE":        "Insights",
+	"ADVERTISE":      "Ads",
+	"MANAGE":         "Full control",
+}
+
+func taskName(t string) string {
+	if w, ok := taskWords[t]; ok {
+		return w
+	}
+	return t
+}
+
+// featureInput is what the matrix is computed from; nil scopes or tasks
+// mean "not known" and are not held against a feature.
+type featureInput struct {
+	scopes          map[string]bool // nil: unknown
+	tasks           map[string]bool // nil: unknown
+	instagramLinked *bool
+	webhooks        *bool
+}
+
+// evaluate returns the feature's state and what is missing, split into
+// permissions and Page tasks.
+func (n need) evaluate(in featureInput) (f Feature, perms, tasks []string) {
+	f = Feature{Name: n.name, OK: true}
+	var words []string
+	if in.scopes != nil {
+		for _, p := range n.perms {
+			if !in.scopes[p] {
+				perms = append(perms, p)
+				words = append(words, "the "+p+" permission")
+			}
+		}
+		if n.optional != "" && !in.scopes[n.optional] {
+			f.Note = "without the " + n.optional + " permission: no " + n.optionalWhat
+		}
+	}
+	if in.tasks != nil && len(n.tasks) > 0 && !anyIn(n.tasks, in.tasks) {
+		tasks = append(tasks, n.tasks[0])
+		alts := make([]string, len(n.tasks))
+		for i, t := range n.tasks {
+			alts[i] = taskName(t)
+		}
+		words = append(words, "the Page task "+strings.Join(alts, " or "))
+	}
+	switch {
+	case n.name == FeatureInstagram && in.instagramLinked != nil && !*in.instagramLinked:
+		words = append(words, "a linked Instagram account")
+	case n.name == FeatureWebhooks && in.webhooks != nil && !*in.webhooks:
+		words = append(words, "the app's webhook subscription on the Page")
+	}
+	if len(words) > 0 {
+		f.OK = false
+		f.Missing = strings.Join(words, ", ")
+	}
+	return f, perms, tasks
+}
+
+func anyIn(want []string, have map[string]bool) bool {
+	for _, w := range want {
+		if have[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func set(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[s] = true
+	}
+	return m
+}

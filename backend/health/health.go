@@ -1,0 +1,412 @@
+// Package health turns Graph API answers about one Page into a diagnosis:
+// a status, a reason from a fixed vocabulary, plain words for the owner and
+// the feature matrix. It is pure: no I/O, and the time is an input.
+//
+// Rules:
+//   - Only a definitive answer from Facebook (graph.IsDefinitive) makes a Page
+//     invalid. Network failures, 5xx, non-JSON bodies and transient codes give
+//     unknown/unreachable; rate limits unknown/rate_limited. Unknown never
+//     replaces a confirmed state: see Merge.
+//   - Order: disconnected; a dead Page token (login reasons, then a Facebook
+//     permission refusal); unknown; a dead user token while the Page token
+//     works; Page left out of the grant or the person's Pages; missing
+//     permissions; missing Page tasks; expiry within the warning window;
+//     webhooks; Instagram.
+//   - Everything after "unknown" is a warning: the Page token still works
+//     (the probe succeeded), so the owner has time to act. In particular a
+//     permission missing from the grant is only a warning; it becomes invalid
+//     when Facebook itself refuses the probe with a permission error.
+package health
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+)
+
+// Status is a Page's state.
+type Status string
+
+const (
+	Valid        Status = "valid"
+	Warning      Status = "warning"
+	Invalid      Status = "invalid"
+	Unknown      Status = "unknown"      // no definitive answer this time; keep the last confirmed state
+	Disconnected Status = "disconnected" // Pagekeeper holds no access to the Page
+)
+
+// Reason is why a Page is not valid; the vocabulary is stable (stored, shown, tested).
+type Reason string
+
+const (
+	ReasonNone           Reason = ""
+	PasswordChanged      Reason = "password_changed"      // 190/460
+	AppRemoved           Reason = "app_removed"           // 190/458
+	SessionExpired       Reason = "session_expired"       // 190/463
+	AccountCheckpointed  Reason = "account_checkpointed"  // 190/459
+	AccountUnconfirmed   Reason = "account_unconfirmed"   // 190/464
+	RoleLost             Reason = "role_lost"             // 190/492, or the Page left the person's Pages
+	DataAccessExpired    Reason = "data_access_expired"   // 190/493
+	TokenInvalid         Reason = "token_invalid"         // 190/467, 190/466, other 190, 102
+	PageNotGranted       Reason = "page_not_granted"      // the Page is no longer in the grant
+	PermissionMissing    Reason = "permission_missing"    //
+	TaskMissing          Reason = "task_missing"          //
+	ExpiringSoon         Reason = "expiring_soon"         // user token or data access ends within the window
+	WebhooksUnsubscribed Reason = "webhooks_unsubscribed" //
+	InstagramUnlinked    Reason = "instagram_unlinked"    //
+	Unreachable          Reason = "unreachable"           // no definitive answer
+	RateLimited          Reason = "rate_limited"          //
+)
+
+// Reasons lists the whole vocabulary (without ReasonNone).
+var Reasons = []Reason{PasswordChanged, AppRemoved, SessionExpired, AccountCheckpointed, AccountUnconfirmed,
+	RoleLost, DataAccessExpired, TokenInvalid, PageNotGranted, PermissionMissing, TaskMissing, ExpiringSoon,
+	WebhooksUnsubscribed, InstagramUnlinked, Unreachable, RateLimited}
+
+// DefaultWarnWindow is how early expiring_soon warns.
+const DefaultWarnWindow = 7 * 24 * time.Hour
+
+// Diagnosis is the verdict on one Page.
+type Diagnosis struct {
+	Status             Status
+	Reason             Reason
+	Summary            string // what happened, in plain words
+	Fix                string // what to do, in plain words; "" when nothing
+	Features           []Feature
+	MissingPermissions []string
+	MissingTasks       []string
+	// Definitive: the verdict rests on an answer from Facebook (or, for
+	// disconnected, on Pagekeeper's own records); false for unknown.
+	Definitive bool
+	// Until is when access ends, for expiring_soon.
+	Until time.Time
+}
+
+// Observation is everything the monitor learned about a Page in one check.
+// Pointers and nil slices mean "not checked"; what was not checked is never
+// held against the Page.
+type Observation struct {
+	PageID, PageName, PersonName string
+
+	// Disconnected: Pagekeeper holds no Page token (never connected, or the
+	// owner disconnected it). Nothing else is looked at.
+	Disconnected bool
+
+	// Probe is the result of the cheap Page-token call (graph.Client.Page):
+	// nil, *graph.Error or *graph.UnavailableError.
+	Probe error
+
+	// PageToken and UserToken are debug_token results, when fetched.
+	PageToken, UserToken *graph.TokenInfo
+
+	// InGrant: whether the Page is among the user token's granted Pages
+	// (granular_scopes target_ids; see InGrant). HasRole: whether the Page is
+	// still among the person's Pages (/me/accounts, or readable by Page ID
+	// with the user token for Business Portfolio Pages).
+	InGrant, HasRole *bool
+
+	Tasks   []string // the person's tasks on the Page (/me/accounts)
+	Granted []string // granted permissions; nil: taken from PageToken, else UserToken scopes
+
+	// HadInstagram: an Instagram account was linked when last seen;
+	// InstagramLinked: whether one is linked now.
+	HadInstagram    bool
+	InstagramLinked *bool
+
+	WebhooksSubscribed *bool
+
+	// Wanted lists the features the owner relies on; nil means publishing,
+	// messenger and insights, plus instagram when one was linked and
+	// webhooks when they were checked.
+	Wanted []string
+
+	Now        time.Time
+	WarnWindow time.Duration // 0: DefaultWarnWindow
+}
+
+// Diagnose computes the diagnosis; it reads nothing but obs.
+func Diagnose(obs Observation) Diagnosis {
+	d := diagnose(obs)
+	w := Words{Person: obs.PersonName, Page: obs.PageName, Until: d.Until}
+	switch d.Reason {
+	case PermissionMissing:
+		w.Missing = d.MissingPermissions
+	case TaskMissing:
+		for _, t := range d.MissingTasks {
+			w.Missing = append(w.Missing, taskName(t))
+		}
+	}
+	d.Summary, d.Fix = Describe(d.Status, d.Reason, w)
+	return d
+}
+
+func diagnose(obs Observation) Diagnosis {
+	if obs.Disconnected {
+		return Diagnosis{Status: Disconnected, Definitive: true}
+	}
+	userDead := deadReason(tokenError(obs.UserToken))
+
+	// A dead Page token, said by Facebook: by the probe or by debug_token.
+	for _, ev := range []struct {
+		err   error
+		probe bool
+	}{{obs.Probe, true}, {asError(tokenError(obs.PageToken)), false}} {
+		var ge *graph.Error
+		if !graph.IsDefinitive(ev.err) || !errors.As(ev.err, &ge) {
+			continue
+		}
+		if r := deadReason(ge); r != ReasonNone {
+			if r == TokenInvalid && userDead != ReasonNone {
+				r = userDead // the user token often says why (460, 463, ...)
+			}
+			return Diagnosis{Status: Invalid, Reason: r, Definitive: true}
+		}
+		if ge.Class() == graph.ClassPermission {
+			return Diagnosis{Status: Invalid, Reason: PermissionMissing, Definitive: true}
+		}
+		if ev.probe && ge.Code == 100 {
+			// "Object ... does not exist, cannot be loaded due to missing
+			// permissions" (sample 33): the token no longer reaches the Page.
+			return Diagnosis{Status: Invalid, Reason: RoleLost, Definitive: true}
+		}
+	}
+	if obs.Probe != nil {
+		var ge *graph.Error
+		if errors.As(obs.Probe, &ge) && ge.IsRateLimit() {
+			return Diagnosis{Status: Unknown, Reason: RateLimited}
+		}
+		return Diagnosis{Status: Unknown, Reason: Unreachable}
+	}
+
+	// The Page token works: everything below is a warning.
+	d := Diagnosis{Status: Valid, Definitive: true}
+	d.Features, d.MissingPermissions, d.MissingTasks = matrix(obs)
+	warn := func(r Reason) Diagnosis { d.Status, d.Reason = Warning, r; return d }
+	switch {
+	case userDead != ReasonNone:
+		return warn(userDead)
+	case obs.UserToken != nil && !obs.UserToken.IsValid:
+		return warn(TokenInvalid)
+	case obs.InGrant != nil && !*obs.InGrant:
+		return warn(PageNotGranted)
+	case obs.HasRole != nil && !*obs.HasRole:
+		return warn(RoleLost)
+	case len(d.MissingPermissions) > 0:
+		return warn(PermissionMissing)
+	case len(d.MissingTasks) > 0:
+		return warn(TaskMissing)
+	}
+	if until, ok := expiry(obs); ok {
+		d.Until = until
+		if !until.After(obs.Now) {
+			// Past data-access expiry with a working Page token: pages_*
+			// permissions do not lapse (FACEBOOK.md §2), the others do.
+			return warn(DataAccessExpired)
+		}
+		return warn(ExpiringSoon)
+	}
+	for _, f := range d.Features {
+		if f.OK || !wanted(obs, f.Name) {
+			continue
+		}
+		switch f.Name {
+		case FeatureWebhooks:
+			return warn(WebhooksUnsubscribed)
+		case FeatureInstagram:
+			return warn(InstagramUnlinked)
+		}
+	}
+	return d
+}
+
+// deadReason maps a login-recoverable error to its reason; "" for other errors.
+func deadReason(e *graph.Error) Reason {
+	if e == nil || !e.IsLoginRecoverable() {
+		return ReasonNone
+	}
+	if e.Code == 102 {
+		return TokenInvalid
+	}
+	switch e.Subcode {
+	case graph.SubcodePasswordChanged:
+		return PasswordChanged
+	case graph.SubcodeAppNotInstalled:
+		return AppRemoved
+	case graph.SubcodeSessionExpired:
+		return SessionExpired
+	case graph.SubcodeUserCheckpointed:
+		return AccountCheckpointed
+	case graph.SubcodeUnconfirmedUser:
+		return AccountUnconfirmed
+	case graph.SubcodeNoPageRole:
+		return RoleLost
+	case graph.SubcodeAppInactive:
+		return DataAccessExpired
+	case 0:
+		return byMessage(e.Message)
+	}
+	return TokenInvalid
+}
+
+// messageReasons refine a 190 that came without a subcode (FACEBOOK.md §10,
+// samples 08 and 09): the messages are those of the subcoded answers.
+var messageReasons = []struct {
+	phrase string
+	reason Reason
+}{
+	{"changed their password", PasswordChanged},
+	{"changed the session for security", PasswordChanged},
+	{"session has expired", SessionExpired},
+	{"has not authorized application", AppRemoved},
+	{"in order to impersonate it", RoleLost},
+	{"hasn't engaged the app", DataAccessExpired},
+	{"not a confirmed user", AccountUnconfirmed},
+	{"log in to www.facebook.com", AccountCheckpointed},
+}
+
+func byMessage(msg string) Reason {
+	msg = strings.ToLower(msg)
+	for _, m := range messageReasons {
+		if strings.Contains(msg, m.phrase) {
+			return m.reason
+		}
+	}
+	return TokenInvalid
+}
+
+// tokenError is debug_token's verdict on a token as an error: its
+// data.error, or a bare 190 when it says invalid without one; nil when valid.
+func tokenError(t *graph.TokenInfo) *graph.Error {
+	switch {
+	case t == nil || t.IsValid:
+		return nil
+	case t.Error != nil:
+		return t.Error
+	}
+	return &graph.Error{Code: 190, HTTPStatus: 200, Message: "debug_token: is_valid false"}
+}
+
+// asError keeps a nil *graph.Error from becoming a non-nil error.
+func asError(e *graph.Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// expiry is the earliest end of access within the warning window: the user
+// token's expiry (zero = never), and the data-access expiry of either token.
+func expiry(obs Observation) (time.Time, bool) {
+	window := obs.WarnWindow
+	if window <= 0 {
+		window = DefaultWarnWindow
+	}
+	limit := obs.Now.Add(window)
+	var first time.Time
+	consider := func(t time.Time) {
+		if !t.IsZero() && !t.After(limit) && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	for _, t := range []*graph.TokenInfo{obs.UserToken, obs.PageToken} {
+		if t != nil && t.IsValid {
+			consider(t.ExpiresAt)
+			consider(t.DataAccessExpiresAt)
+		}
+	}
+	return first, !first.IsZero()
+}
+
+// InGrant reports whether pageID is among the Pages a token was granted for
+// (granular_scopes target_ids of pages_show_list); nil when the token lists no
+// Page targets (then nothing can be said).
+func InGrant(t *graph.TokenInfo, pageID string) *bool {
+	if t == nil {
+		return nil
+	}
+	ids, ok := t.Targets("pages_show_list")
+	if !ok {
+		return nil
+	}
+	in := false
+	for _, id := range ids {
+		in = in || id == pageID
+	}
+	return &in
+}
+
+func scopes(obs Observation) []string {
+	switch {
+	case obs.Granted != nil:
+		return obs.Granted
+	case obs.PageToken != nil && obs.PageToken.IsValid:
+		return obs.PageToken.Scopes
+	case obs.UserToken != nil && obs.UserToken.IsValid:
+		return obs.UserToken.Scopes
+	}
+	return nil
+}
+
+func wanted(obs Observation, name string) bool {
+	if obs.Wanted != nil {
+		for _, w := range obs.Wanted {
+			if w == name {
+				return true
+			}
+		}
+		return false
+	}
+	switch name {
+	case FeatureInstagram:
+		return obs.HadInstagram
+	case FeatureWebhooks:
+		return obs.WebhooksSubscribed != nil
+	}
+	return true
+}
+
+// matrix evaluates every feature, and collects what the wanted ones miss.
+func matrix(obs Observation) (fs []Feature, perms, tasks []string) {
+	in := featureInput{instagramLinked: obs.InstagramLinked, webhooks: obs.WebhooksSubscribed}
+	if s := scopes(obs); s != nil {
+		in.scopes = set(s)
+	}
+	if obs.Tasks != nil {
+		in.tasks = set(obs.Tasks)
+	}
+	for _, n := range features {
+		f, p, t := n.evaluate(in)
+		fs = append(fs, f)
+		if wanted(obs, n.name) {
+			perms = append(perms, p...)
+			tasks = append(tasks, t...)
+		}
+	}
+	return fs, uniq(perms), uniq(tasks)
+}
+
+func uniq(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	sort.Strings(s)
+	out := s[:1]
+	for _, v := range s[1:] {
+		if v != out[len(out)-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Merge keeps the last confirmed state when a check gave no definitive
+// answer: an unknown diagnosis never overwrites a known status.
+func Merge(prev Status, prevReason Reason, next Diagnosis) (Status, Reason) {
+	if next.Status == Unknown && prev != "" && prev != Unknown {
+		return prev, prevReason
+	}
+	return next.Status, next.Reason
+}

@@ -1,0 +1,103 @@
+package health
+
+import (
+	"strings"
+	"time"
+)
+
+// Words fills the plain-language templates.
+type Words struct {
+	Person  string    // who connected the Page ("Dana")
+	Page    string    // the Page's name
+	Missing []string  // permissions or tasks, for permission_missing / task_missing
+	Until   time.Time // when access ends, for expiring_soon
+}
+
+type wording struct{ summary, fix string }
+
+// reasonDisconnected keys the words of the disconnected status, which has no Reason.
+const reasonDisconnected Reason = "\x00disconnected"
+
+// words is THE table of plain words: every reason's summary and fix. Fields:
+// {person}, {person's}, {page}, {missing}, {until}.
+var words = map[Reason]wording{
+	ReasonNone: {"Pagekeeper's access to {page} works.", ""},
+	reasonDisconnected: {"{page} is not connected to Pagekeeper, so nobody is watching it.",
+		"Click Connect and log in as someone who manages {page}."},
+	PasswordChanged: {"{person's} Facebook password was changed (or Facebook reset the login for security), which ended Pagekeeper's access to {page}.",
+		"Reconnect {page}: click Reconnect and log in as {person}."},
+	AppRemoved: {"{person} removed Pagekeeper's app from their Facebook account, which ended its access to {page}.",
+		"Click Reconnect, log in as {person} and allow the app again."},
+	SessionExpired: {"{person's} Facebook login for Pagekeeper expired, so Pagekeeper can no longer reach {page}.",
+		"Click Reconnect and log in as {person}."},
+	AccountCheckpointed: {"Facebook locked {person's} account for a security check, which stops Pagekeeper's access to {page}.",
+		"{person} should log in at facebook.com and follow Facebook's instructions, then click Reconnect."},
+	AccountUnconfirmed: {"{person's} Facebook account is not confirmed, so Facebook refuses Pagekeeper's access to {page}.",
+		"{person} should log in at facebook.com and confirm the account, then click Reconnect."},
+	RoleLost: {"{person} no longer has a role on {page} that lets Pagekeeper act for it.",
+		"Ask an admin of {page} to give {person} access to the Page again in Meta Business Suite, or reconnect as another admin."},
+	DataAccessExpired: {"{person} has not used Pagekeeper's Facebook app for 90 days, so Facebook stopped its data access to {page}.",
+		"Click Reconnect and log in as {person} to renew data access."},
+	TokenInvalid: {"Facebook no longer accepts Pagekeeper's access to {page}: it was revoked or has become invalid.",
+		"Click Reconnect and log in as {person}."},
+	PageNotGranted: {"{page} is no longer among the Pages {person} allowed Pagekeeper to use.",
+		"Click Reconnect, log in as {person}, choose Edit access and tick {page}."},
+	PermissionMissing: {"Pagekeeper lacks Facebook permissions it needs for {page}: {missing}.",
+		"Click Reconnect, log in as {person} and allow every permission Pagekeeper asks for."},
+	TaskMissing: {"{person's} role on {page} does not include: {missing}.",
+		"Ask an admin of {page} to give {person} that access in Meta Business Suite (Settings, Page access), then click Check now."},
+	ExpiringSoon: {"Pagekeeper's access to {page} through {person} ends on {until}.",
+		"Click Reconnect and log in as {person} before then to renew it."},
+	WebhooksUnsubscribed: {"{page} no longer sends its events (such as new messages) to Pagekeeper's app.",
+		"Click Resubscribe for {page}; if that fails, click Reconnect and log in as {person}."},
+	InstagramUnlinked: {"The Instagram account that was linked to {page} is no longer connected to it.",
+		"Link the Instagram account to {page} again in Meta Business Suite, then click Reconnect."},
+	Unreachable: {"Pagekeeper could not get a clear answer from Facebook about {page}; it keeps the last known state and will try again.",
+		"Nothing to do for now. If this lasts, check this computer's internet connection."},
+	RateLimited: {"Facebook asked Pagekeeper to slow down, so {page} was not checked this time.",
+		"Nothing to do: Pagekeeper checks again later by itself."},
+}
+
+// Describe returns the summary and fix for a status and reason, e.g. to
+// render a stored status again. Unknown reasons get generic words.
+func Describe(status Status, reason Reason, w Words) (summary, fix string) {
+	key := reason
+	if status == Disconnected {
+		key = reasonDisconnected
+	}
+	t, ok := words[key]
+	if !ok {
+		t = wording{"Pagekeeper found a problem with {page} (" + string(reason) + ").", "Click Reconnect and log in as {person}."}
+	}
+	r := w.replacer()
+	return capitalize(r.Replace(t.summary)), capitalize(r.Replace(t.fix))
+}
+
+// capitalize starts a sentence that begins with a filled-in field ("the person who ...").
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (w Words) replacer() *strings.Replacer {
+	person, possessive := w.Person, w.Person+"'s"
+	if person == "" {
+		person, possessive = "the person who connected it", "the connecting person's"
+	}
+	page := w.Page
+	if page == "" {
+		page = "this Page"
+	}
+	missing := strings.Join(w.Missing, ", ")
+	if missing == "" {
+		missing = "some access"
+	}
+	until := "a date Facebook did not give"
+	if !w.Until.IsZero() {
+		until = w.Until.Format("January 2, 2006")
+	}
+	return strings.NewReplacer("{person's}", possessive, "{person}", person, "{page}", page,
+		"{missing}", missing, "{until}", until)
+}
