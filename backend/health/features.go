@@ -127,3 +127,40 @@ func set(list []string) map[string]bool {
 	}
 	return m
 }
+
+// FeatureNames lists the features in display order.
+var FeatureNames = func() []string {
+	names := make([]string, len(features))
+	for i, n := range features {
+		names[i] = n.name
+	}
+	return names
+}()
+
+var featureLabels = map[string]string{
+	FeaturePublishing: "Publishing",
+	FeatureMessenger:  "Messenger inbox",
+	FeatureInsights:   "Insights",
+	FeatureInstagram:  "Instagram",
+	FeatureWebhooks:   "Live events (webhooks)",
+}
+
+// FeatureLabel is a feature's name as the owner reads it.
+func FeatureLabel(name string) string {
+	if l, ok := featureLabels[name]; ok {
+		return l
+	}
+	return name
+}
+
+// MissingTasks lists the Page tasks (Facebook's names) that tasks lack for
+// any feature of the table; for a choice (MESSAGING or MODERATE) the first is named.
+func MissingTasks(tasks []string) []string {
+	var missing []string
+	for _, n := range features {
+		if _, _, t := n.evaluate(featureInput{tasks: set(tasks)}); len(t) > 0 {
+			missing = append(missing, t...)
+		}
+	}
+	return uniq(missing)
+}

@@ -101,3 +101,15 @@ func (w Words) replacer() *strings.Replacer {
 	return strings.NewReplacer("{person's}", possessive, "{person}", person, "{page}", page,
 		"{missing}", missing, "{until}", until)
 }
+
+// Explain is Describe for a stored reason of a non-disconnected Page; its
+// shape (plain strings) lets packages take it as a function value.
+func Explain(reason, person, page string) (summary, fix string) {
+	return Describe(Valid, Reason(reason), Words{Person: person, Page: page})
+}
+
+// Summary is Explain's summary alone.
+func Summary(reason Reason, person, page string) string {
+	s, _ := Explain(string(reason), person, page)
+	return s
+}
