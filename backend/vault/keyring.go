@@ -87,12 +87,7 @@ func (k Keyring) service() string {
 
 // Get returns the secret stored under key, or ErrNotFound.
 func (k Keyring) Get(key string) (string, error) {
-	var value string
-	err := k.call("read", func() error {
-		var err error
-		value, err = keyring.Get(k.service(), key)
-		return err
-	})
+	value, err := call(k, "read", func() (string, error) { return keyring.Get(k.service(), key) })
 	return value, classify(err, "")
 }
 
@@ -101,13 +96,13 @@ func (k Keyring) Set(key, value string) error {
 	if err := checkSize(k.service(), key, value); err != nil {
 		return err
 	}
-	err := k.call("write", func() error { return keyring.Set(k.service(), key, value) })
+	_, err := call(k, "write", func() (struct{}, error) { return struct{}{}, keyring.Set(k.service(), key, value) })
 	return classify(err, value)
 }
 
 // Delete removes key; a missing key is not an error.
 func (k Keyring) Delete(key string) error {
-	err := k.call("delete", func() error { return keyring.Delete(k.service(), key) })
+	_, err := call(k, "delete", func() (struct{}, error) { return struct{}{}, keyring.Delete(k.service(), key) })
 	if err = classify(err, ""); errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -117,7 +112,7 @@ func (k Keyring) Delete(key string) error {
 // DeleteAll removes every entry of the service, e.g. when the user resets
 // Pagekeeper. Having none is not an error.
 func (k Keyring) DeleteAll() error {
-	err := k.call("delete", func() error { return keyring.DeleteAll(k.service()) })
+	_, err := call(k, "delete", func() (struct{}, error) { return struct{}{}, keyring.DeleteAll(k.service()) })
 	if err = classify(err, ""); errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -134,9 +129,10 @@ func (e errTimeout) Error() string {
 	return fmt.Sprintf("the keychain did not answer a %s within %s; an unlock prompt may be waiting", e.op, e.d)
 }
 
-func (k Keyring) call(op string, fn func() error) error {
+func call[T any](k Keyring, op string, fn func() (T, error)) (T, error) {
 	if err := checkSessionBus(); err != nil {
-		return err
+		var zero T
+		return zero, err
 	}
 	d := k.Timeout
 	if d <= 0 {
@@ -145,18 +141,28 @@ func (k Keyring) call(op string, fn func() error) error {
 	return withTimeout(op, d, fn)
 }
 
-func withTimeout(op string, d time.Duration, fn func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
+// withTimeout runs fn, giving up after d. Results travel only through the
+// channel, so an abandoned fn finishing later touches nothing of the caller.
+func withTimeout[T any](op string, d time.Duration, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
-	case err := <-done:
-		return err
+	case r := <-done:
+		return r.v, r.err
 	case <-timer.C:
 		// The goroutine stays blocked inside go-keyring until the prompt
 		// is answered or the bus goes away; it holds nothing of ours.
-		return &UnavailableError{Reason: Locked, Cause: errTimeout{op, d}}
+		var zero T
+		return zero, &UnavailableError{Reason: Locked, Cause: errTimeout{op, d}}
 	}
 }
 

@@ -243,10 +243,10 @@ func TestSessionBusKnown(t *testing.T) {
 	}
 }
 
-func TestCallTimeout(t *testing.T) {
+func TestWithTimeout(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	err := withTimeout("read", 50*time.Millisecond, func() error { <-release; return nil })
+	_, err := withTimeout("read", 50*time.Millisecond, func() (string, error) { <-release; return "late", nil })
 	var ue *UnavailableError
 	if !errors.As(err, &ue) || ue.Reason != Locked {
 		t.Fatalf("a call that never returns gave %v, want a Locked UnavailableError", err)
@@ -254,8 +254,8 @@ func TestCallTimeout(t *testing.T) {
 	if !strings.Contains(err.Error(), "did not answer a read within 50ms") {
 		t.Fatalf("unclear message: %q", err)
 	}
-	if err := withTimeout("read", time.Minute, func() error { return ErrNotFound }); err != ErrNotFound {
-		t.Fatalf("a prompt answer was not passed through: %v", err)
+	if v, err := withTimeout("read", time.Minute, func() (string, error) { return "v", ErrNotFound }); v != "v" || err != ErrNotFound {
+		t.Fatalf("a prompt answer was not passed through: %q, %v", v, err)
 	}
 }
 
