@@ -241,6 +241,9 @@ func TestActivityIsAppendOnlyAndOrdered(t *testing.T) {
 	if _, err := db.AppendActivity("404", Activity{Kind: "x"}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("activity of a missing Page = %v", err)
 	}
+	if acts, err := db.Activity("2", 0); err != nil || len(acts) != 1 {
+		t.Fatalf("Activity of Page 2 = %v, %v", acts, err)
+	}
 	if _, err := db.Activity("404", 1); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("listing activity of a missing Page = %v", err)
 	}
@@ -275,7 +278,7 @@ func TestStatusHistory(t *testing.T) {
 	if err := db.PutPage(samplePage("1")); err != nil {
 		t.Fatal(err)
 	}
-	if h, err := db.StatusHistory("1"); err != nil || len(h) != 0 {
+	if h, err := db.StatusHistory("1"); err != nil || h == nil || len(h) != 0 {
 		t.Fatalf("history of a new Page = %v, %v", h, err)
 	}
 	steps := []StatusChange{{From: "ok", To: "warning", Reason: "expires soon"}, {From: "warning", To: "invalid", Reason: "password changed"}, {From: "invalid", To: "ok"}}

@@ -128,7 +128,7 @@ func (tx *Tx) AppendStatus(pageID string, change StatusChange) error {
 
 // StatusHistory returns the Page's status changes, oldest first.
 func (tx *Tx) StatusHistory(pageID string) ([]StatusChange, error) {
-	var out []StatusChange
+	out := []StatusChange{}
 	err := tx.walkLog(bucketHistory, pageID, false, 0, func(raw []byte) error {
 		var c StatusChange
 		err := json.Unmarshal(raw, &c)
@@ -165,7 +165,7 @@ func (tx *Tx) AllActivity(pageID string) ([]Activity, error) {
 }
 
 func (tx *Tx) activity(pageID string, newestFirst bool, limit int) ([]Activity, error) {
-	var out []Activity
+	out := []Activity{}
 	err := tx.walkLog(bucketActivity, pageID, newestFirst, limit, func(raw []byte) error {
 		var a Activity
 		err := json.Unmarshal(raw, &a)
