@@ -140,6 +140,15 @@ func sessionBusAddress() string {
 	return ""
 }
 
+// BusName is this sender's unique name on the bus (e.g. ":1.42"), which the
+// notification service sees as the caller.
+func (d *DBus) BusName() string {
+	if names := d.conn.Names(); len(names) > 0 {
+		return names[0]
+	}
+	return ""
+}
+
 // OnAction sets the function called with the notification's Page when the
 // owner clicks a notification or its "Open Pagekeeper" button. It runs on the
 // signal goroutine; keep it short.

@@ -57,6 +57,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
+	rec.Only(d.BusName())
 
 	err := d.Send(context.Background(), notify.Notification{
 		ID: "page:1", Title: "Sunrise Bakery needs attention", Body: "Dana changed her password.",
@@ -95,6 +96,7 @@ func TestDBusNoIconSendsNoIconHint(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
 	if err := d.Send(context.Background(), notify.Notification{ID: "x", Title: "t", Urgency: notify.Low}); err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +113,7 @@ func TestDBusSameIDReplaces(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
 	ctx := context.Background()
 	for _, n := range []notify.Notification{
 		{ID: "person:dana", Title: "first", PageID: "1"},
@@ -159,6 +162,7 @@ func TestDBusActionInvokedReachesOnAction(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
 	got := clicks(d)
 
 	ctx := context.Background()
@@ -192,6 +196,7 @@ func TestDBusIgnoresActionSignalFromOtherSender(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
 	got := clicks(d)
 	if err := d.Send(context.Background(), notify.Notification{ID: "p", Title: "a", PageID: "42"}); err != nil {
 		t.Fatal(err)
@@ -294,5 +299,30 @@ func TestDBusCloseTwice(t *testing.T) {
 	d.Close()
 	if err := d.Send(context.Background(), notify.Notification{ID: "x"}); err == nil {
 		t.Fatal("Send after Close succeeded")
+	}
+}
+
+func TestRecorderOnlyCountsGivenSenders(t *testing.T) {
+	requireBus(t)
+	rec := notifytest.Start(t)
+	mine := newDBus(t, notify.DBusOptions{})
+	other := newDBus(t, notify.DBusOptions{})
+	if mine.BusName() == "" || mine.BusName() == other.BusName() {
+		t.Fatalf("bus names %q and %q", mine.BusName(), other.BusName())
+	}
+	ctx := context.Background()
+	if err := other.Send(ctx, notify.Notification{ID: "o", Title: "someone else's"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mine.Send(ctx, notify.Notification{ID: "m", Title: "mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.Calls()); n != 2 {
+		t.Fatalf("unfiltered: %d calls, want 2", n)
+	}
+	rec.Only(mine.BusName())
+	calls := rec.Calls()
+	if len(calls) != 1 || calls[0].Summary != "mine" || calls[0].Sender != mine.BusName() {
+		t.Fatalf("filtered calls = %+v", calls)
 	}
 }

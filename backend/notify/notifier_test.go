@@ -21,7 +21,9 @@ func setup(t *testing.T, set notify.Settings) (*notify.Notifier, *notifytest.Rec
 	t.Helper()
 	requireBus(t)
 	rec := notifytest.Start(t)
-	return notify.NewNotifier(newDBus(t, notify.DBusOptions{}), set), rec
+	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
+	return notify.NewNotifier(d, set), rec
 }
 
 func broke(page, name, profile, person, from string) notify.Change {
@@ -93,6 +95,7 @@ func TestGroupClickOpensFirstListedPage(t *testing.T) {
 	requireBus(t)
 	rec := notifytest.Start(t)
 	d := newDBus(t, notify.DBusOptions{})
+	rec.Only(d.BusName())
 	opened := clicks(d)
 	n := notify.NewNotifier(d, notify.DefaultSettings())
 	observe(t, n, t0,

@@ -34,6 +34,7 @@ var ClaimTimeout = 60 * time.Second
 // Call is one recorded Notify call.
 type Call struct {
 	ID            uint32 // the id the recorder answered with
+	Sender        string // the caller's unique bus name
 	AppName       string
 	ReplacesID    uint32
 	AppIcon       string
@@ -62,6 +63,7 @@ type Recorder struct {
 	nextID uint32
 	calls  []Call
 	closed []uint32
+	only   []string
 }
 
 // Start claims the notification service name on the session bus and releases
@@ -134,11 +136,31 @@ func (r *Recorder) Close() error {
 	return r.conn.Close()
 }
 
-// Calls returns the Notify calls so far, oldest first.
+// Calls returns the Notify calls so far, oldest first (only those of the
+// senders given to Only, if it was called).
 func (r *Recorder) Calls() []Call {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.calls)
+	if r.only == nil {
+		return slices.Clone(r.calls)
+	}
+	var out []Call
+	for _, c := range r.calls {
+		if slices.Contains(r.only, c.Sender) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Only makes Calls report just the calls of these bus connections (see
+// notify.DBus.BusName). Test processes of other packages share the session
+// bus and may notify while this recorder owns the name; their calls are still
+// answered, but not counted.
+func (r *Recorder) Only(senders ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.only = senders
 }
 
 // Closed returns the ids passed to CloseNotification so far.
@@ -170,7 +192,7 @@ func (r *Recorder) Dismiss(id uint32) error {
 // own exported methods are not exposed on the bus.
 type server struct{ r *Recorder }
 
-func (s *server) Notify(appName string, replacesID uint32, appIcon, summary, body string,
+func (s *server) Notify(sender dbus.Sender, appName string, replacesID uint32, appIcon, summary, body string,
 	actions []string, hints map[string]dbus.Variant, expireTimeout int32) (uint32, *dbus.Error) {
 	r := s.r
 	r.mu.Lock()
@@ -181,7 +203,7 @@ func (s *server) Notify(appName string, replacesID uint32, appIcon, summary, bod
 		id = r.nextID
 	}
 	r.calls = append(r.calls, Call{
-		ID: id, AppName: appName, ReplacesID: replacesID, AppIcon: appIcon,
+		ID: id, Sender: string(sender), AppName: appName, ReplacesID: replacesID, AppIcon: appIcon,
 		Summary: summary, Body: body, Actions: actions, Hints: hints, ExpireTimeout: expireTimeout,
 	})
 	return id, nil
