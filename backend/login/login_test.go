@@ -129,14 +129,7 @@ func start(t *testing.T, mutate func(*login.Config)) *fixture {
 	f := &fixture{te: newTokenEndpoint(t)}
 	cfg := config(t, f.te)
 	cfg.Opener = func(u string) error { f.opened = append(f.opened, u); return nil }
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	s, err := login.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Cancel)
+	s := mustStart(t, &cfg, mutate)
 	f.s, f.port = s, cfg.Port
 	u, err := url.Parse(s.URL())
 	if err != nil {
@@ -146,6 +139,20 @@ func start(t *testing.T, mutate func(*login.Config)) *fixture {
 	f.te.challenge.Store(f.dialog.Get("code_challenge"))
 	f.te.redirect.Store(f.dialog.Get("redirect_uri"))
 	return f
+}
+
+// mustStart applies mutate to cfg and starts a session stopped at test end.
+func mustStart(t *testing.T, cfg *login.Config, mutate func(*login.Config)) *login.Session {
+	t.Helper()
+	if mutate != nil {
+		mutate(cfg)
+	}
+	s, err := login.Start(context.Background(), *cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Cancel)
+	return s
 }
 
 // get requests the loopback server like a browser would, on a fresh

@@ -47,14 +47,7 @@ func startSandboxLogin(t *testing.T, sb *sandbox.Server, mutate func(*login.Conf
 		Scopes:  []string{"pages_show_list", "pages_read_engagement"},
 		Timeout: time.Minute,
 	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	s, err := login.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Cancel)
+	s := mustStart(t, &cfg, mutate)
 	return &sandboxLogin{sb: sb, s: s, port: cfg.Port}
 }
 

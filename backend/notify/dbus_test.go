@@ -23,6 +23,16 @@ func requireBus(t *testing.T) {
 	}
 }
 
+// onBus starts a recorder on the session bus and a sender whose calls it counts.
+func onBus(t *testing.T, opts notify.DBusOptions) (*notifytest.Recorder, *notify.DBus) {
+	t.Helper()
+	requireBus(t)
+	rec := notifytest.Start(t)
+	d := newDBus(t, opts)
+	rec.Only(d.BusName())
+	return rec, d
+}
+
 func newDBus(t *testing.T, opts notify.DBusOptions) *notify.DBus {
 	t.Helper()
 	d, err := notify.NewDBus(opts)
@@ -54,10 +64,7 @@ func wantClick(t *testing.T, ch chan string, want string) {
 }
 
 func TestDBusSendDeliversOneNotify(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
 
 	err := d.Send(context.Background(), notify.Notification{
 		ID: "page:1", Title: "Sunrise Bakery needs attention", Body: "Dana changed her password.",
@@ -93,10 +100,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 }
 
 func TestDBusNoIconSendsNoIconHint(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	if err := d.Send(context.Background(), notify.Notification{ID: "x", Title: "t", Urgency: notify.Low}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,10 +114,7 @@ func TestDBusNoIconSendsNoIconHint(t *testing.T) {
 }
 
 func TestDBusSameIDReplaces(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	ctx := context.Background()
 	for _, n := range []notify.Notification{
 		{ID: "person:dana", Title: "first", PageID: "1"},
@@ -159,10 +160,7 @@ func TestDBusSameIDReplaces(t *testing.T) {
 }
 
 func TestDBusActionInvokedReachesOnAction(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	got := clicks(d)
 
 	ctx := context.Background()
@@ -193,10 +191,7 @@ func TestDBusActionInvokedReachesOnAction(t *testing.T) {
 }
 
 func TestDBusIgnoresActionSignalFromOtherSender(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	got := clicks(d)
 	if err := d.Send(context.Background(), notify.Notification{ID: "p", Title: "a", PageID: "42"}); err != nil {
 		t.Fatal(err)

@@ -19,10 +19,7 @@ const passwordSummary = "Dana changed her Facebook password, so Pagekeeper can n
 // setup gives a Notifier that delivers over the real session bus to a recorder.
 func setup(t *testing.T, set notify.Settings) (*notify.Notifier, *notifytest.Recorder) {
 	t.Helper()
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	return notify.NewNotifier(d, set), rec
 }
 
@@ -92,10 +89,7 @@ func TestSixPagesOfOnePersonOneNotification(t *testing.T) {
 }
 
 func TestGroupClickOpensFirstListedPage(t *testing.T) {
-	requireBus(t)
-	rec := notifytest.Start(t)
-	d := newDBus(t, notify.DBusOptions{})
-	rec.Only(d.BusName())
+	rec, d := onBus(t, notify.DBusOptions{})
 	opened := clicks(d)
 	n := notify.NewNotifier(d, notify.DefaultSettings())
 	observe(t, n, t0,
