@@ -32,14 +32,14 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
-	if err := runWindow(); err != nil {
+	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
 		os.Exit(1)
 	}
 }
 
-func runWindow() error {
-	a := app.New()
+func runWindow(demo bool) error {
+	shell := app.NewShell(demo)
 	return wails.Run(&options.App{
 		Title:     buildinfo.Name,
 		Width:     1180,
@@ -49,15 +49,25 @@ func runWindow() error {
 		AssetServer: &assetserver.Options{
 			Assets: assets,
 		},
-		OnStartup: a.Startup,
+		OnStartup:     shell.Startup,
+		OnShutdown:    shell.Shutdown,
+		OnBeforeClose: shell.BeforeClose,
 		SingleInstanceLock: &options.SingleInstanceLock{
-			UniqueId:               "io.github.pagekeeper.desktop",
-			OnSecondInstanceLaunch: app.SecondInstanceHandler(a),
+			// The demo runs on a throwaway data folder, so it may run beside the real app.
+			UniqueId:               instanceID(demo),
+			OnSecondInstanceLaunch: shell.SecondInstance,
 		},
-		Bind: []interface{}{a},
+		Bind: []interface{}{shell.App},
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "pagekeeper",
 		},
 	})
+}
+
+func instanceID(demo bool) string {
+	if demo {
+		return "io.github.pagekeeper.desktop.demo"
+	}
+	return "io.github.pagekeeper.desktop"
 }

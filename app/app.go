@@ -4,25 +4,17 @@ package app
 
 import (
 	"context"
-
-	"github.com/wailsapp/wails/v2/pkg/options"
-	"github.com/wailsapp/wails/v2/pkg/runtime"
+	"errors"
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
 )
 
 // App is bound to the frontend; each exported method becomes a JS binding.
 type App struct {
-	ctx context.Context
-}
-
-// New returns an App; Startup wires it to the window once Wails is running.
-func New() *App { return &App{} }
-
-// Startup is Wails' OnStartup hook.
-func (a *App) Startup(ctx context.Context) {
-	a.ctx = ctx
+	shell  *Shell
+	keeper *keeper.Keeper
 }
 
 // About is what the window shows of this build and where it keeps its files.
@@ -32,24 +24,197 @@ type About struct {
 	DataDir string `json:"dataDir"`
 }
 
+var errNotReady = errors.New("Pagekeeper is still starting; try again in a moment")
+
+func (a *App) k() (*keeper.Keeper, error) {
+	if a.keeper == nil {
+		if a.shell != nil && a.shell.startErr != nil {
+			return nil, a.shell.startErr
+		}
+		return nil, errNotReady
+	}
+	return a.keeper, nil
+}
+
 // About reports the app version and data folder.
 func (a *App) About() (About, error) {
 	dir, err := datadir.Resolve()
+	if a.keeper != nil {
+		dir, err = a.keeper.DataDir(), nil
+	}
 	if err != nil {
 		return About{}, err
 	}
 	return About{Name: buildinfo.Name, Version: buildinfo.Version, DataDir: dir}, nil
 }
 
-// SecondInstanceHandler returns the hook Wails calls in the first instance when
-// Pagekeeper is launched again: bring the existing window forward instead of
-// starting a rival writer. A plain function, so it is not bound to the frontend.
-func SecondInstanceHandler(a *App) func(options.SecondInstanceData) {
-	return func(options.SecondInstanceData) {
-		if a.ctx == nil {
-			return
-		}
-		runtime.WindowUnminimise(a.ctx)
-		runtime.WindowShow(a.ctx)
+// Snapshot is the initial pull of the whole state; later changes arrive as events.
+func (a *App) Snapshot() (keeper.Snapshot, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.Snapshot{}, err
 	}
+	return k.Snapshot()
+}
+
+// CheckNow starts a check of every Page; progress arrives as events.
+func (a *App) CheckNow() error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.CheckNow(context.Background())
+}
+
+// PageDetail is the feature matrix, activity log and status timeline of a Page.
+func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.PageDetail{}, err
+	}
+	return k.PageDetail(pageID)
+}
+
+// SetupMetaApp stores the owner's Meta App ID and secret after Facebook accepts them.
+func (a *App) SetupMetaApp(appID, appSecret string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.SetupApp(context.Background(), appID, appSecret)
+}
+
+// StartConnect opens "Log in with Facebook" in the browser; the result arrives as an event.
+func (a *App) StartConnect() (keeper.LoginStart, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.LoginStart{}, err
+	}
+	return k.StartLogin(context.Background(), keeper.LoginRequest{})
+}
+
+// StartReauthorize repairs the Pages of one person (profileID) or of one Page (pageID).
+func (a *App) StartReauthorize(profileID, pageID string) (keeper.LoginStart, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.LoginStart{}, err
+	}
+	return k.StartLogin(context.Background(), keeper.LoginRequest{ProfileID: profileID, PageID: pageID, Reauthorize: true})
+}
+
+// CancelLogin stops a login in progress and frees its port.
+func (a *App) CancelLogin() error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	k.CancelLogin()
+	return nil
+}
+
+// FinishConnect connects the chosen Pages of the last login.
+func (a *App) FinishConnect(pageIDs []string) (keeper.ApplyResult, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.ApplyResult{}, err
+	}
+	return k.FinishConnect(context.Background(), pageIDs)
+}
+
+// Disconnect forgets a Page's token and keeps its history.
+func (a *App) Disconnect(pageID string, unsubscribeWebhooks bool) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.Disconnect(context.Background(), pageID, unsubscribeWebhooks, "you")
+}
+
+// RemoveProfile forgets a person's token and the tokens of all their Pages.
+func (a *App) RemoveProfile(profileID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.RemoveProfile(context.Background(), profileID, "you")
+}
+
+// GetSettings returns the settings as the window edits them.
+func (a *App) GetSettings() (keeper.SettingsView, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.SettingsView{}, err
+	}
+	return k.Settings()
+}
+
+// SaveSettings validates and stores the settings.
+func (a *App) SaveSettings(s keeper.SettingsView) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	if err := k.SaveSettings(s); err != nil {
+		return err
+	}
+	if a.shell != nil {
+		return a.shell.applyDesktopSettings(s)
+	}
+	return nil
+}
+
+// ReplaceAppSecret swaps the stored app secret after Facebook accepts it.
+func (a *App) ReplaceAppSecret(appSecret string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.ReplaceAppSecret(context.Background(), appSecret)
+}
+
+// ExportPages asks where to save and writes the page list as "csv" or "json".
+func (a *App) ExportPages(format string) (string, error) {
+	k, err := a.k()
+	if err != nil {
+		return "", err
+	}
+	if a.shell == nil {
+		return "", errNotReady
+	}
+	return a.shell.export(k, format)
+}
+
+// Scenarios lists what the demo's Simulate panel can break (empty outside demo mode).
+func (a *App) Scenarios() ([]keeper.ScenarioView, error) {
+	k, err := a.k()
+	if err != nil {
+		return nil, err
+	}
+	return k.Scenarios(), nil
+}
+
+// Simulate triggers a sandbox scenario in demo mode; targetID is a person or Page ID.
+func (a *App) Simulate(kind, targetID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.Simulate(context.Background(), kind, targetID)
+}
+
+// ResetSimulation clears every simulated fault and breakage in demo mode.
+func (a *App) ResetSimulation() error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	return k.ResetSimulation()
+}
+
+// StartDemo switches this window to demo mode (the first-run "Try the demo").
+func (a *App) StartDemo() error {
+	if a.shell == nil {
+		return errNotReady
+	}
+	return a.shell.startDemo()
 }

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
+)
+
+func init() {
+	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup})
+	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
+	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
+	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
+}
+
+func runSetup(ctx context.Context, env *Env, args []string) int {
+	var appID string
+	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) { fs.StringVar(&appID, "app-id", "", "your Meta app's App ID") }); !ok {
+		return 64
+	}
+	if appID == "" {
+		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
+	}
+	if env.IsTerminal(env.Stdin) {
+		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ")
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	secret := strings.TrimSpace(line)
+	if secret == "" {
+		if err != nil && !errors.Is(err, errEOF) {
+			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
+		}
+		return fail(env, 64, errors.New("no App Secret on stdin: e.g. `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`"))
+	}
+	k, err := openKeeper(ctx, env, nil)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	defer k.Close()
+	if err := k.SetupApp(ctx, appID, secret); err != nil {
+		return fail(env, 1, err)
+	}
+	set, _ := k.Settings()
+	fmt.Fprintf(env.Stdout, "Meta app %s is set up; its secret is in the system keychain.\nRegister this redirect URI in the app (Facebook Login > Settings > Valid OAuth Redirect URIs):\n  %s\n", appID, set.RedirectURI)
+	return 0
+}
+
+func runConnect(ctx context.Context, env *Env, args []string) int {
+	var noBrowser bool
+	var pages string
+	if _, ok := parseFlags(env, "connect", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
+		fs.StringVar(&pages, "pages", "", "comma-separated Page IDs to connect (default: every Page granted)")
+	}); !ok {
+		return 64
+	}
+	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser}, pages)
+}
+
+func runReconnect(ctx context.Context, env *Env, args []string) int {
+	var noBrowser bool
+	fs, ok := parseFlags(env, "reconnect", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
+	})
+	if !ok {
+		return 64
+	}
+	if fs.NArg() != 1 {
+		return fail(env, 64, errors.New("reconnect needs the ID of a person or of a Page"))
+	}
+	id := fs.Arg(0)
+	req := keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser, ProfileID: id}
+	return login(ctx, env, req, "", id)
+}
+
+// login runs one Facebook login: with --no-browser the first line of stdout
+// is the login URL alone, so a script can hand it to a browser.
+func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string, target ...string) int {
+	k, err := openKeeper(ctx, env, nil)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	defer k.Close()
+	if req.Reauthorize && len(target) == 1 {
+		if _, err := k.Store().GetPage(target[0]); err == nil {
+			req.ProfileID, req.PageID = "", target[0]
+		}
+	}
+	start, err := k.StartLogin(ctx, req)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	if req.NoBrowser {
+		fmt.Fprintln(env.Stdout, start.URL)
+		fmt.Fprintln(env.Stderr, "Open the URL above in a browser and log in with Facebook; waiting for the redirect...")
+	} else {
+		fmt.Fprintf(env.Stderr, "Opening Facebook's login in your browser. If nothing opens, visit:\n  %s\n", start.URL)
+	}
+	res, err := k.WaitLogin(ctx)
+	if err != nil {
+		k.CancelLogin()
+		return fail(env, 1, err)
+	}
+	if !res.OK {
+		return fail(env, 1, errors.New(res.Error))
+	}
+	applied := res.Applied
+	if applied == nil {
+		ids := chosen(res.Candidates, pages)
+		if len(ids) == 0 {
+			return fail(env, 1, errors.New("none of the Pages asked for with --pages was granted"))
+		}
+		a, err := k.FinishConnect(ctx, ids)
+		if err != nil {
+			return fail(env, 1, err)
+		}
+		applied = &a
+	}
+	printApplied(env, res, applied)
+	return 0
+}
+
+func chosen(cands []keeper.Candidate, pages string) []string {
+	want := map[string]bool{}
+	for _, id := range strings.Split(pages, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			want[id] = true
+		}
+	}
+	var ids []string
+	for _, c := range cands {
+		if (len(want) == 0 && c.Selected) || want[c.ID] {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
+	fmt.Fprintf(env.Stdout, "Logged in as %s.\n", res.PersonName)
+	list := func(label string, names []string) {
+		if len(names) > 0 {
+			fmt.Fprintf(env.Stdout, "%s (%d): %s\n", label, len(names), strings.Join(names, ", "))
+		}
+	}
+	list("Connected", a.Connected)
+	list("Token renewed", a.Updated)
+	list("Left out of this login, now invalid", a.NotGranted)
+	if len(res.Declined) > 0 {
+		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
+	}
+}
+
+func runDisconnect(ctx context.Context, env *Env, args []string) int {
+	var unsubscribe bool
+	fs, ok := parseFlags(env, "disconnect", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&unsubscribe, "unsubscribe", false, "also unsubscribe the app from the Page's webhooks")
+	})
+	if !ok {
+		return 64
+	}
+	if fs.NArg() != 1 {
+		return fail(env, 64, errors.New("disconnect needs a Page ID (see `pagekeeper status`)"))
+	}
+	k, err := openKeeper(ctx, env, nil)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	defer k.Close()
+	id := fs.Arg(0)
+	if err := k.Disconnect(ctx, id, unsubscribe, "command line"); err != nil {
+		return fail(env, 1, err)
+	}
+	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
+	return 0
+}

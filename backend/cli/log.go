@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+var errEOF = io.EOF
+
+func init() {
+	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog})
+}
+
+func runLog(ctx context.Context, env *Env, args []string) int {
+	var asJSON bool
+	fs, ok := parseFlags(env, "log", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") })
+	if !ok {
+		return 64
+	}
+	if fs.NArg() != 1 {
+		return fail(env, 64, errors.New("log needs a Page ID (see `pagekeeper status`)"))
+	}
+	k, err := openKeeper(ctx, env, nil)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	defer k.Close()
+	d, err := k.PageDetail(fs.Arg(0))
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	if asJSON {
+		return printJSON(env, map[string]any{"page": d.Page.ID, "name": d.Page.Name, "activity": d.Activity, "history": d.History}, 0)
+	}
+	fmt.Fprintf(env.Stdout, "%s (%s): %s\n\n", d.Page.Name, d.Page.ID, d.Page.Status)
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tWHAT\tWHO\tDETAILS")
+	for _, a := range d.Activity {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.At, a.Kind, a.Actor, a.Details)
+	}
+	tw.Flush()
+	return 0
+}

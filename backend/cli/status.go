@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
+)
+
+// Exit codes of `check`, after the Nagios plugin convention.
+const (
+	ExitOK       = 0
+	ExitWarning  = 1
+	ExitCritical = 2
+	ExitUnknown  = 3
+)
+
+func init() {
+	Register(Command{Name: "status", Usage: "status [--json]", Summary: "show every Page's last known status", Run: runStatus})
+	Register(Command{Name: "check", Usage: "check [--json]", Summary: "check every Page now (exit 0 ok, 1 warning, 2 invalid, 3 could not check)", Run: runCheck})
+}
+
+func parseFlags(env *Env, name string, args []string, def func(*flag.FlagSet)) (*flag.FlagSet, bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	def(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, false
+	}
+	return fs, true
+}
+
+func runStatus(ctx context.Context, env *Env, args []string) int {
+	var asJSON bool
+	if _, ok := parseFlags(env, "status", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") }); !ok {
+		return 64
+	}
+	k, err := openKeeper(ctx, env, nil)
+	if err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	defer k.Close()
+	snap, err := k.Snapshot()
+	if err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	if asJSON {
+		return printJSON(env, keeper.NewReport(snap), ExitOK)
+	}
+	if !snap.Configured && len(snap.Pages) == 0 {
+		fmt.Fprintln(env.Stdout, "Pagekeeper is not set up yet: run `pagekeeper setup --app-id ID`, then `pagekeeper connect`.\nOr try it on the built-in sandbox: `pagekeeper demo`.")
+		return ExitUnknown
+	}
+	printTable(env.Stdout, snap)
+	return ExitOK
+}
+
+func runCheck(ctx context.Context, env *Env, args []string) int {
+	var asJSON bool
+	if _, ok := parseFlags(env, "check", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") }); !ok {
+		return 64
+	}
+	showProgress := env.IsTerminal(env.Stderr)
+	k, err := openKeeper(ctx, env, func(name string, data any) {
+		if st, ok := data.(keeper.CheckState); ok && showProgress && name == keeper.EventCheckProgress && st.Running && st.Total > 0 {
+			fmt.Fprintf(env.Stderr, "\rChecking %d of %d Pages...", st.Done, st.Total)
+		}
+	})
+	if err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	defer k.Close()
+	rep, err := k.Check(ctx, nil)
+	if showProgress {
+		fmt.Fprint(env.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		return fail(env, ExitUnknown, fmt.Errorf("could not check: %w", err))
+	}
+	if rep.NotifyError != nil {
+		fmt.Fprintf(env.Stderr, "pagekeeper: could not show a desktop notification: %v\n", rep.NotifyError)
+	}
+	snap, err := k.Snapshot()
+	if err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	code := exitCode(snap, rep.Unreachable > 0)
+	if asJSON {
+		return printJSON(env, keeper.NewReport(snap), code)
+	}
+	printTable(env.Stdout, snap)
+	if rep.Unreachable > 0 {
+		fmt.Fprintf(env.Stdout, "\n%s (their last confirmed status is kept).\n", rep.UnreachableWhy)
+	}
+	return code
+}
+
+// exitCode: an invalid Page is the most urgent news; a Page that could not be
+// checked comes next (its true state is unknown), then warnings.
+func exitCode(snap keeper.Snapshot, unreachable bool) int {
+	var invalid, warning, unknown bool
+	for _, p := range snap.Pages {
+		switch p.Status {
+		case "invalid":
+			invalid = true
+		case "warning":
+			warning = true
+		case "unknown":
+			unknown = true
+		}
+	}
+	switch {
+	case invalid:
+		return ExitCritical
+	case unknown || unreachable:
+		return ExitUnknown
+	case warning:
+		return ExitWarning
+	}
+	return ExitOK
+}
+
+func printJSON(env *Env, v any, code int) int {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	return code
+}
+
+func printTable(w io.Writer, snap keeper.Snapshot) {
+	if len(snap.Pages) == 0 {
+		fmt.Fprintln(w, "No Pages connected yet: run `pagekeeper connect`.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tPAGE\tPAGE ID\tINSTAGRAM\tCONNECTED BY\tWHY\tCHECKED")
+	for _, p := range snap.Pages {
+		why := p.Summary
+		if p.Status == "valid" {
+			why = "-"
+		}
+		ig := "-"
+		if p.InstagramUsername != "" {
+			ig = "@" + p.InstagramUsername
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Status, p.Name, p.ID, ig, p.ProfileName, clip(why, 70), ago(p.CheckedAt))
+	}
+	tw.Flush()
+	c := snap.Counts
+	fmt.Fprintf(w, "\n%d Pages: %d valid, %d warning, %d invalid, %d unknown, %d disconnected\n", c.Total, c.Valid, c.Warning, c.Invalid, c.Unknown, c.Disconnected)
+	for _, p := range snap.Pages {
+		if p.Status == "invalid" || p.Status == "warning" {
+			fmt.Fprintf(w, "  %s: %s\n", p.Name, p.Fix)
+		}
+	}
+}
+
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func ago(ts string) string {
+	if ts == "" {
+		return "never"
+	}
+	t, err := time.Parse(time.RFC3339, ts)
+	if err != nil {
+		return ts
+	}
+	d := time.Since(t).Round(time.Minute)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

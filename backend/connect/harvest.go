@@ -1,0 +1,188 @@
+// Package connect turns a Facebook login into connected Pages: it harvests
+// the grant (long-lived user token, the person's Pages and their tokens) and
+// applies it to the store and the vault without ever losing a working token.
+package connect
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+)
+
+// Scopes are the permissions Pagekeeper asks for: enough to list the Pages,
+// read and check them, and report on what the owner's tools need
+// (FACEBOOK.md §7).
+var Scopes = []string{
+	"pages_show_list", "pages_read_engagement", "pages_manage_metadata",
+	"pages_manage_posts", "pages_messaging", "read_insights",
+	"instagram_basic", "instagram_manage_messages", "business_management",
+}
+
+// pageFields are asked for Pages that /me/accounts leaves out.
+var pageFields = []string{"id", "name", "category", "access_token", "tasks", "instagram_business_account{id,username}"}
+
+// Grant is what one login gave Pagekeeper. It holds tokens: it lives in
+// memory only, between the login and the owner's choice of Pages.
+type Grant struct {
+	Person              graph.User
+	UserToken           string
+	TokenExpiresAt      time.Time // zero: never
+	DataAccessExpiresAt time.Time
+	Scopes              []string // granted
+	Declined            []string
+	Pages               []GrantedPage
+	HarvestedAt         time.Time
+}
+
+// GrantedPage is a Page the person granted, with its Page token.
+type GrantedPage struct {
+	ID, Name, Category string
+	Token              string
+	Tasks              []string
+	InstagramID        string
+	InstagramUsername  string
+	ViaPortfolio       bool     // only in granular_scopes, not in /me/accounts
+	Scopes             []string // granted scopes that cover this Page
+}
+
+// Harvest exchanges the short-lived user token of a fresh login for a
+// long-lived one and collects the person's Pages with their tokens. Nothing is
+// stored: a failure here leaves every existing token as it was.
+func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.Time) (*Grant, error) {
+	long, err := g.ExchangeLongLived(ctx, shortToken)
+	if err != nil {
+		return nil, fmt.Errorf("exchanging for a long-lived token: %w", err)
+	}
+	me, err := g.Me(ctx, long.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("reading who logged in: %w", err)
+	}
+	info, err := g.DebugToken(ctx, long.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting the new token: %w", err)
+	}
+	if !info.IsValid {
+		return nil, fmt.Errorf("Facebook says the new token is not valid: %v", info.Error)
+	}
+	perms, err := g.Permissions(ctx, long.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("reading the granted permissions: %w", err)
+	}
+	accounts, err := g.Accounts(ctx, long.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("listing the Pages: %w", err)
+	}
+	gr := &Grant{
+		Person:              me,
+		UserToken:           long.AccessToken,
+		TokenExpiresAt:      firstNonZero(info.ExpiresAt, long.ExpiresAt),
+		DataAccessExpiresAt: info.DataAccessExpiresAt,
+		HarvestedAt:         now,
+	}
+	for _, p := range perms {
+		switch p.Status {
+		case "granted":
+			gr.Scopes = append(gr.Scopes, p.Permission)
+		case "declined", "expired":
+			gr.Declined = append(gr.Declined, p.Permission)
+		}
+	}
+	if len(gr.Scopes) == 0 {
+		gr.Scopes = slices.Clone(info.Scopes)
+	}
+	seen := map[string]bool{}
+	for _, a := range accounts {
+		seen[a.ID] = true
+		gr.Pages = append(gr.Pages, grantedPage(a.ID, a.Name, a.Category, a.AccessToken, a.Tasks, a.Instagram, false))
+	}
+	// Pages reached only through a Business Portfolio are listed in the
+	// grant's target_ids but not in /me/accounts (FACEBOOK.md §9, complaint 3).
+	for _, id := range pageTargets(info) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := g.Page(ctx, id, long.AccessToken, pageFields...)
+		if err != nil {
+			return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
+		}
+		if p.AccessToken == "" {
+			continue // an Instagram account or an object that is not a Page of this person
+		}
+		gr.Pages = append(gr.Pages, grantedPage(p.ID, p.Name, p.Category, p.AccessToken, p.Tasks, p.Instagram, true))
+	}
+	for i := range gr.Pages {
+		gr.Pages[i].Scopes = scopesFor(info, gr.Scopes, gr.Pages[i].ID)
+	}
+	sort.SliceStable(gr.Pages, func(i, j int) bool { return gr.Pages[i].Name < gr.Pages[j].Name })
+	return gr, nil
+}
+
+func grantedPage(id, name, category, token string, tasks []string, ig *graph.Instagram, portfolio bool) GrantedPage {
+	p := GrantedPage{ID: id, Name: name, Category: category, Token: token, Tasks: slices.Clone(tasks), ViaPortfolio: portfolio}
+	if ig != nil {
+		p.InstagramID, p.InstagramUsername = ig.ID, ig.Username
+	}
+	return p
+}
+
+// pageTargets are the object ids the Page scopes were granted for.
+func pageTargets(info graph.TokenInfo) []string {
+	var ids []string
+	for _, scope := range []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"} {
+		t, _ := info.Targets(scope)
+		for _, id := range t {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// scopesFor lists the granted scopes that cover pageID: a scope with target
+// ids covers only those objects; one without covers everything.
+func scopesFor(info graph.TokenInfo, granted []string, pageID string) []string {
+	var out []string
+	for _, s := range granted {
+		if targets, ok := info.Targets(s); ok && !slices.Contains(targets, pageID) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Missing lists the Pagekeeper scopes a Page lacks.
+func (p GrantedPage) Missing() []string {
+	var out []string
+	for _, s := range Scopes {
+		if !slices.Contains(p.Scopes, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Page returns the granted Page with that id.
+func (g *Grant) Page(id string) (GrantedPage, bool) {
+	for _, p := range g.Pages {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return GrantedPage{}, false
+}
+
+func firstNonZero(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,413 @@
+// Package keeper is Pagekeeper as a service: it wires the store, the vault,
+// the Graph client, the monitor, notifications and logins together, for the
+// window (app/) and the command line alike.
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/monitor"
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+)
+
+// Environment variables that point Pagekeeper at another Facebook (a sandbox).
+const (
+	EnvGraphURL    = "PAGEKEEPER_GRAPH_URL"
+	EnvFacebookURL = "PAGEKEEPER_FACEBOOK_URL"
+)
+
+// Options configures a Keeper. The zero value is the real app on the real keychain.
+type Options struct {
+	DataDir string // "" = the default data folder
+	// Demo runs on an in-process sandbox with a throwaway data folder and
+	// in-memory secrets: nothing of the demo outlives the process.
+	Demo    bool
+	Secrets vault.Secrets // nil = the OS keychain
+	// GraphURL and FacebookURL override the settings (PAGEKEEPER_GRAPH_URL...).
+	GraphURL, FacebookURL string
+	Emit                  func(name string, data any) // events for the window; nil = none
+	Opener                func(url string) error      // opens the login in a browser
+	Sender                notify.Sender               // nil = D-Bus
+	Now                   func() time.Time
+	HTTPClient            *http.Client
+	// ReadOnly opens nothing that writes in the background (CLI status).
+	ReadOnly bool
+}
+
+// Keeper is one running Pagekeeper.
+type Keeper struct {
+	opts  Options
+	dir   string
+	db    *store.DB
+	vault *vault.Vault
+	sb    *sandbox.Server
+	tmp   string // demo data folder, removed on Close
+
+	mon      *monitor.Monitor
+	notifier *notify.Notifier
+	trigger  chan struct{}
+
+	mu      sync.Mutex
+	client  *graph.Client
+	clientK string // settings the client was built for
+	login   *pendingLogin
+	grant   *pendingGrant
+	check   CheckState
+}
+
+// Open opens the data folder (creating it) and the metadata store. A second
+// process on the same folder gets store.ErrAlreadyRunning.
+func Open(ctx context.Context, opts Options) (*Keeper, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Emit == nil {
+		opts.Emit = func(string, any) {}
+	}
+	if opts.GraphURL == "" {
+		opts.GraphURL = os.Getenv(EnvGraphURL)
+	}
+	if opts.FacebookURL == "" {
+		opts.FacebookURL = os.Getenv(EnvFacebookURL)
+	}
+	k := &Keeper{opts: opts, trigger: make(chan struct{}, 1)}
+	if err := k.openFolder(); err != nil {
+		return nil, err
+	}
+	db, err := store.Open(filepath.Join(k.dir, "pagekeeper.db"))
+	if err != nil {
+		k.removeTmp()
+		return nil, err
+	}
+	k.db = db
+	secrets := opts.Secrets
+	if secrets == nil {
+		secrets = vault.Keyring{Service: vault.DefaultService}
+	}
+	if opts.Demo {
+		if err := k.startSandbox(); err != nil {
+			k.Close()
+			return nil, err
+		}
+		secrets = k.demoSecrets()
+	}
+	k.vault = vault.New(secrets)
+	if opts.Demo {
+		if err := k.configureDemo(); err != nil {
+			k.Close()
+			return nil, err
+		}
+	}
+	sender := opts.Sender
+	if sender == nil {
+		sender = &lazyDBus{}
+	}
+	set, err := k.db.GetSettings()
+	if err != nil {
+		k.Close()
+		return nil, err
+	}
+	k.notifier = notify.NewNotifier(sender, notifySettings(set))
+	k.mon = &monitor.Monitor{
+		DB:       k.db,
+		Vault:    k.vault,
+		Graph:    k.graph,
+		Notifier: k.notifier,
+		Now:      opts.Now,
+		OnProgress: func(done, total int) {
+			k.mu.Lock()
+			k.check.Done, k.check.Total = done, total
+			st := k.check
+			k.mu.Unlock()
+			k.opts.Emit(EventCheckProgress, st)
+		},
+	}
+	return k, nil
+}
+
+func (k *Keeper) openFolder() error {
+	if k.opts.Demo {
+		dir, err := os.MkdirTemp("", "pagekeeper-demo-")
+		if err != nil {
+			return err
+		}
+		k.dir, k.tmp = dir, dir
+		return nil
+	}
+	dir := k.opts.DataDir
+	if dir == "" {
+		d, err := datadir.Ensure()
+		if err != nil {
+			return err
+		}
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create data folder %s: %w", dir, err)
+	}
+	k.dir = dir
+	return nil
+}
+
+func (k *Keeper) removeTmp() {
+	if k.tmp != "" {
+		os.RemoveAll(k.tmp)
+	}
+}
+
+// Close stops everything and releases the data folder.
+func (k *Keeper) Close() error {
+	k.CancelLogin()
+	var errs []error
+	if k.db != nil {
+		errs = append(errs, k.db.Close())
+	}
+	if k.sb != nil {
+		errs = append(errs, k.sb.Close())
+	}
+	k.removeTmp()
+	return errors.Join(errs...)
+}
+
+// DataDir is the folder Pagekeeper keeps its metadata in.
+func (k *Keeper) DataDir() string { return k.dir }
+
+// Demo reports whether this Keeper runs on the built-in sandbox.
+func (k *Keeper) Demo() bool { return k.opts.Demo }
+
+// Sandbox is the demo's sandbox (nil outside demo mode).
+func (k *Keeper) Sandbox() *sandbox.Server { return k.sb }
+
+// Store gives read access to the metadata (the CLI's log command).
+func (k *Keeper) Store() *store.DB { return k.db }
+
+// graph returns a Graph client for the current settings and app secret; it is
+// kept while they stay the same, so the usage budget it tracks carries over.
+func (k *Keeper) graph() (*graph.Client, error) {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return nil, err
+	}
+	secret := ""
+	if set.AppID != "" {
+		secret, err = k.vault.AppSecret(set.AppID)
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return nil, err
+		}
+	}
+	key := set.AppID + "\x00" + k.graphURL(set) + "\x00" + set.APIVersion + "\x00" + secret
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.client == nil || k.clientK != key {
+		k.client = graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion,
+			AppID: set.AppID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
+		k.clientK = key
+	}
+	return k.client, nil
+}
+
+func (k *Keeper) graphURL(set store.Settings) string {
+	if k.opts.GraphURL != "" {
+		return k.opts.GraphURL
+	}
+	if set.GraphURL != "" {
+		return set.GraphURL
+	}
+	return login.DefaultGraphURL
+}
+
+func (k *Keeper) facebookURL(set store.Settings) string {
+	if k.opts.FacebookURL != "" {
+		return k.opts.FacebookURL
+	}
+	if set.FacebookURL != "" {
+		return set.FacebookURL
+	}
+	return login.DefaultFacebookURL
+}
+
+// Configured reports whether an App ID and its secret are set up.
+func (k *Keeper) Configured() bool {
+	set, err := k.db.GetSettings()
+	if err != nil || set.AppID == "" {
+		return false
+	}
+	_, err = k.vault.AppSecret(set.AppID)
+	return err == nil
+}
+
+// SetupApp validates an App ID and secret with Facebook (an app-token call)
+// and only then stores them: the ID in the settings, the secret in the keychain.
+func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
+	if appID == "" || secret == "" {
+		return errors.New("enter both the App ID and the App Secret from your Meta app's Settings > Basic")
+	}
+	for _, r := range appID {
+		if r < '0' || r > '9' {
+			return errors.New("an App ID is a number, like 1234567890123456: copy it from your Meta app's dashboard")
+		}
+	}
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return err
+	}
+	g := graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion, AppID: appID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
+	if _, err := g.AppToken(ctx); err != nil {
+		if errors.Is(err, graph.ErrBadAppCredentials) {
+			return errors.New("Facebook did not accept this App ID and App Secret: check both in your Meta app's Settings > Basic")
+		}
+		return fmt.Errorf("could not check the App ID and secret with Facebook: %w", err)
+	}
+	if err := k.vault.SetAppSecret(appID, secret); err != nil {
+		return err
+	}
+	if set.AppID != "" && set.AppID != appID {
+		_ = k.vault.DeleteAppSecret(set.AppID)
+	}
+	set.AppID = appID
+	if err := k.db.PutSettings(set); err != nil {
+		return err
+	}
+	k.emitSnapshot()
+	return nil
+}
+
+// ReplaceAppSecret swaps the secret of the configured App ID.
+func (k *Keeper) ReplaceAppSecret(ctx context.Context, secret string) error {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return err
+	}
+	if set.AppID == "" {
+		return errors.New("set up your Meta app first")
+	}
+	return k.SetupApp(ctx, set.AppID, secret)
+}
+
+// Run checks every Page now and then every interval until ctx ends.
+func (k *Keeper) Run(ctx context.Context) {
+	for {
+		if _, err := k.Check(ctx, nil); err != nil && ctx.Err() != nil {
+			return
+		}
+		set, err := k.db.GetSettings()
+		interval := 15 * time.Minute
+		if err == nil {
+			interval = set.CheckInterval
+		}
+		wait := k.mon.NextWait(interval)
+		k.mu.Lock()
+		k.check.NextAt = stamp(k.opts.Now().Add(wait))
+		k.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		case <-k.trigger:
+		}
+	}
+}
+
+// CheckNow asks the running loop for a check now (or runs one when no loop runs).
+func (k *Keeper) CheckNow(ctx context.Context) error {
+	k.mu.Lock()
+	running := k.check.Running
+	k.mu.Unlock()
+	if running {
+		return nil
+	}
+	select {
+	case k.trigger <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Check runs one check of pageIDs (nil: every connected Page) and records
+// what changed.
+func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, error) {
+	k.mu.Lock()
+	k.check.Running, k.check.Done, k.check.Total = true, 0, 0
+	k.check.LastStarted = stamp(k.opts.Now())
+	st := k.check
+	k.mu.Unlock()
+	k.opts.Emit(EventCheckProgress, st)
+
+	set, err := k.db.GetSettings()
+	if err == nil {
+		k.notifier.Settings = notifySettings(set)
+		k.mon.WarnWindow = set.WarnWindow
+	}
+	var rep monitor.Report
+	if err == nil {
+		rep, err = k.mon.Check(ctx, pageIDs)
+	}
+
+	k.mu.Lock()
+	k.check.Running = false
+	k.check.LastFinished = stamp(k.opts.Now())
+	k.check.Error = ""
+	if err != nil {
+		k.check.Error = err.Error()
+	} else if rep.Unreachable > 0 {
+		k.check.Error = rep.UnreachableWhy
+	}
+	st = k.check
+	k.mu.Unlock()
+	k.opts.Emit(EventCheckProgress, st)
+	k.emitSnapshot()
+	return rep, err
+}
+
+func notifySettings(s store.Settings) notify.Settings {
+	return notify.Settings{OnInvalid: s.NotifyInvalid, OnWarning: s.NotifyWarning, Reminder: s.ReminderInterval}
+}
+
+func (k *Keeper) emitSnapshot() {
+	snap, err := k.Snapshot()
+	if err != nil {
+		k.opts.Emit(EventNotice, Notice{Level: "error", Message: err.Error()})
+		return
+	}
+	k.opts.Emit(EventSnapshot, snap)
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// lazyDBus connects to the session bus on the first notification, so a
+// headless check on a machine without one still checks (and says why it
+// could not notify).
+type lazyDBus struct {
+	mu sync.Mutex
+	d  *notify.DBus
+}
+
+func (l *lazyDBus) Send(ctx context.Context, n notify.Notification) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.d == nil {
+		d, err := notify.NewDBus(notify.DBusOptions{})
+		if err != nil {
+			return err
+		}
+		l.d = d
+	}
+	return l.d.Send(ctx, n)
+}

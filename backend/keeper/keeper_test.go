@@ -1,0 +1,148 @@
+package keeper
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+)
+
+// recorder is a notify.Sender that keeps what was sent.
+type recorder struct{ sent []notify.Notification }
+
+func (r *recorder) Send(_ context.Context, n notify.Notification) error {
+	r.sent = append(r.sent, n)
+	return nil
+}
+
+type fixture struct {
+	t    *testing.T
+	sb   *sandbox.Server
+	k    *Keeper
+	sent *recorder
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	rec := &recorder{}
+	k, err := Open(context.Background(), Options{
+		DataDir: t.TempDir(), Secrets: vault.NewMemory(),
+		GraphURL: sb.URL(), FacebookURL: sb.URL(), Sender: rec,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	set, _ := k.db.GetSettings()
+	port, _ := freePort()
+	set.RedirectPort = port
+	if err := k.db.PutSettings(set); err != nil {
+		t.Fatal(err)
+	}
+	id, secret := sb.App()
+	if err := k.SetupApp(context.Background(), id, secret); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, sb: sb, k: k, sent: rec}
+}
+
+// login runs a login in the sandbox's dialog as persona and returns its result.
+func (f *fixture) login(req LoginRequest, c sandbox.ConsentChoice) LoginResult {
+	f.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req.NoBrowser = true
+	start, err := f.k.StartLogin(ctx, req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	redirect, err := f.sb.Consent(ctx, start.URL, c)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	resp, err := http.Get(redirect.String())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	resp.Body.Close()
+	res, err := f.k.WaitLogin(ctx)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func (f *fixture) pages() map[string]PageView {
+	snap, err := f.k.Snapshot()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	out := map[string]PageView{}
+	for _, p := range snap.Pages {
+		out[p.ID] = p
+	}
+	return out
+}
+
+func TestConnectCheckBreakAndRepair(t *testing.T) {
+	f := newFixture(t)
+	res := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+	if !res.OK {
+		t.Fatalf("login: %+v", res)
+	}
+	var ids []string
+	portfolio := false
+	for _, c := range res.Candidates {
+		ids = append(ids, c.ID)
+		portfolio = portfolio || c.ViaPortfolio
+	}
+	if !portfolio {
+		t.Errorf("no Business Portfolio Page among %+v", res.Candidates)
+	}
+	applied, err := f.k.FinishConnect(context.Background(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied.Connected) != len(ids) || applied.ChecksAfter != len(ids) {
+		t.Fatalf("applied %+v", applied)
+	}
+	for id, p := range f.pages() {
+		if p.Status != "valid" && p.Status != "warning" {
+			t.Errorf("page %s %s after connect: %s %s %s", id, p.Name, p.Status, p.Reason, p.Summary)
+		}
+	}
+
+	if err := f.sb.Apply(sandbox.Scenario{Kind: sandbox.PasswordChanged, Persona: res.PersonID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for id, p := range f.pages() {
+		if p.Status != "invalid" || p.Reason != "password_changed" {
+			t.Errorf("page %s after password change: %s/%s", id, p.Status, p.Reason)
+		}
+	}
+	if len(f.sent.sent) != 1 {
+		t.Errorf("want one grouped notification, got %d: %+v", len(f.sent.sent), f.sent.sent)
+	}
+
+	rep := f.login(LoginRequest{Reauthorize: true, ProfileID: res.PersonID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+	if !rep.OK || rep.Applied == nil {
+		t.Fatalf("reauthorize: %+v", rep)
+	}
+	for id, p := range f.pages() {
+		if p.Status == "invalid" {
+			t.Errorf("page %s still invalid after reauthorize: %s %s", id, p.Reason, p.Summary)
+		}
+	}
+}

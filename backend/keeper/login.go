@@ -1,0 +1,332 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/pagekeeper/pagekeeper/backend/connect"
+	"github.com/pagekeeper/pagekeeper/backend/health"
+	"github.com/pagekeeper/pagekeeper/backend/login"
+)
+
+// LoginRequest says what a login is for.
+type LoginRequest struct {
+	Reauthorize bool
+	ProfileID   string // reauthorize this person's Pages
+	PageID      string // or the person who connected this Page
+	NoBrowser   bool   // only give the URL (the CLI's --no-browser)
+}
+
+type pendingLogin struct {
+	session *login.Session
+	cancel  context.CancelFunc
+	done    chan struct{}
+	result  LoginResult
+}
+
+type pendingGrant struct {
+	grant *connect.Grant
+}
+
+// StartLogin opens "Log in with Facebook" and returns at once with the URL;
+// the result is sent as EventLoginResult (and returned by WaitLogin). A new
+// login replaces one that is still waiting.
+func (k *Keeper) StartLogin(ctx context.Context, req LoginRequest) (LoginStart, error) {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return LoginStart{}, err
+	}
+	if !k.Configured() {
+		return LoginStart{}, errors.New("set up your Meta app (App ID and App Secret) before logging in")
+	}
+	secret, err := k.vault.AppSecret(set.AppID)
+	if err != nil {
+		return LoginStart{}, err
+	}
+	mode, authType, person := "connect", "", ""
+	if req.Reauthorize {
+		mode = "reauthorize"
+		person, authType, err = k.reauthTarget(req)
+		if err != nil {
+			return LoginStart{}, err
+		}
+	}
+	k.CancelLogin()
+	opener := k.opts.Opener
+	if req.NoBrowser {
+		opener = nil
+	}
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sess, err := login.Start(lctx, login.Config{
+		AppID: set.AppID, AppSecret: secret,
+		FacebookURL: k.facebookURL(set), GraphURL: k.graphURL(set), Version: set.APIVersion,
+		Port: set.RedirectPort, Scopes: connect.Scopes, AuthType: authType,
+		Opener: opener, HTTPClient: k.opts.HTTPClient,
+	})
+	if err != nil {
+		cancel()
+		return LoginStart{}, err
+	}
+	pl := &pendingLogin{session: sess, cancel: cancel, done: make(chan struct{})}
+	k.mu.Lock()
+	k.login = pl
+	k.mu.Unlock()
+	go k.finishLogin(lctx, pl, mode, person)
+	return LoginStart{URL: sess.URL(), RedirectURI: sess.RedirectURI(), Mode: mode}, nil
+}
+
+// reauthTarget finds whose login repairs the request and which auth_type
+// asks Facebook for what was lost: rerequest for declined permissions or
+// Pages, reauthorize for expired data access.
+func (k *Keeper) reauthTarget(req LoginRequest) (profileID, authType string, err error) {
+	profileID = req.ProfileID
+	if req.PageID != "" {
+		p, err := k.db.GetPage(req.PageID)
+		if err != nil {
+			return "", "", fmt.Errorf("no connected Page %s: %w", req.PageID, err)
+		}
+		profileID = p.ProfileID
+	}
+	prof, err := k.db.GetProfile(profileID)
+	if err != nil {
+		return "", "", fmt.Errorf("no connected person %s: %w", profileID, err)
+	}
+	authType = "rerequest"
+	if prof.Reason == string(health.DataAccessExpired) {
+		authType = "reauthorize"
+	}
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return "", "", err
+	}
+	for _, p := range pages {
+		if p.ProfileID == profileID && p.Reason == string(health.DataAccessExpired) {
+			authType = "reauthorize"
+		}
+	}
+	return profileID, authType, nil
+}
+
+func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPerson string) {
+	defer close(pl.done)
+	defer pl.cancel()
+	res := LoginResult{Mode: mode}
+	defer func() {
+		pl.result = res
+		k.opts.Emit(EventLoginResult, res)
+		k.emitSnapshot()
+	}()
+	tok, err := pl.session.Wait(ctx)
+	if err != nil {
+		res.Error, res.Cancelled = loginError(err), errors.Is(err, login.ErrCancelled) || errors.Is(err, context.Canceled)
+		return
+	}
+	g, err := k.graph()
+	if err != nil {
+		res.Error = err.Error()
+		return
+	}
+	gr, err := connect.Harvest(ctx, g, tok.AccessToken, k.opts.Now())
+	if err != nil {
+		res.Error = "Facebook accepted the login, but Pagekeeper could not finish it; nothing was changed: " + err.Error()
+		return
+	}
+	res.PersonID, res.PersonName, res.Declined = gr.Person.ID, gr.Person.Name, gr.Declined
+	if wantPerson != "" && gr.Person.ID != wantPerson {
+		want, _ := k.db.GetProfile(wantPerson)
+		res.Error = fmt.Sprintf("You logged in as %s, but these Pages were connected by %s. Log in as %s to repair them; nothing was changed.", gr.Person.Name, want.Name, want.Name)
+		return
+	}
+	connected := k.connectedBy(gr.Person.ID)
+	res.Candidates = candidates(gr, connected)
+	if mode == "reauthorize" {
+		var chosen []string
+		for _, c := range res.Candidates {
+			if c.AlreadyConnected {
+				chosen = append(chosen, c.ID)
+			}
+		}
+		applied, err := k.apply(ctx, gr, chosen)
+		if err != nil {
+			res.Error = err.Error()
+			return
+		}
+		res.Applied = &applied
+		res.OK = true
+		return
+	}
+	if len(gr.Pages) == 0 {
+		res.Error = fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name)
+		return
+	}
+	k.mu.Lock()
+	k.grant = &pendingGrant{grant: gr}
+	k.mu.Unlock()
+	res.OK = true
+}
+
+func loginError(err error) string {
+	switch {
+	case errors.Is(err, login.ErrCancelled):
+		return "The login was cancelled in Facebook's dialog; nothing was changed."
+	case errors.Is(err, login.ErrTimeout):
+		return "Nobody finished the login in time; nothing was changed. Start it again when ready."
+	case errors.Is(err, context.Canceled):
+		return "The login was cancelled; nothing was changed."
+	}
+	return err.Error() + "; nothing was changed."
+}
+
+// connectedBy lists the Pages a person has connected (and not disconnected).
+func (k *Keeper) connectedBy(profileID string) map[string]bool {
+	out := map[string]bool{}
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return out
+	}
+	for _, p := range pages {
+		if p.ProfileID == profileID && p.Status != "disconnected" {
+			out[p.ID] = true
+		}
+	}
+	return out
+}
+
+func candidates(gr *connect.Grant, connected map[string]bool) []Candidate {
+	out := make([]Candidate, 0, len(gr.Pages))
+	for _, p := range gr.Pages {
+		out = append(out, Candidate{
+			ID: p.ID, Name: p.Name, Category: p.Category, InstagramUsername: p.InstagramUsername,
+			Tasks: nonNil(p.Tasks), MissingPermissions: nonNil(p.Missing()), MissingTasks: nonNil(health.MissingTasks(p.Tasks)),
+			AlreadyConnected: connected[p.ID], ViaPortfolio: p.ViaPortfolio,
+			// Preselect everything: unticking a connected Page would end its token.
+			Selected: true,
+		})
+	}
+	return out
+}
+
+// WaitLogin waits for the login started last and returns its result.
+func (k *Keeper) WaitLogin(ctx context.Context) (LoginResult, error) {
+	k.mu.Lock()
+	pl := k.login
+	k.mu.Unlock()
+	if pl == nil {
+		return LoginResult{}, errors.New("no login is in progress")
+	}
+	select {
+	case <-pl.done:
+		return pl.result, nil
+	case <-ctx.Done():
+		return LoginResult{}, ctx.Err()
+	}
+}
+
+// CancelLogin stops a login in progress and frees its port.
+func (k *Keeper) CancelLogin() {
+	k.mu.Lock()
+	pl := k.login
+	k.mu.Unlock()
+	if pl != nil {
+		pl.session.Cancel()
+		pl.cancel()
+	}
+}
+
+var applyMu sync.Mutex
+
+// FinishConnect connects the chosen Pages of the last login and checks them at once.
+func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResult, error) {
+	k.mu.Lock()
+	pg := k.grant
+	k.mu.Unlock()
+	if pg == nil {
+		return ApplyResult{}, errors.New("log in with Facebook first")
+	}
+	if len(pageIDs) == 0 {
+		return ApplyResult{}, errors.New("choose at least one Page to connect")
+	}
+	res, err := k.apply(ctx, pg.grant, pageIDs)
+	if err == nil {
+		k.mu.Lock()
+		k.grant = nil
+		k.mu.Unlock()
+	}
+	return res, err
+}
+
+func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) (ApplyResult, error) {
+	applyMu.Lock()
+	res, err := connect.Apply(k.db, k.vault, gr, chosen, k.opts.Now(), health.Explain)
+	applyMu.Unlock()
+	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted), PersonName: gr.Person.Name}
+	if err != nil {
+		return out, err
+	}
+	if len(res.Touched) > 0 {
+		if _, err := k.Check(ctx, res.Touched); err == nil {
+			out.ChecksAfter = len(res.Touched)
+		}
+	}
+	k.emitSnapshot()
+	return out, nil
+}
+
+// Disconnect forgets a Page's token (optionally unsubscribing the app from
+// its webhooks first, which needs the token) and keeps its history.
+func (k *Keeper) Disconnect(ctx context.Context, pageID string, unsubscribe bool, actor string) error {
+	note := ""
+	if unsubscribe {
+		if err := k.unsubscribe(ctx, pageID); err != nil {
+			note = "webhooks not unsubscribed: " + err.Error()
+		} else {
+			note = "app unsubscribed from the Page's webhooks"
+		}
+	}
+	err := connect.Disconnect(k.db, k.vault, pageID, actor, note, k.opts.Now())
+	k.emitSnapshot()
+	return err
+}
+
+func (k *Keeper) unsubscribe(ctx context.Context, pageID string) error {
+	tok, err := k.vault.PageToken(pageID)
+	if err != nil {
+		return err
+	}
+	g, err := k.graph()
+	if err != nil {
+		return err
+	}
+	return g.Unsubscribe(ctx, pageID, tok)
+}
+
+// RemoveProfile forgets a person and the tokens of all their Pages.
+func (k *Keeper) RemoveProfile(ctx context.Context, profileID, actor string) error {
+	err := connect.RemovePerson(k.db, k.vault, profileID, actor, k.opts.Now())
+	k.emitSnapshot()
+	return err
+}
+
+// PageNeedingAction is the first invalid Page, for bringing the window forward on it.
+func (k *Keeper) PageNeedingAction() string {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return ""
+	}
+	for _, p := range pages {
+		if p.Status == "invalid" {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return slices.Clip(s)
+}

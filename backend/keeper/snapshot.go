@@ -1,0 +1,174 @@
+package keeper
+
+import (
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/health"
+	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+)
+
+// Snapshot is the whole state for the window and `pagekeeper status`.
+func (k *Keeper) Snapshot() (Snapshot, error) {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	profiles, err := k.db.ListProfiles()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	names := map[string]string{}
+	counts := map[string]int{}
+	for _, p := range pages {
+		counts[p.ProfileID]++
+	}
+	snap := Snapshot{
+		Demo: k.opts.Demo, Configured: k.Configured(), AppID: set.AppID,
+		RedirectURI: login.RedirectURI(set.RedirectPort),
+		Profiles:    []ProfileView{}, Pages: make([]PageView, 0, len(pages)),
+	}
+	for _, p := range profiles {
+		names[p.ID] = p.Name
+		if p.Removed {
+			continue
+		}
+		snap.Profiles = append(snap.Profiles, ProfileView{
+			ID: p.ID, Name: p.Name, Status: p.Status, Reason: p.Reason, Fix: p.Fix,
+			Summary:        health.Summary(health.Reason(p.Reason), p.Name, ""),
+			TokenExpiresAt: stamp(p.TokenExpiresAt), DataAccessExpiresAt: stamp(p.DataAccessExpiresAt),
+			Declined: nonNil(p.Declined), PageCount: counts[p.ID],
+		})
+	}
+	for _, p := range pages {
+		v := pageView(p, names[p.ProfileID])
+		snap.Pages = append(snap.Pages, v)
+		snap.Counts.Total++
+		switch v.Status {
+		case "valid":
+			snap.Counts.Valid++
+		case "warning":
+			snap.Counts.Warning++
+		case "invalid":
+			snap.Counts.Invalid++
+		case "disconnected":
+			snap.Counts.Disconnected++
+		default:
+			snap.Counts.Unknown++
+		}
+	}
+	SortPages(snap.Pages)
+	k.mu.Lock()
+	snap.Check = k.check
+	k.mu.Unlock()
+	return snap, nil
+}
+
+// statusRank puts broken Pages first.
+var statusRank = map[string]int{"invalid": 0, "warning": 1, "unknown": 2, "valid": 3, "disconnected": 4}
+
+// SortPages orders Pages broken first, then by person and name.
+func SortPages(pages []PageView) {
+	sort.SliceStable(pages, func(i, j int) bool {
+		a, b := pages[i], pages[j]
+		if ra, rb := statusRank[a.Status], statusRank[b.Status]; ra != rb {
+			return ra < rb
+		}
+		if a.ProfileName != b.ProfileName {
+			return a.ProfileName < b.ProfileName
+		}
+		return a.Name < b.Name
+	})
+}
+
+func pageView(p store.Page, person string) PageView {
+	status := p.Status
+	if status == "" {
+		status = "unknown"
+	}
+	v := PageView{
+		ID: p.ID, Name: p.Name, Category: p.Category, ProfileID: p.ProfileID, ProfileName: person,
+		InstagramID: p.InstagramID, InstagramUsername: p.InstagramUsername,
+		Status: status, Reason: p.Reason, Summary: p.Summary, Fix: p.Fix,
+		Tasks: nonNil(p.Tasks), Permissions: nonNil(p.Permissions),
+		MissingPermissions: nonNil(p.MissingPermissions), MissingTasks: nonNil(p.MissingTasks),
+		Features: []FeatureView{}, WebhooksSubscribed: p.WebhooksSubscribed,
+		CheckedAt: stamp(p.CheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
+	}
+	for _, f := range health.FeatureNames {
+		missing, known := p.Features[f]
+		if !known {
+			continue
+		}
+		v.Features = append(v.Features, FeatureView{Name: f, Label: health.FeatureLabel(f), OK: missing == "", Missing: missing})
+	}
+	return v
+}
+
+// PageDetail gathers a Page's feature matrix, activity log, history and timeline.
+func (k *Keeper) PageDetail(pageID string) (PageDetail, error) {
+	p, err := k.db.GetPage(pageID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return PageDetail{}, errors.New("this Page is not known to Pagekeeper")
+		}
+		return PageDetail{}, err
+	}
+	person := ""
+	if prof, err := k.db.GetProfile(p.ProfileID); err == nil {
+		person = prof.Name
+	}
+	acts, err := k.db.Activity(pageID, 200)
+	if err != nil {
+		return PageDetail{}, err
+	}
+	hist, err := k.db.StatusHistory(pageID)
+	if err != nil {
+		return PageDetail{}, err
+	}
+	d := PageDetail{Page: pageView(p, person), Activity: make([]ActivityView, 0, len(acts)), History: make([]StatusChangeView, 0, len(hist))}
+	for _, a := range acts {
+		d.Activity = append(d.Activity, ActivityView{At: stamp(a.At), Kind: a.Kind, Actor: a.Actor, Details: a.Details})
+	}
+	for _, h := range hist {
+		d.History = append(d.History, StatusChangeView{At: stamp(h.At), From: h.From, To: h.To, Reason: h.Reason})
+	}
+	d.Timeline = Timeline(hist, k.opts.Now(), 30, time.Local)
+	return d, nil
+}
+
+// worse reports whether status a is worse than b, for the day bands.
+func worse(a, b string) bool { return statusRank[a] < statusRank[b] }
+
+// Timeline gives the worst status of each of the last days (oldest first):
+// the status held at the start of the day and every status entered during it.
+// Days before the Page was first seen have status "".
+func Timeline(hist []store.StatusChange, now time.Time, days int, loc *time.Location) []DayView {
+	now = now.In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	out := make([]DayView, days)
+	first := today.AddDate(0, 0, 1-days)
+	i, current := 0, ""
+	for ; i < len(hist) && hist[i].At.Before(first); i++ {
+		current = hist[i].To
+	}
+	for d := range out {
+		start := first.AddDate(0, 0, d)
+		end := start.AddDate(0, 0, 1)
+		day := current // the status held when the day began
+		for ; i < len(hist) && hist[i].At.Before(end); i++ {
+			if day == "" || worse(hist[i].To, day) {
+				day = hist[i].To
+			}
+			current = hist[i].To
+		}
+		out[d] = DayView{Date: start.Format("2006-01-02"), Status: day}
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+package keeper
+
+// The views are what the window sees: plain data, times as RFC 3339 strings
+// ("" when unknown or never), and never a token or the app secret.
+
+// Snapshot is the whole state the dashboard renders.
+type Snapshot struct {
+	Demo        bool          `json:"demo"`
+	Configured  bool          `json:"configured"` // an App ID and its secret are set up
+	AppID       string        `json:"appId"`
+	RedirectURI string        `json:"redirectUri"`
+	Profiles    []ProfileView `json:"profiles"`
+	Pages       []PageView    `json:"pages"`
+	Counts      Counts        `json:"counts"`
+	Check       CheckState    `json:"check"`
+}
+
+// Counts sums the Pages per status.
+type Counts struct {
+	Total        int `json:"total"`
+	Valid        int `json:"valid"`
+	Warning      int `json:"warning"`
+	Invalid      int `json:"invalid"`
+	Unknown      int `json:"unknown"`
+	Disconnected int `json:"disconnected"`
+}
+
+// CheckState tells whether a check runs, how far it is, and when the last one ran.
+type CheckState struct {
+	Running      bool   `json:"running"`
+	Done         int    `json:"done"`
+	Total        int    `json:"total"`
+	LastStarted  string `json:"lastStarted"`
+	LastFinished string `json:"lastFinished"`
+	NextAt       string `json:"nextAt"`
+	Error        string `json:"error"` // why the last check could not reach Facebook, if it could not
+}
+
+// ProfileView is a Facebook person whose login connects Pages.
+type ProfileView struct {
+	ID                  string   `json:"id"`
+	Name                string   `json:"name"`
+	Status              string   `json:"status"`
+	Reason              string   `json:"reason"`
+	Summary             string   `json:"summary"`
+	Fix                 string   `json:"fix"`
+	TokenExpiresAt      string   `json:"tokenExpiresAt"`
+	DataAccessExpiresAt string   `json:"dataAccessExpiresAt"`
+	Declined            []string `json:"declined"`
+	PageCount           int      `json:"pageCount"`
+}
+
+// FeatureView is one row of a Page's feature matrix.
+type FeatureView struct {
+	Name    string `json:"name"`  // publishing, messenger, insights, instagram, webhooks
+	Label   string `json:"label"` // "Publishing", "Messenger inbox", ...
+	OK      bool   `json:"ok"`
+	Missing string `json:"missing"` // what is missing, in words
+}
+
+// PageView is one row of the page list.
+type PageView struct {
+	ID                 string        `json:"id"`
+	Name               string        `json:"name"`
+	Category           string        `json:"category"`
+	ProfileID          string        `json:"profileId"`
+	ProfileName        string        `json:"profileName"`
+	InstagramID        string        `json:"instagramId"`
+	InstagramUsername  string        `json:"instagramUsername"`
+	Status             string        `json:"status"` // valid | warning | invalid | unknown | disconnected
+	Reason             string        `json:"reason"` // the stable reason code, "" when valid
+	Summary            string        `json:"summary"`
+	Fix                string        `json:"fix"`
+	Tasks              []string      `json:"tasks"`
+	Permissions        []string      `json:"permissions"`
+	MissingPermissions []string      `json:"missingPermissions"`
+	MissingTasks       []string      `json:"missingTasks"`
+	Features           []FeatureView `json:"features"`
+	WebhooksSubscribed *bool         `json:"webhooksSubscribed"`
+	CheckedAt          string        `json:"checkedAt"`
+	UpdatedAt          string        `json:"updatedAt"`
+	ConnectedAt        string        `json:"connectedAt"`
+}
+
+// ActivityView is one entry of a Page's activity log.
+type ActivityView struct {
+	At      string `json:"at"`
+	Kind    string `json:"kind"`
+	Actor   string `json:"actor"`
+	Details string `json:"details"`
+}
+
+// StatusChangeView is one entry of a Page's status history.
+type StatusChangeView struct {
+	At     string `json:"at"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// DayView is one band of the status timeline: the worst status a Page had that day.
+type DayView struct {
+	Date   string `json:"date"` // YYYY-MM-DD, local time
+	Status string `json:"status"`
+}
+
+// PageDetail is what the Page detail view shows.
+type PageDetail struct {
+	Page     PageView           `json:"page"`
+	Activity []ActivityView     `json:"activity"` // newest first
+	History  []StatusChangeView `json:"history"`  // oldest first
+	Timeline []DayView          `json:"timeline"` // the last 30 days, oldest first
+}
+
+// SettingsView is the editable settings, in the units the window shows.
+type SettingsView struct {
+	CheckIntervalMinutes int    `json:"checkIntervalMinutes"`
+	NotifyInvalid        bool   `json:"notifyInvalid"`
+	NotifyWarning        bool   `json:"notifyWarning"`
+	ReminderHours        int    `json:"reminderHours"`
+	WarnDays             int    `json:"warnDays"`
+	RunInBackground      bool   `json:"runInBackground"`
+	StartAtLogin         bool   `json:"startAtLogin"`
+	AppID                string `json:"appId"`        // read-only here; set with SetupMetaApp
+	HasAppSecret         bool   `json:"hasAppSecret"` // the secret itself never leaves the keychain
+	RedirectPort         int    `json:"redirectPort"`
+	RedirectURI          string `json:"redirectUri"`
+}
+
+// LoginStart is what the window needs while the person logs in in their browser.
+type LoginStart struct {
+	URL         string `json:"url"` // always shown too, for copying into another browser
+	RedirectURI string `json:"redirectUri"`
+	Mode        string `json:"mode"` // connect | reauthorize
+}
+
+// Candidate is a Page offered after a login, to be chosen in the wizard.
+type Candidate struct {
+	ID                 string   `json:"id"`
+	Name               string   `json:"name"`
+	Category           string   `json:"category"`
+	InstagramUsername  string   `json:"instagramUsername"`
+	Tasks              []string `json:"tasks"`
+	MissingPermissions []string `json:"missingPermissions"`
+	MissingTasks       []string `json:"missingTasks"`
+	AlreadyConnected   bool     `json:"alreadyConnected"`
+	ViaPortfolio       bool     `json:"viaPortfolio"` // reached through a Business Portfolio, not /me/accounts
+	Selected           bool     `json:"selected"`     // preselected in the wizard
+}
+
+// LoginResult is sent when the browser login ends, well or not.
+type LoginResult struct {
+	OK         bool        `json:"ok"`
+	Mode       string      `json:"mode"`
+	Error      string      `json:"error"`     // plain words, when not OK
+	Cancelled  bool        `json:"cancelled"` // the person clicked Cancel, or Pagekeeper cancelled
+	PersonID   string      `json:"personId"`
+	PersonName string      `json:"personName"`
+	Declined   []string    `json:"declined"`
+	Candidates []Candidate `json:"candidates"`
+	// For a reauthorization, what was repaired at once (no choice to make).
+	Applied *ApplyResult `json:"applied"`
+}
+
+// ApplyResult sums up what a connect or reauthorize changed.
+type ApplyResult struct {
+	Connected   []string `json:"connected"`   // Page names newly connected
+	Updated     []string `json:"updated"`     // Page names whose token was replaced
+	NotGranted  []string `json:"notGranted"`  // Page names left out of the new grant
+	PersonName  string   `json:"personName"`
+	ChecksAfter int      `json:"checksAfter"` // Pages checked right after
+}
+
+// ScenarioView is one thing the demo's Simulate panel can break.
+type ScenarioView struct {
+	Kind        string `json:"kind"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+	Target      string `json:"target"` // person | page | none
+}
+
+// Event names sent to the window; one namespace, typed in one place.
+const (
+	EventSnapshot      = "pagekeeper:snapshot"       // Snapshot
+	EventCheckProgress = "pagekeeper:check-progress" // CheckState
+	EventLoginResult   = "pagekeeper:login-result"   // LoginResult
+	EventFocusPage     = "pagekeeper:focus-page"     // page id (string)
+	EventNotice        = "pagekeeper:notice"         // Notice
+)
+
+// Notice is a short message for the window (an error in the background, say).
+type Notice struct {
+	Level   string `json:"level"` // info | warning | error
+	Message string `json:"message"`
+}

@@ -1,0 +1,412 @@
+// Package monitor checks every connected Page's token against Facebook,
+// within Meta's rate limits, and records what changed: status history,
+// activity log and one notification per transition.
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/health"
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+)
+
+// Defaults of the knobs below.
+const (
+	DefaultDeepEvery  = time.Hour
+	DefaultParallel   = 4
+	BackoffPercent    = 75 // usage at which checks slow down
+	minRateLimitPause = 15 * time.Minute
+)
+
+// Monitor runs checks. Its zero knobs take the defaults.
+type Monitor struct {
+	DB       *store.DB
+	Vault    *vault.Vault
+	Graph    func() (*graph.Client, error)
+	Notifier *notify.Notifier // nil: no notifications
+	Now      func() time.Time
+	// OnProgress is told how many Pages of the check are done.
+	OnProgress func(done, total int)
+	WarnWindow time.Duration // expiry warning window (health's default when 0)
+	// DeepEvery is how often a Page's webhooks and tasks, and a person's
+	// user token (debug_token, whose app quota is 200 calls per user per
+	// hour), are looked at; the cheap Page-token probe runs every check.
+	DeepEvery time.Duration
+	Parallel  int // batch requests in flight at once
+
+	mu           sync.Mutex
+	deepAt       map[string]time.Time // page id -> last deep look
+	debugAt      map[string]time.Time // profile id -> last debug_token
+	userInfo     map[string]graph.TokenInfo
+	backoffUntil time.Time
+}
+
+// Report sums up one check.
+type Report struct {
+	Pages          int // Pages looked at
+	Checked        int // Pages Facebook answered for
+	Unreachable    int // Pages left unknown by faults, outages or rate limits
+	UnreachableWhy string
+	Changes        []notify.Change
+	Requests       int // Graph HTTP requests made
+	MinRequests    int // the fewest that batching allows for the same work
+	NotifyError    error
+}
+
+func (m *Monitor) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+func (m *Monitor) init() {
+	if m.deepAt == nil {
+		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
+	}
+}
+
+// NextWait is how long to wait before the next scheduled check: the interval
+// with ±10 % jitter (so many installs do not hit Facebook in step), or longer
+// while backing off from a rate limit.
+func (m *Monitor) NextWait(interval time.Duration) time.Duration {
+	jitter := time.Duration((rand.Float64()*0.2 - 0.1) * float64(interval))
+	wait := interval + jitter
+	m.mu.Lock()
+	until := m.backoffUntil
+	m.mu.Unlock()
+	if d := until.Sub(m.now()); d > wait {
+		wait = d
+	}
+	return wait
+}
+
+// BackingOff reports whether checks are slowed down by a rate limit.
+func (m *Monitor) BackingOff() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.now().Before(m.backoffUntil)
+}
+
+// target is one Page being checked.
+type target struct {
+	page      store.Page
+	person    store.Profile
+	pageToken string
+	userToken string
+	deep      bool
+	// answers
+	probe    error
+	info     *graph.PageInfo
+	subs     *bool
+	subsErr  error
+	tasks    []string
+	tasksErr error
+}
+
+// Check checks pageIDs (nil: every connected Page). An explicit list forces
+// the deep look too (after a connect or reauthorize).
+func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
+	m.mu.Lock()
+	m.init()
+	m.mu.Unlock()
+	var rep Report
+	g, err := m.Graph()
+	if err != nil {
+		return rep, err
+	}
+	pages, err := m.DB.ListPages()
+	if err != nil {
+		return rep, err
+	}
+	profiles, err := m.DB.ListProfiles()
+	if err != nil {
+		return rep, err
+	}
+	people := map[string]store.Profile{}
+	for _, p := range profiles {
+		people[p.ID] = p
+	}
+	now := m.now()
+	forced := pageIDs != nil
+	spare := !m.BackingOff()
+	var targets []*target
+	for _, p := range pages {
+		if p.Status == "disconnected" || (forced && !slices.Contains(pageIDs, p.ID)) {
+			continue
+		}
+		t := &target{page: p, person: people[p.ProfileID]}
+		t.pageToken, err = m.Vault.PageToken(p.ID)
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return rep, err // a locked keychain: check nothing rather than guess
+		}
+		t.userToken, err = m.Vault.UserToken(p.ProfileID)
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return rep, err
+		}
+		m.mu.Lock()
+		t.deep = forced || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
+		m.mu.Unlock()
+		targets = append(targets, t)
+	}
+	rep.Pages = len(targets)
+	m.progress(0, len(targets))
+	if len(targets) == 0 {
+		return rep, nil
+	}
+
+	debugReqs := m.debugUsers(ctx, g, targets, forced || spare, now, &rep)
+	m.probe(ctx, g, targets, &rep)
+	rep.MinRequests = minRequests(targets) + debugReqs
+
+	var changes []notify.Change
+	var why []string
+	for _, t := range targets {
+		d := health.Diagnose(m.observe(t, now))
+		change, err := m.record(t, d, now)
+		if err != nil {
+			return rep, err
+		}
+		if d.Status == health.Unknown {
+			rep.Unreachable++
+			why = append(why, d.Summary)
+		} else {
+			rep.Checked++
+		}
+		if change != nil {
+			changes = append(changes, *change)
+		}
+	}
+	rep.Changes = changes
+	if rep.Unreachable > 0 {
+		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
+	}
+	if err := m.updatePeople(targets, now); err != nil {
+		return rep, err
+	}
+	m.adjustBackoff(g, targets, now)
+	if m.Notifier != nil {
+		if err := m.Notifier.Observe(now, changes); err != nil {
+			rep.NotifyError = err
+		}
+		if err := m.Notifier.Tick(now); err != nil && rep.NotifyError == nil {
+			rep.NotifyError = err
+		}
+	}
+	return rep, nil
+}
+
+func (m *Monitor) deepEvery() time.Duration {
+	if m.DeepEvery > 0 {
+		return m.DeepEvery
+	}
+	return DefaultDeepEvery
+}
+
+func (m *Monitor) progress(done, total int) {
+	if m.OnProgress != nil {
+		m.OnProgress(done, total)
+	}
+}
+
+// debugUsers refreshes debug_token of the people behind targets, at most
+// every DeepEvery per person, in batches. It returns the requests it needed.
+func (m *Monitor) debugUsers(ctx context.Context, g *graph.Client, targets []*target, allowed bool, now time.Time, rep *Report) int {
+	var ids, tokens []string
+	seen := map[string]bool{}
+	for _, t := range targets {
+		id := t.page.ProfileID
+		if seen[id] || t.userToken == "" {
+			continue
+		}
+		seen[id] = true
+		m.mu.Lock()
+		due := now.Sub(m.debugAt[id]) >= m.deepEvery() || t.deep
+		m.mu.Unlock()
+		if allowed && due {
+			ids, tokens = append(ids, id), append(tokens, t.userToken)
+		}
+	}
+	if len(tokens) == 0 {
+		return 0
+	}
+	n := (len(tokens) + graph.MaxBatch - 1) / graph.MaxBatch
+	rep.Requests += n
+	res, err := g.DebugTokens(ctx, tokens)
+	if err != nil {
+		return n // keep what we knew; the probe still decides
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, r := range res {
+		if r.Err != nil {
+			continue
+		}
+		m.userInfo[ids[i]] = r.Info
+		m.debugAt[ids[i]] = now
+	}
+	return n
+}
+
+// item is one batch request and where its answer goes.
+type item struct {
+	req    graph.BatchRequest
+	target *target
+	kind   int
+}
+
+const (
+	itemProbe = iota
+	itemSubs
+	itemTasks
+)
+
+var probeFields = "id,name,instagram_business_account{id,username}"
+
+func minRequests(targets []*target) int {
+	n := 0
+	for _, t := range targets {
+		if t.pageToken == "" {
+			continue
+		}
+		n++
+		if t.deep {
+			n++
+			if t.userToken != "" {
+				n++
+			}
+		}
+	}
+	return (n + graph.MaxBatch - 1) / graph.MaxBatch
+}
+
+// probe runs every Page's cheap probe (and the deep look where due) in
+// batches of MaxBatch, a few batches in flight at once.
+func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target, rep *Report) {
+	var items []item
+	for _, t := range targets {
+		if t.pageToken == "" {
+			continue
+		}
+		items = append(items, item{g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken), t, itemProbe})
+		if t.deep {
+			items = append(items, item{g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken), t, itemSubs})
+			if t.userToken != "" {
+				items = append(items, item{g.WithToken("GET", t.page.ID+"?fields=tasks", t.userToken), t, itemTasks})
+			}
+		}
+	}
+	var chunks [][]item
+	for start := 0; start < len(items); start += graph.MaxBatch {
+		chunks = append(chunks, items[start:min(start+graph.MaxBatch, len(items))])
+	}
+	rep.Requests += len(chunks)
+	par := m.Parallel
+	if par <= 0 {
+		par = DefaultParallel
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for _, chunk := range chunks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(chunk []item) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			reqs := make([]graph.BatchRequest, len(chunk))
+			for i, it := range chunk {
+				reqs[i] = it.req
+			}
+			res, err := g.AppBatch(ctx, reqs)
+			for i, it := range chunk {
+				var r graph.BatchResponse
+				itemErr := err
+				if err == nil {
+					r = res[i]
+				}
+				deliver(it, r, itemErr)
+			}
+			mu.Lock()
+			probes := 0
+			for _, it := range chunk {
+				if it.kind == itemProbe {
+					probes++
+				}
+			}
+			done += probes
+			d := done
+			mu.Unlock()
+			m.progress(d, len(targets))
+		}(chunk)
+	}
+	wg.Wait()
+	m.progress(len(targets), len(targets))
+	now := m.now()
+	m.mu.Lock()
+	for _, t := range targets {
+		if t.deep && t.subsErr == nil && t.tasksErr == nil && t.probe == nil && t.pageToken != "" {
+			m.deepAt[t.page.ID] = now
+		}
+	}
+	m.mu.Unlock()
+}
+
+// deliver puts one batch answer where it belongs. Only its own goroutine
+// writes a target's fields for a given kind.
+func deliver(it item, r graph.BatchResponse, err error) {
+	t := it.target
+	switch it.kind {
+	case itemProbe:
+		if err != nil {
+			t.probe = err
+			return
+		}
+		var info graph.PageInfo
+		if err := r.Decode(&info); err != nil {
+			t.probe = err
+			return
+		}
+		t.info = &info
+	case itemSubs:
+		if err != nil {
+			t.subsErr = err
+			return
+		}
+		var body struct {
+			Data []graph.SubscribedApp `json:"data"`
+		}
+		if err := r.Decode(&body); err != nil {
+			t.subsErr = err
+			return
+		}
+		sub := len(body.Data) > 0
+		t.subs = &sub
+	case itemTasks:
+		if err != nil {
+			t.tasksErr = err
+			return
+		}
+		var body struct {
+			Tasks []string `json:"tasks"`
+		}
+		if err := r.Decode(&body); err != nil {
+			t.tasksErr = err
+			return
+		}
+		t.tasks = body.Tasks
+		if t.tasks == nil {
+			t.tasks = []string{}
+		}
+	}
+}

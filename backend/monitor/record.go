@@ -1,0 +1,195 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/health"
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+)
+
+// observe turns what the check learned about t into health's input.
+func (m *Monitor) observe(t *target, now time.Time) health.Observation {
+	obs := health.Observation{
+		PageID: t.page.ID, PageName: t.page.Name, PersonName: t.person.Name,
+		Disconnected: t.pageToken == "",
+		Probe:        t.probe,
+		Tasks:        t.page.Tasks,
+		HadInstagram: t.page.InstagramID != "",
+		Now:          now, WarnWindow: m.WarnWindow,
+	}
+	if t.page.WebhooksSubscribed != nil {
+		obs.WebhooksSubscribed = t.page.WebhooksSubscribed
+	}
+	m.mu.Lock()
+	info, ok := m.userInfo[t.page.ProfileID]
+	m.mu.Unlock()
+	if ok {
+		obs.UserToken = &info
+		obs.InGrant = health.InGrant(&info, t.page.ID)
+	}
+	if t.info != nil {
+		linked := t.info.Instagram != nil && t.info.Instagram.ID != ""
+		obs.InstagramLinked = &linked
+	}
+	if t.subs != nil {
+		obs.WebhooksSubscribed = t.subs
+	}
+	if t.tasks != nil {
+		obs.Tasks = t.tasks
+		has := true
+		obs.HasRole = &has
+	} else if e := graphError(t.tasksErr); e != nil && graph.IsDefinitive(e) && !e.IsLoginRecoverable() {
+		// The person can no longer read the Page with their own token.
+		has := false
+		obs.HasRole = &has
+	}
+	return obs
+}
+
+// record stores the diagnosis of t: a status change (or a new reason) goes
+// to the history and the activity log in one transaction; an unknown
+// answer keeps the last confirmed status and only notes the failed check.
+func (m *Monitor) record(t *target, d health.Diagnosis, now time.Time) (*notify.Change, error) {
+	prev := t.page
+	status, reason := health.Merge(health.Status(prev.Status), health.Reason(prev.Reason), d)
+	confirmed := d.Status != health.Unknown
+	changed := string(status) != prev.Status || (confirmed && string(reason) != prev.Reason)
+
+	mutate := func(p *store.Page) error {
+		if !confirmed {
+			if p.Status == "" || p.Status == string(health.Unknown) {
+				p.Status, p.Reason, p.Summary, p.Fix = string(d.Status), string(d.Reason), d.Summary, d.Fix
+			}
+			return nil
+		}
+		p.Status, p.Reason, p.Summary, p.Fix = string(status), string(reason), d.Summary, d.Fix
+		p.CheckedAt = now
+		p.MissingPermissions, p.MissingTasks = d.MissingPermissions, d.MissingTasks
+		p.Features = features(d.Features)
+		if t.tasks != nil {
+			p.Tasks = slices.Clone(t.tasks)
+		}
+		if t.subs != nil {
+			p.WebhooksSubscribed = t.subs
+		}
+		if t.info != nil {
+			if t.info.Name != "" {
+				p.Name = t.info.Name
+			}
+			if ig := t.info.Instagram; ig != nil && ig.ID != "" {
+				p.InstagramID = ig.ID
+				if ig.Username != "" {
+					p.InstagramUsername = ig.Username
+				}
+			}
+			// An unlinked account is kept on record so the reason
+			// instagram_unlinked can name it.
+		}
+		if changed {
+			p.UpdatedAt = now
+		}
+		return nil
+	}
+	if !changed {
+		_, err := m.DB.RecordTransition(t.page.ID, mutate, nil)
+		return nil, err
+	}
+	sc := &store.StatusChange{At: now, From: prev.Status, To: string(status), Reason: string(reason)}
+	act := store.Activity{At: now, Kind: "status_changed", Actor: "Pagekeeper",
+		Details: fmt.Sprintf("%s → %s", orNew(prev.Status), status)}
+	if d.Summary != "" {
+		act.Details += ": " + d.Summary
+	}
+	if _, err := m.DB.RecordTransition(t.page.ID, mutate, sc, act); err != nil {
+		return nil, err
+	}
+	from := prev.Status
+	return &notify.Change{PageID: t.page.ID, PageName: t.page.Name, ProfileID: t.page.ProfileID,
+		PersonName: t.person.Name, From: from, To: string(status), Reason: string(reason), Summary: d.Summary}, nil
+}
+
+func orNew(s string) string {
+	if s == "" {
+		return "new"
+	}
+	return s
+}
+
+func features(fs []health.Feature) map[string]string {
+	out := make(map[string]string, len(fs))
+	for _, f := range fs {
+		out[f.Name] = f.Missing
+	}
+	return out
+}
+
+// updatePeople records each person's user-token verdict on their profile.
+func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
+	done := map[string]bool{}
+	for _, t := range targets {
+		id := t.page.ProfileID
+		if done[id] || id == "" {
+			continue
+		}
+		done[id] = true
+		m.mu.Lock()
+		info, ok := m.userInfo[id]
+		m.mu.Unlock()
+		if !ok {
+			continue
+		}
+		prof, err := m.DB.GetProfile(id)
+		if err != nil {
+			continue
+		}
+		d := health.Diagnose(health.Observation{PersonName: prof.Name, UserToken: &info, Now: now, WarnWindow: m.WarnWindow,
+			Wanted: []string{}})
+		status, reason := health.Merge(health.Status(prof.Status), health.Reason(prof.Reason), d)
+		if string(status) != prof.Status || string(reason) != prof.Reason {
+			prof.UpdatedAt = now
+		}
+		prof.Status, prof.Reason, prof.Fix, prof.CheckedAt = string(status), string(reason), d.Fix, now
+		prof.TokenExpiresAt, prof.DataAccessExpiresAt = info.ExpiresAt, info.DataAccessExpiresAt
+		if len(info.Scopes) > 0 {
+			prof.Scopes = slices.Clone(info.Scopes)
+		}
+		if err := m.DB.PutProfile(prof); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// adjustBackoff slows the checks down when Facebook's usage headers pass
+// BackoffPercent or a rate-limit error came back, for as long as Facebook
+// estimates (estimated_time_to_regain_access) and at least one pause.
+func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, now time.Time) {
+	b := g.Budget()
+	pause := time.Duration(0)
+	if b.MaxPercent() >= BackoffPercent {
+		pause = max(b.RegainAfter(), minRateLimitPause)
+	}
+	for _, t := range targets {
+		if e := graphError(t.probe); e != nil && e.IsRateLimit() {
+			pause = max(pause, b.RegainAfter(), minRateLimitPause)
+		}
+	}
+	if pause > 0 {
+		m.mu.Lock()
+		m.backoffUntil = now.Add(pause)
+		m.mu.Unlock()
+	}
+}
+
+func graphError(err error) *graph.Error {
+	var e *graph.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
