@@ -164,9 +164,9 @@ type LoginResult struct {
 
 // ApplyResult sums up what a connect or reauthorize changed.
 type ApplyResult struct {
-	Connected   []string `json:"connected"`   // Page names newly connected
-	Updated     []string `json:"updated"`     // Page names whose token was replaced
-	NotGranted  []string `json:"notGranted"`  // Page names left out of the new grant
+	Connected   []string `json:"connected"`  // Page names newly connected
+	Updated     []string `json:"updated"`    // Page names whose token was replaced
+	NotGranted  []string `json:"notGranted"` // Page names left out of the new grant
 	PersonName  string   `json:"personName"`
 	ChecksAfter int      `json:"checksAfter"` // Pages checked right after
 }
