@@ -19,3 +19,387 @@ export namespace app {
 
 }
 
+export namespace keeper {
+	
+	export class ActivityView {
+	    at: string;
+	    kind: string;
+	    actor: string;
+	    details: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActivityView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.kind = source["kind"];
+	        this.actor = source["actor"];
+	        this.details = source["details"];
+	    }
+	}
+	export class ApplyResult {
+	    connected: string[];
+	    updated: string[];
+	    notGranted: string[];
+	    personName: string;
+	    checksAfter: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connected = source["connected"];
+	        this.updated = source["updated"];
+	        this.notGranted = source["notGranted"];
+	        this.personName = source["personName"];
+	        this.checksAfter = source["checksAfter"];
+	    }
+	}
+	export class CheckState {
+	    running: boolean;
+	    done: number;
+	    total: number;
+	    lastStarted: string;
+	    lastFinished: string;
+	    nextAt: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CheckState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.lastStarted = source["lastStarted"];
+	        this.lastFinished = source["lastFinished"];
+	        this.nextAt = source["nextAt"];
+	        this.error = source["error"];
+	    }
+	}
+	export class Counts {
+	    total: number;
+	    valid: number;
+	    warning: number;
+	    invalid: number;
+	    unknown: number;
+	    disconnected: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Counts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.valid = source["valid"];
+	        this.warning = source["warning"];
+	        this.invalid = source["invalid"];
+	        this.unknown = source["unknown"];
+	        this.disconnected = source["disconnected"];
+	    }
+	}
+	export class DayView {
+	    date: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DayView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.date = source["date"];
+	        this.status = source["status"];
+	    }
+	}
+	export class FeatureView {
+	    name: string;
+	    label: string;
+	    ok: boolean;
+	    missing: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeatureView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.ok = source["ok"];
+	        this.missing = source["missing"];
+	    }
+	}
+	export class LoginStart {
+	    url: string;
+	    redirectUri: string;
+	    mode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoginStart(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.redirectUri = source["redirectUri"];
+	        this.mode = source["mode"];
+	    }
+	}
+	export class StatusChangeView {
+	    at: string;
+	    from: string;
+	    to: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StatusChangeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class PageView {
+	    id: string;
+	    name: string;
+	    category: string;
+	    profileId: string;
+	    profileName: string;
+	    instagramId: string;
+	    instagramUsername: string;
+	    status: string;
+	    reason: string;
+	    summary: string;
+	    fix: string;
+	    tasks: string[];
+	    permissions: string[];
+	    missingPermissions: string[];
+	    missingTasks: string[];
+	    features: FeatureView[];
+	    webhooksSubscribed?: boolean;
+	    checkedAt: string;
+	    updatedAt: string;
+	    connectedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PageView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.category = source["category"];
+	        this.profileId = source["profileId"];
+	        this.profileName = source["profileName"];
+	        this.instagramId = source["instagramId"];
+	        this.instagramUsername = source["instagramUsername"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.summary = source["summary"];
+	        this.fix = source["fix"];
+	        this.tasks = source["tasks"];
+	        this.permissions = source["permissions"];
+	        this.missingPermissions = source["missingPermissions"];
+	        this.missingTasks = source["missingTasks"];
+	        this.features = this.convertValues(source["features"], FeatureView);
+	        this.webhooksSubscribed = source["webhooksSubscribed"];
+	        this.checkedAt = source["checkedAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.connectedAt = source["connectedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PageDetail {
+	    page: PageView;
+	    activity: ActivityView[];
+	    history: StatusChangeView[];
+	    timeline: DayView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PageDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.page = this.convertValues(source["page"], PageView);
+	        this.activity = this.convertValues(source["activity"], ActivityView);
+	        this.history = this.convertValues(source["history"], StatusChangeView);
+	        this.timeline = this.convertValues(source["timeline"], DayView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ProfileView {
+	    id: string;
+	    name: string;
+	    status: string;
+	    reason: string;
+	    summary: string;
+	    fix: string;
+	    tokenExpiresAt: string;
+	    dataAccessExpiresAt: string;
+	    declined: string[];
+	    pageCount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.summary = source["summary"];
+	        this.fix = source["fix"];
+	        this.tokenExpiresAt = source["tokenExpiresAt"];
+	        this.dataAccessExpiresAt = source["dataAccessExpiresAt"];
+	        this.declined = source["declined"];
+	        this.pageCount = source["pageCount"];
+	    }
+	}
+	export class ScenarioView {
+	    kind: string;
+	    label: string;
+	    description: string;
+	    target: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScenarioView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.description = source["description"];
+	        this.target = source["target"];
+	    }
+	}
+	export class SettingsView {
+	    checkIntervalMinutes: number;
+	    notifyInvalid: boolean;
+	    notifyWarning: boolean;
+	    reminderHours: number;
+	    warnDays: number;
+	    runInBackground: boolean;
+	    startAtLogin: boolean;
+	    appId: string;
+	    hasAppSecret: boolean;
+	    redirectPort: number;
+	    redirectUri: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingsView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.checkIntervalMinutes = source["checkIntervalMinutes"];
+	        this.notifyInvalid = source["notifyInvalid"];
+	        this.notifyWarning = source["notifyWarning"];
+	        this.reminderHours = source["reminderHours"];
+	        this.warnDays = source["warnDays"];
+	        this.runInBackground = source["runInBackground"];
+	        this.startAtLogin = source["startAtLogin"];
+	        this.appId = source["appId"];
+	        this.hasAppSecret = source["hasAppSecret"];
+	        this.redirectPort = source["redirectPort"];
+	        this.redirectUri = source["redirectUri"];
+	    }
+	}
+	export class Snapshot {
+	    demo: boolean;
+	    configured: boolean;
+	    appId: string;
+	    redirectUri: string;
+	    profiles: ProfileView[];
+	    pages: PageView[];
+	    counts: Counts;
+	    check: CheckState;
+	
+	    static createFrom(source: any = {}) {
+	        return new Snapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.demo = source["demo"];
+	        this.configured = source["configured"];
+	        this.appId = source["appId"];
+	        this.redirectUri = source["redirectUri"];
+	        this.profiles = this.convertValues(source["profiles"], ProfileView);
+	        this.pages = this.convertValues(source["pages"], PageView);
+	        this.counts = this.convertValues(source["counts"], Counts);
+	        this.check = this.convertValues(source["check"], CheckState);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+

@@ -5,3 +5,75 @@
 export function About() {
   return window['go']['app']['App']['About']();
 }
+
+export function CancelLogin() {
+  return window['go']['app']['App']['CancelLogin']();
+}
+
+export function CheckNow() {
+  return window['go']['app']['App']['CheckNow']();
+}
+
+export function Disconnect(arg1, arg2) {
+  return window['go']['app']['App']['Disconnect'](arg1, arg2);
+}
+
+export function ExportPages(arg1) {
+  return window['go']['app']['App']['ExportPages'](arg1);
+}
+
+export function FinishConnect(arg1) {
+  return window['go']['app']['App']['FinishConnect'](arg1);
+}
+
+export function GetSettings() {
+  return window['go']['app']['App']['GetSettings']();
+}
+
+export function PageDetail(arg1) {
+  return window['go']['app']['App']['PageDetail'](arg1);
+}
+
+export function RemoveProfile(arg1) {
+  return window['go']['app']['App']['RemoveProfile'](arg1);
+}
+
+export function ReplaceAppSecret(arg1) {
+  return window['go']['app']['App']['ReplaceAppSecret'](arg1);
+}
+
+export function ResetSimulation() {
+  return window['go']['app']['App']['ResetSimulation']();
+}
+
+export function SaveSettings(arg1) {
+  return window['go']['app']['App']['SaveSettings'](arg1);
+}
+
+export function Scenarios() {
+  return window['go']['app']['App']['Scenarios']();
+}
+
+export function SetupMetaApp(arg1, arg2) {
+  return window['go']['app']['App']['SetupMetaApp'](arg1, arg2);
+}
+
+export function Simulate(arg1, arg2) {
+  return window['go']['app']['App']['Simulate'](arg1, arg2);
+}
+
+export function Snapshot() {
+  return window['go']['app']['App']['Snapshot']();
+}
+
+export function StartConnect() {
+  return window['go']['app']['App']['StartConnect']();
+}
+
+export function StartDemo() {
+  return window['go']['app']['App']['StartDemo']();
+}
+
+export function StartReauthorize(arg1, arg2) {
+  return window['go']['app']['App']['StartReauthorize'](arg1, arg2);
+}
