@@ -297,9 +297,8 @@ func (s *Server) complete(f *flow, ticked []string) string {
 				s.deselect(g, old)
 			}
 		}
-		for _, id := range f.pages {
-			delete(g.deselected, id)
-		}
+		// A Page ticked again keeps its deselection mark: tokens from
+		// before stay dead, new ones work.
 		g.pages = f.pages
 	}
 	// Data access is renewed by a first login, a reauthorize, or any login

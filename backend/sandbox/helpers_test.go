@@ -214,3 +214,5 @@ func ids(t *testing.T, m map[string]any) []string {
 	}
 	return out
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
