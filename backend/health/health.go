@@ -4,7 +4,10 @@
 //
 // Rules:
 //   - Only a definitive answer from Facebook (graph.IsDefinitive) makes a Page
-//     invalid. Network failures, 5xx, non-JSON bodies and transient codes give
+//     invalid: a login error (102, 190), a permission error (10, 200-299), or
+//     code 100 "object does not exist" on the Page probe (role_lost). Network
+//     failures, 5xx, non-JSON bodies, transient codes, and definitive answers
+//     that say nothing about the Page (a bad parameter) give
 //     unknown/unreachable; rate limits unknown/rate_limited. Unknown never
 //     replaces a confirmed state: see Merge.
 //   - Order: disconnected; a dead Page token (login reasons, then a Facebook
@@ -167,9 +170,7 @@ func diagnose(obs Observation) Diagnosis {
 		if ge.Class() == graph.ClassPermission {
 			return Diagnosis{Status: Invalid, Reason: PermissionMissing, Definitive: true}
 		}
-		if ev.probe && ge.Code == 100 {
-			// "Object ... does not exist, cannot be loaded due to missing
-			// permissions" (sample 33): the token no longer reaches the Page.
+		if ev.probe && pageGone(ge) {
 			return Diagnosis{Status: Invalid, Reason: RoleLost, Definitive: true}
 		}
 	}
@@ -208,18 +209,28 @@ func diagnose(obs Observation) Diagnosis {
 		}
 		return warn(ExpiringSoon)
 	}
-	for _, f := range d.Features {
-		if f.OK || !wanted(obs, f.Name) {
-			continue
-		}
-		switch f.Name {
-		case FeatureWebhooks:
-			return warn(WebhooksUnsubscribed)
-		case FeatureInstagram:
-			return warn(InstagramUnlinked)
+	// Missed events (webhooks) before a lost Instagram link.
+	for _, r := range []struct {
+		feature string
+		reason  Reason
+	}{{FeatureWebhooks, WebhooksUnsubscribed}, {FeatureInstagram, InstagramUnlinked}} {
+		for _, f := range d.Features {
+			if f.Name == r.feature && !f.OK && wanted(obs, f.Name) {
+				return warn(r.reason)
+			}
 		}
 	}
 	return d
+}
+
+// pageGone: code 100 "Unsupported get request. Object with ID ... does not
+// exist, cannot be loaded due to missing permissions" (samples 18, 33;
+// subcode 33) on the Page probe: the token no longer reaches the Page. Other
+// code 100 answers (a bad parameter) say nothing about the Page.
+func pageGone(e *graph.Error) bool {
+	msg := strings.ToLower(e.Message)
+	return e.Code == 100 && (e.Subcode == 33 || strings.Contains(msg, "does not exist") ||
+		strings.Contains(msg, "unsupported get request"))
 }
 
 // deadReason maps a login-recoverable error to its reason; "" for other errors.

@@ -51,7 +51,7 @@ var words = map[Reason]wording{
 	WebhooksUnsubscribed: {"{page} no longer sends its events (such as new messages) to Pagekeeper's app.",
 		"Click Resubscribe for {page}; if that fails, click Reconnect and log in as {person}."},
 	InstagramUnlinked: {"The Instagram account that was linked to {page} is no longer connected to it.",
-		"Link the Instagram account to {page} again in Meta Business Suite, then click Reconnect."},
+		"Link the Instagram account to {page} again in Meta Business Suite, then click Reconnect and log in as {person}."},
 	Unreachable: {"Pagekeeper could not get a clear answer from Facebook about {page}; it keeps the last known state and will try again.",
 		"Nothing to do for now. If this lasts, check this computer's internet connection."},
 	RateLimited: {"Facebook asked Pagekeeper to slow down, so {page} was not checked this time.",
