@@ -200,7 +200,7 @@ func (s *Server) ClearAll() {
 func (s *Server) Active() []Scenario {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Scenario
+	out := []Scenario{}
 	for _, a := range s.active {
 		out = append(out, a.sc)
 	}
