@@ -92,6 +92,8 @@ type Diagnosis struct {
 // Pointers and nil slices mean "not checked"; what was not checked is never
 // held against the Page.
 type Observation struct {
+	// PageID "" diagnoses the person's user token alone (UserToken): a dead
+	// one is then invalid, where for a Page with a working token it is a warning.
 	PageID, PageName, PersonName string
 
 	// Disconnected: Pagekeeper holds no Page token (never connected, or the
@@ -174,6 +176,10 @@ func diagnose(obs Observation) Diagnosis {
 			return Diagnosis{Status: Invalid, Reason: RoleLost, Definitive: true}
 		}
 	}
+	if obs.PageID == "" && userDead != ReasonNone {
+		// No Page: the diagnosis is about the person's user token alone.
+		return Diagnosis{Status: Invalid, Reason: userDead, Definitive: true}
+	}
 	if obs.Probe != nil {
 		var ge *graph.Error
 		if errors.As(obs.Probe, &ge) && ge.IsRateLimit() {
@@ -200,14 +206,9 @@ func diagnose(obs Observation) Diagnosis {
 	case len(d.MissingTasks) > 0:
 		return warn(TaskMissing)
 	}
-	if until, ok := expiry(obs); ok {
+	if until, r := expiry(obs); r != ReasonNone {
 		d.Until = until
-		if !until.After(obs.Now) {
-			// Past data-access expiry with a working Page token: pages_*
-			// permissions do not lapse (FACEBOOK.md §2), the others do.
-			return warn(DataAccessExpired)
-		}
-		return warn(ExpiringSoon)
+		return warn(r)
 	}
 	// Missed events (webhooks) before a lost Instagram link.
 	for _, r := range []struct {
@@ -308,27 +309,35 @@ func asError(e *graph.Error) error {
 	return e
 }
 
-// expiry is the earliest end of access within the warning window: the user
-// token's expiry (zero = never), and the data-access expiry of either token.
-func expiry(obs Observation) (time.Time, bool) {
+// expiry finds the earliest end of access within the warning window: the
+// expiry of a token (zero = never) or its data access. An end already past
+// (debug_token data from before it) is a warning too, not a verdict:
+// session_expired for a token, data_access_expired for data access (pages_*
+// permissions do not lapse with it, the others do: FACEBOOK.md §2).
+func expiry(obs Observation) (time.Time, Reason) {
 	window := obs.WarnWindow
 	if window <= 0 {
 		window = DefaultWarnWindow
 	}
 	limit := obs.Now.Add(window)
 	var first time.Time
-	consider := func(t time.Time) {
-		if !t.IsZero() && !t.After(limit) && (first.IsZero() || t.Before(first)) {
-			first = t
+	reason := ReasonNone
+	consider := func(t time.Time, past Reason) {
+		if t.IsZero() || t.After(limit) || (!first.IsZero() && !t.Before(first)) {
+			return
+		}
+		first, reason = t, ExpiringSoon
+		if !t.After(obs.Now) {
+			reason = past
 		}
 	}
 	for _, t := range []*graph.TokenInfo{obs.UserToken, obs.PageToken} {
 		if t != nil && t.IsValid {
-			consider(t.ExpiresAt)
-			consider(t.DataAccessExpiresAt)
+			consider(t.ExpiresAt, SessionExpired)
+			consider(t.DataAccessExpiresAt, DataAccessExpired)
 		}
 	}
-	return first, !first.IsZero()
+	return first, reason
 }
 
 // InGrant reports whether pageID is among the Pages a token was granted for

@@ -338,6 +338,23 @@ func TestUserTokenDeadPageAlive(t *testing.T) {
 	}
 }
 
+func TestPersonOnly(t *testing.T) {
+	user, _ := graph.ParseDebugToken(200, sample(t, "26-debug-token-invalid-460-password.json"))
+	d := Diagnose(Observation{PersonName: "Dana", UserToken: &user, Now: now, Wanted: []string{}})
+	if d.Status != Invalid || d.Reason != PasswordChanged || !strings.Contains(d.Summary, "access to Dana's Pages") {
+		t.Errorf("dead user token alone: %s/%s %q", d.Status, d.Reason, d.Summary)
+	}
+	valid, _ := graph.ParseDebugToken(200, sample(t, "22-debug-token-user-long-lived-valid.json"))
+	d = Diagnose(Observation{PersonName: "Dana", UserToken: &valid, Now: valid.ExpiresAt.Add(-24 * time.Hour), Wanted: []string{}})
+	if d.Status != Warning || d.Reason != ExpiringSoon || !d.Until.Equal(valid.ExpiresAt) {
+		t.Errorf("expiring user token alone: %s/%s %v", d.Status, d.Reason, d.Until)
+	}
+	d = Diagnose(Observation{PersonName: "Dana", UserToken: &valid, Now: valid.IssuedAt, Wanted: []string{}})
+	if d.Status != Valid {
+		t.Errorf("valid user token alone: %s/%s", d.Status, d.Reason)
+	}
+}
+
 func TestNoSubcodeMessages(t *testing.T) {
 	cases := map[string]Reason{
 		"Error validating access token: Session has expired on Monday":                               SessionExpired,
@@ -377,6 +394,8 @@ func TestExpiringSoonBoundary(t *testing.T) {
 		{"data access 1 s after", func(o *Observation) { o.UserToken.DataAccessExpiresAt = now.Add(week + time.Second) }, ReasonNone},
 		{"page token data access", func(o *Observation) { o.PageToken.DataAccessExpiresAt = now.Add(time.Hour) }, ExpiringSoon},
 		{"data access already over", func(o *Observation) { o.UserToken.DataAccessExpiresAt = now.Add(-time.Hour) }, DataAccessExpired},
+		{"user token already expired", func(o *Observation) { o.UserToken.ExpiresAt = now.Add(-time.Hour) }, SessionExpired},
+		{"expires exactly now", func(o *Observation) { o.UserToken.ExpiresAt = now }, SessionExpired},
 		{"custom window: 20 days inside 30", func(o *Observation) {
 			o.WarnWindow = 30 * 24 * time.Hour
 			o.UserToken.ExpiresAt = now.Add(20 * 24 * time.Hour)

@@ -87,7 +87,10 @@ func (w Words) replacer() *strings.Replacer {
 		person, possessive = "the person who connected it", "the connecting person's"
 	}
 	page := w.Page
-	if page == "" {
+	switch {
+	case page == "" && w.Person != "":
+		page = possessive + " Pages" // a diagnosis of the person, not of one Page
+	case page == "":
 		page = "this Page"
 	}
 	missing := strings.Join(w.Missing, ", ")
