@@ -1,5 +1,7 @@
 package sandbox
 
+import "slices"
+
 // The seed business: Harbor Street Bakery, a small family business run by
 // Dana Whitfield (owner, admin of the sandbox app) and Sam Ortiz (social
 // media manager, tester of the app). The Pages cover what Pagekeeper must
@@ -93,7 +95,9 @@ func seedPages() []*Page {
 // seedRoles: persona id -> page id -> role. Order of pages in /me/accounts
 // follows seedPages.
 func seedRoles() map[string]map[string]*role {
-	t := func(ts ...string) []string { return ts }
+	// Clone: roles are edited by scenarios (task_removed) and must not share
+	// allTasks' backing array with each other or with other servers.
+	t := func(ts ...string) []string { return slices.Clone(ts) }
 	return map[string]map[string]*role{
 		DanaID: {
 			PageBakery:    {tasks: t(allTasks...)},
