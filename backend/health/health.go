@@ -164,8 +164,12 @@ func diagnose(obs Observation) Diagnosis {
 			continue
 		}
 		if r := deadReason(ge); r != ReasonNone {
-			if r == TokenInvalid && userDead != ReasonNone {
+			switch {
+			case r == TokenInvalid && userDead != ReasonNone:
 				r = userDead // the user token often says why (460, 463, ...)
+			case r == TokenInvalid && obs.InGrant != nil && !*obs.InGrant:
+				// Unticked at a later login: the grant says why the token died.
+				r = PageNotGranted
 			}
 			return Diagnosis{Status: Invalid, Reason: r, Definitive: true}
 		}
