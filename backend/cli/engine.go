@@ -8,12 +8,22 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/browser"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/store"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
+
+// EnvKeyringService names another keychain service than "pagekeeper", to
+// keep two setups (or tests) apart.
+const EnvKeyringService = "PAGEKEEPER_KEYRING_SERVICE"
 
 // openKeeper opens Pagekeeper's data for a command, with the environment's
 // overrides, and turns the usual failures into plain advice.
 func openKeeper(ctx context.Context, env *Env, emit func(string, any)) (*keeper.Keeper, error) {
+	var secrets vault.Secrets
+	if svc := env.Getenv(EnvKeyringService); svc != "" {
+		secrets = vault.Keyring{Service: svc}
+	}
 	k, err := keeper.Open(ctx, keeper.Options{
+		Secrets:     secrets,
 		Emit:        emit,
 		DataDir:     env.Getenv("PAGEKEEPER_DATA_DIR"),
 		GraphURL:    env.Getenv(keeper.EnvGraphURL),
