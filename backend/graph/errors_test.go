@@ -2,8 +2,11 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -271,5 +274,46 @@ func TestErrorTextRedacts(t *testing.T) {
 	u := &UnavailableError{Op: "GET /me", Cause: errors.New("Get \"/oauth?client_secret=" + testAppSecret + "\": EOF")}
 	if strings.Contains(u.Error(), testAppSecret) {
 		t.Errorf("leaks secret: %s", u.Error())
+	}
+}
+
+// TestEverySampleIsRead: each captured body in testdata is read by the parser
+// meant for it. The three .txt files are login-dialog redirect URLs, which
+// backend/login parses; nothing here reads them.
+func TestEverySampleIsRead(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(files) != 39 {
+		t.Fatalf("%d JSON samples, want 39 (42 minus 3 redirect URLs): %v", len(files), err)
+	}
+	for _, p := range files {
+		name := filepath.Base(p)
+		body := sample(t, name)
+		var ok bool
+		switch n := name[:2]; {
+		case strings.Contains(name, "-err-") || n == "29" || n == "38":
+			ok = ParseError(400, body) != nil
+		case n >= "22" && n <= "28":
+			_, err := ParseDebugToken(200, body)
+			ok = err == nil
+		case n == "30" || n == "31" || n == "34":
+			var page struct {
+				Data []map[string]any `json:"data"`
+			}
+			ok = CheckResponse("GET /x", 200, body) == nil && json.Unmarshal(body, &page) == nil && len(page.Data) > 0
+		case n == "32":
+			var p PageInfo
+			ok = json.Unmarshal(body, &p) == nil && p.Instagram != nil
+		case n == "33":
+			var items []struct{ Code int }
+			ok = json.Unmarshal(body, &items) == nil && len(items) == 2
+		case n >= "35" && n <= "37":
+			var tr tokenResponse
+			ok = json.Unmarshal(body, &tr) == nil && tr.AccessToken != ""
+		case n == "42":
+			ok = len(ParseUsage(http.Header{"X-Business-Use-Case-Usage": {string(body)}}, testNow)) == 1
+		}
+		if !ok {
+			t.Errorf("%s: not read", name)
+		}
 	}
 }
