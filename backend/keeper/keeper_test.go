@@ -42,17 +42,26 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { k.Close() })
-	set, _ := k.db.GetSettings()
-	port, _ := freePort()
-	set.RedirectPort = port
-	if err := k.db.PutSettings(set); err != nil {
-		t.Fatal(err)
-	}
+	f := &fixture{t: t, sb: sb, k: k, sent: rec}
+	f.useFreePort()
 	id, secret := sb.App()
 	if err := k.SetupApp(context.Background(), id, secret); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, sb: sb, k: k, sent: rec}
+	return f
+}
+
+// useFreePort gives the login redirect a port of its own.
+func (f *fixture) useFreePort() {
+	set, _ := f.k.db.GetSettings()
+	port, err := freePort()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	set.RedirectPort = port
+	if err := f.k.db.PutSettings(set); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // login runs a login in the sandbox's dialog as persona and returns its result.

@@ -310,6 +310,14 @@ func (k *Keeper) RemoveProfile(ctx context.Context, profileID, actor string) err
 	return err
 }
 
+// FocusPage asks the window to come forward on a Page (a notification click).
+func (k *Keeper) FocusPage(pageID string) {
+	if pageID == "" {
+		pageID = k.PageNeedingAction()
+	}
+	k.opts.Emit(EventFocusPage, pageID)
+}
+
 // PageNeedingAction is the first invalid Page, for bringing the window forward on it.
 func (k *Keeper) PageNeedingAction() string {
 	pages, err := k.db.ListPages()
