@@ -179,3 +179,47 @@ func TestDebugTokensFailsWhole(t *testing.T) {
 		t.Errorf("without secret: %v", err)
 	}
 }
+
+func TestAppBatchWithPerItemTokens(t *testing.T) {
+	s, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		var reqs []BatchRequest
+		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
+		out := make([]map[string]any, len(reqs))
+		for i, q := range reqs {
+			u, _ := url.Parse(q.RelativeURL)
+			tok := u.Query().Get("access_token")
+			if u.Query().Get("appsecret_proof") != AppSecretProof(tok, testAppSecret) {
+				out[i] = map[string]any{"code": 400, "body": string(sample(t, "02-err-190-460-password-changed.json"))}
+				continue
+			}
+			out[i] = map[string]any{"code": 200, "body": `{"id":"` + u.Path + `","name":"` + u.Query().Get("fields") + `"}`}
+		}
+		json.NewEncoder(w).Encode(out)
+	})
+	reqs := []BatchRequest{c.WithToken("GET", "77?fields=id,name", testPageToken), c.WithToken("GET", "88", testUserToken)}
+	if !strings.Contains(reqs[1].RelativeURL, "88?access_token=") || strings.Count(reqs[0].RelativeURL, "?") != 1 {
+		t.Errorf("relative urls %q", reqs)
+	}
+	resps, err := c.AppBatch(context.Background(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p PageInfo
+	if err := resps[0].Decode(&p); err != nil || p.ID != "77" || p.Name != "id,name" {
+		t.Errorf("item 0 = %+v, %v", p, err)
+	}
+	if err := resps[1].Decode(&p); err != nil || p.ID != "88" {
+		t.Errorf("item 1 = %+v, %v", p, err)
+	}
+	top := s.requests()[0].PostForm
+	if top.Get("access_token") != testAppID+"|"+testAppSecret || top.Has("appsecret_proof") {
+		t.Error("the batch itself goes with the app token and no proof")
+	}
+	noSecret := New(Config{GraphURL: s.URL, AppID: testAppID})
+	if _, err := noSecret.AppBatch(context.Background(), reqs); !errors.Is(err, ErrNoAppCredentials) {
+		t.Errorf("AppBatch without secret: %v", err)
+	}
+	if strings.Contains(noSecret.WithToken("GET", "1", "t").RelativeURL, "appsecret_proof") {
+		t.Error("no proof can be made without the secret")
+	}
+}

@@ -326,6 +326,15 @@ func TestUserTokenDeadPageAlive(t *testing.T) {
 	if d := Diagnose(o); d.Status != Invalid || d.Reason != SessionExpired {
 		t.Errorf("generic 190 refined by the user token: %s/%s", d.Status, d.Reason)
 	}
+	// A generic 190 on a Page unticked from the grant: the grant says why.
+	o = healthy()
+	o.InGrant = ptr(false)
+	o.Probe = dead(190, 0, "Invalid OAuth access token.")
+	if d := Diagnose(o); d.Status != Invalid || d.Reason != PageNotGranted {
+		t.Errorf("generic 190 refined by the grant: %s/%s", d.Status, d.Reason)
+	}
+	o.UserToken = &user
+	o.Probe = dead(190, 0, "Error validating access token: Session is invalid.")
 	// A specific Page-token reason is kept.
 	o.Probe = dead(190, 492, "")
 	if d := Diagnose(o); d.Reason != RoleLost {
