@@ -19,13 +19,13 @@ const testRedirect = "http://127.0.0.1:8976/callback"
 var pageScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata", "business_management", "instagram_basic"}
 
 type env struct {
-	t  *testing.T
+	t  testing.TB
 	s  *Server
 	id string
 	sc string
 }
 
-func newEnv(t *testing.T, opts Options) *env {
+func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
 	if opts.Clock == nil {
 		opts.Clock = NewClock(t0)
@@ -70,7 +70,7 @@ type reply struct {
 	body   []byte
 }
 
-func (r reply) json(t *testing.T) map[string]any {
+func (r reply) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -80,7 +80,7 @@ func (r reply) json(t *testing.T) map[string]any {
 }
 
 // errCodes returns error.code and error.error_subcode (0 if absent).
-func (r reply) errCodes(t *testing.T) (int, int) {
+func (r reply) errCodes(t testing.TB) (int, int) {
 	t.Helper()
 	m := r.json(t)
 	e, ok := m["error"].(map[string]any)

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -209,4 +211,33 @@ func hasPerm(m map[string]any, name, status string) bool {
 		}
 	}
 	return false
+}
+
+func TestTokenResponseType(t *testing.T) {
+	e := newEnv(t, Options{})
+	q := url.Values{"client_id": {e.id}, "redirect_uri": {DefaultRedirectURI}, "state": {"tok"}, "response_type": {"token"}, "scope": {"pages_show_list"}}
+	red, err := e.s.Consent(context.Background(), e.s.URL()+"/dialog/oauth?"+q.Encode(), ConsentChoice{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frag, _ := url.ParseQuery(red.Fragment)
+	if red.Query().Get("code") != "" || frag.Get("access_token") == "" || frag.Get("expires_in") != "3600" || frag.Get("state") != "tok" {
+		t.Fatalf("token redirect %s", red)
+	}
+	wantOK(t, e.get("/v25.0/me", frag.Get("access_token")))
+}
+
+func TestReauthenticateAsksForPassword(t *testing.T) {
+	e := newEnv(t, Options{})
+	u := e.dialog("re", url.Values{"auth_type": {"reauthenticate"}}, "pages_show_list")
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `type="password"`) {
+		t.Fatal("reauthenticate dialog has no password field")
+	}
+	e.login(ConsentChoice{Password: "hunter2"}, url.Values{"auth_type": {"reauthenticate"}}, "pages_show_list")
 }

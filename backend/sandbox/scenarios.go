@@ -411,5 +411,5 @@ func (s *Server) exhaust(sc Scenario) func() {
 		w, limit = s.usage.app, s.appQuota()
 	}
 	w.add(now, limit-w.count(now))
-	return func() { w.times = nil }
+	return func() { w.reset() }
 }

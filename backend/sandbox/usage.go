@@ -6,40 +6,63 @@ import (
 	"time"
 )
 
-// window counts calls in a sliding window of the sandbox clock.
+// window counts calls in a sliding window of the sandbox clock. Calls made
+// in the same second share one entry, so filling a 4,800-call quota costs
+// one entry, not 4,800.
 type window struct {
-	span  time.Duration
-	times []time.Time
+	span    time.Duration
+	entries []entry
+	total   int
+}
+
+type entry struct {
+	at time.Time
+	n  int
 }
 
 func (w *window) prune(now time.Time) {
 	cut := 0
-	for cut < len(w.times) && !now.Before(w.times[cut].Add(w.span)) {
+	for cut < len(w.entries) && !now.Before(w.entries[cut].at.Add(w.span)) {
+		w.total -= w.entries[cut].n
 		cut++
 	}
-	w.times = w.times[cut:]
+	w.entries = w.entries[cut:]
 }
 
 func (w *window) count(now time.Time) int {
 	w.prune(now)
-	return len(w.times)
+	return w.total
 }
 
 func (w *window) add(now time.Time, n int) {
-	for range n {
-		w.times = append(w.times, now)
+	if n <= 0 {
+		return
 	}
+	if l := len(w.entries); l > 0 && w.entries[l-1].at.Equal(now) {
+		w.entries[l-1].n += n
+	} else {
+		w.entries = append(w.entries, entry{now, n})
+	}
+	w.total += n
 }
+
+func (w *window) reset() { w.entries, w.total = nil, 0 }
 
 // regainMinutes is how long until the window holds fewer than limit calls,
 // in whole minutes rounded up (estimated_time_to_regain_access).
 func (w *window) regainMinutes(now time.Time, limit int) int {
-	n := w.count(now)
-	if n < limit || limit <= 0 {
+	left := w.count(now)
+	if left < limit || limit <= 0 {
 		return 0
 	}
-	free := w.times[n-limit].Add(w.span)
-	return int((free.Sub(now) + time.Minute - 1) / time.Minute)
+	for _, e := range w.entries {
+		left -= e.n
+		if left < limit {
+			free := e.at.Add(w.span)
+			return int((free.Sub(now) + time.Minute - 1) / time.Minute)
+		}
+	}
+	return 0
 }
 
 type usage struct {
