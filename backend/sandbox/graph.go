@@ -187,6 +187,20 @@ func (s *Server) fieldsOf(c *call, def ...string) ([]field, *graphError) {
 	return fs, nil
 }
 
+// pick answers the requested fields of a node whose fields are all plain
+// values, in the order asked.
+func pick(fs []field, node string, vals map[string]any) (obj, *graphError) {
+	var o obj
+	for _, f := range fs {
+		v, ok := vals[f.name]
+		if !ok {
+			return nil, errNoField(f.name, node)
+		}
+		o = append(o, kv{f.name, v})
+	}
+	return o, nil
+}
+
 func errNoField(name, node string) *graphError {
 	return errParam("Tried accessing nonexisting field (" + name + ") on node type (" + node + ")")
 }
@@ -207,16 +221,9 @@ func (s *Server) userNode(c *call, t *token, rest []string, now time.Time) *resp
 			return errorResponse(e)
 		}
 		p := s.persona(t.persona)
-		var o obj
-		for _, f := range fs {
-			switch f.name {
-			case "id":
-				o = append(o, kv{"id", p.ID})
-			case "name":
-				o = append(o, kv{"name", p.Name})
-			default:
-				return errorResponse(errNoField(f.name, "User"))
-			}
+		o, e := pick(fs, "User", map[string]any{"id": p.ID, "name": p.Name})
+		if e != nil {
+			return errorResponse(e)
 		}
 		return okJSON(o)
 	}
@@ -424,16 +431,9 @@ func (s *Server) pageFields(c *call, t *token, p *Page, fs []field, now time.Tim
 			if len(sub) == 0 {
 				sub = defaultFields("id")
 			}
-			var ig obj
-			for _, sf := range sub {
-				switch sf.name {
-				case "id":
-					ig = append(ig, kv{"id", p.IGID})
-				case "username":
-					ig = append(ig, kv{"username", p.IGUsername})
-				default:
-					return nil, errNoField(sf.name, "IGUser")
-				}
+			ig, e := pick(sub, "IGUser", map[string]any{"id": p.IGID, "username": p.IGUsername})
+			if e != nil {
+				return nil, e
 			}
 			o = append(o, kv{"instagram_business_account", ig})
 		default:

@@ -126,14 +126,8 @@ func TestRoleAndTaskAndPageScenarios(t *testing.T) {
 	e := newEnv(t, Options{})
 	user := e.connect(ConsentChoice{})
 	accounts := func() []string { return ids(t, wantOK(t, e.get("/v25.0/me/accounts", user, "fields", "id"))) }
-	e.apply(Scenario{Kind: RoleRemoved, Persona: DanaID, Page: PageCafe})
-	if slices.Contains(accounts(), PageCafe) {
-		t.Fatal("role_removed page still listed")
-	}
-	e.clear(Scenario{Kind: RoleRemoved, Persona: DanaID, Page: PageCafe})
-	if !slices.Contains(accounts(), PageCafe) {
-		t.Fatal("role not restored")
-	}
+	listed := func(id string) func() bool { return func() bool { return slices.Contains(accounts(), id) } }
+	e.toggle(Scenario{Kind: RoleRemoved, Persona: DanaID, Page: PageCafe}, listed(PageCafe))
 	// task_removed: MODERATE gone from a Page where it was the only
 	// webhook-capable task left makes subscribed_apps fail.
 	pt := e.pageToken(user, PageEastside)
@@ -157,33 +151,16 @@ func TestRoleAndTaskAndPageScenarios(t *testing.T) {
 	wantErr(t, e.get("/v25.0/"+PageEastside+"/subscribed_apps", pt), 400, 200, 0)
 	e.clear(Scenario{Kind: PermissionDeclined, Persona: DanaID, Permission: "pages_manage_metadata"})
 	wantOK(t, e.get("/v25.0/"+PageEastside+"/subscribed_apps", pt))
-	// page_deselected: leaves /me/accounts and granular_scopes.
-	e.apply(Scenario{Kind: PageDeselected, Persona: DanaID, Page: PageJobs})
-	if slices.Contains(accounts(), PageJobs) {
-		t.Fatal("deselected page still listed")
-	}
-	e.clear(Scenario{Kind: PageDeselected, Persona: DanaID, Page: PageJobs})
-	if !slices.Contains(accounts(), PageJobs) {
-		t.Fatal("deselected page not restored")
-	}
+	// page_deselected: leaves /me/accounts.
+	e.toggle(Scenario{Kind: PageDeselected, Persona: DanaID, Page: PageJobs}, listed(PageJobs))
 	// webhooks_unsubscribed and instagram_unlinked
 	bpt := e.pageToken(user, PageBakery)
-	e.apply(Scenario{Kind: WebhooksUnsubscribed, Page: PageBakery})
-	if m := wantOK(t, e.get("/v25.0/"+PageBakery+"/subscribed_apps", bpt)); len(m["data"].([]any)) != 0 {
-		t.Fatalf("still subscribed: %v", m)
-	}
-	e.clear(Scenario{Kind: WebhooksUnsubscribed, Page: PageBakery})
-	if m := wantOK(t, e.get("/v25.0/"+PageBakery+"/subscribed_apps", bpt)); len(m["data"].([]any)) != 1 {
-		t.Fatalf("subscription not restored: %v", m)
-	}
-	e.apply(Scenario{Kind: InstagramUnlinked, Page: PageBakery})
-	if m := wantOK(t, e.get("/v25.0/"+PageBakery, bpt, "fields", "instagram_business_account")); m["instagram_business_account"] != nil {
-		t.Fatalf("IG still linked: %v", m)
-	}
-	e.clear(Scenario{Kind: InstagramUnlinked, Page: PageBakery})
-	if m := wantOK(t, e.get("/v25.0/"+PageBakery, bpt, "fields", "instagram_business_account")); m["instagram_business_account"] == nil {
-		t.Fatalf("IG not restored: %v", m)
-	}
+	e.toggle(Scenario{Kind: WebhooksUnsubscribed, Page: PageBakery}, func() bool {
+		return len(wantOK(t, e.get("/v25.0/"+PageBakery+"/subscribed_apps", bpt))["data"].([]any)) == 1
+	})
+	e.toggle(Scenario{Kind: InstagramUnlinked, Page: PageBakery}, func() bool {
+		return wantOK(t, e.get("/v25.0/"+PageBakery, bpt, "fields", "instagram_business_account"))["instagram_business_account"] != nil
+	})
 }
 
 func TestPageUntickedAtLaterLogin(t *testing.T) {
@@ -358,4 +335,20 @@ func TestFaults(t *testing.T) {
 	e.login(ConsentChoice{}, nil, "pages_show_list")
 	e.s.ClearAll()
 	wantOK(t, e.get("/v25.0/me", user))
+}
+
+// toggle checks that sc makes present() false while on and true again once cleared.
+func (e *env) toggle(sc Scenario, present func() bool) {
+	e.t.Helper()
+	if !present() {
+		e.t.Fatalf("%s: not present before", describe(sc))
+	}
+	e.apply(sc)
+	if present() {
+		e.t.Fatalf("%s: still present while on", describe(sc))
+	}
+	e.clear(sc)
+	if !present() {
+		e.t.Fatalf("%s: not restored", describe(sc))
+	}
 }
