@@ -1,0 +1,138 @@
+// The one door to Go: the generated Wails bindings and runtime, wrapped so
+// components and tests depend on this module only (tests mock it whole).
+import * as App from '../../wailsjs/go/app/App'
+import type { app, keeper } from '../../wailsjs/go/models'
+import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime'
+
+// Data strips the generated classes down to the JSON that actually arrives:
+// Wails hands the window plain objects, never class instances.
+export type Data<T> = T extends (infer U)[]
+  ? Data<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: Data<T[K]> }
+    : T
+
+export type About = Data<app.About>
+export type Snapshot = Data<keeper.Snapshot>
+export type PageView = Data<keeper.PageView>
+export type ProfileView = Data<keeper.ProfileView>
+export type CheckState = Data<keeper.CheckState>
+export type Counts = Data<keeper.Counts>
+export type PageDetail = Data<keeper.PageDetail>
+export type DayView = Data<keeper.DayView>
+export type ActivityView = Data<keeper.ActivityView>
+export type FeatureView = Data<keeper.FeatureView>
+export type SettingsView = Data<keeper.SettingsView>
+export type LoginStart = Data<keeper.LoginStart>
+export type ApplyResult = Data<keeper.ApplyResult>
+export type ScenarioView = Data<keeper.ScenarioView>
+
+// Wails generates TypeScript only for types that bound methods return, so the
+// event-only payloads below mirror backend/keeper/views.go (Candidate,
+// LoginResult, Notice) by hand; keep them in step with the Go structs.
+export interface Candidate {
+  id: string
+  name: string
+  category: string
+  instagramUsername: string
+  tasks: string[]
+  missingPermissions: string[]
+  missingTasks: string[]
+  alreadyConnected: boolean
+  viaPortfolio: boolean
+  selected: boolean
+}
+
+export interface LoginResult {
+  ok: boolean
+  mode: string
+  error: string
+  cancelled: boolean
+  personId: string
+  personName: string
+  declined: string[] | null
+  candidates: Candidate[] | null
+  applied: ApplyResult | null
+}
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error'
+  message: string
+}
+
+export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
+
+// Event names: the constants of backend/keeper/views.go.
+export const Events = {
+  snapshot: 'pagekeeper:snapshot',
+  checkProgress: 'pagekeeper:check-progress',
+  loginResult: 'pagekeeper:login-result',
+  focusPage: 'pagekeeper:focus-page',
+  notice: 'pagekeeper:notice',
+} as const
+
+export interface EventPayloads {
+  'pagekeeper:snapshot': Snapshot
+  'pagekeeper:check-progress': CheckState
+  'pagekeeper:login-result': LoginResult
+  'pagekeeper:focus-page': string
+  'pagekeeper:notice': Notice
+}
+
+export type EventName = keyof EventPayloads
+
+/** on subscribes to one typed event and returns the unsubscribe function. */
+export function on<E extends EventName>(name: E, fn: (payload: EventPayloads[E]) => void): () => void {
+  return EventsOn(name, (payload: EventPayloads[E]) => fn(payload))
+}
+
+export const api = {
+  about: (): Promise<About> => App.About(),
+  snapshot: (): Promise<Snapshot> => App.Snapshot(),
+  checkNow: (): Promise<void> => App.CheckNow(),
+  pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
+  setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
+  startConnect: (): Promise<LoginStart> => App.StartConnect(),
+  startReauthorize: (profileId: string, pageId: string): Promise<LoginStart> => App.StartReauthorize(profileId, pageId),
+  cancelLogin: (): Promise<void> => App.CancelLogin(),
+  finishConnect: (ids: string[]): Promise<ApplyResult> => App.FinishConnect(ids),
+  disconnect: (pageId: string, unsubscribeWebhooks: boolean): Promise<void> => App.Disconnect(pageId, unsubscribeWebhooks),
+  removeProfile: (profileId: string): Promise<void> => App.RemoveProfile(profileId),
+  getSettings: (): Promise<SettingsView> => App.GetSettings(),
+  saveSettings: (s: SettingsView): Promise<void> => App.SaveSettings(s as keeper.SettingsView),
+  replaceAppSecret: (secret: string): Promise<void> => App.ReplaceAppSecret(secret),
+  exportPages: (format: 'csv' | 'json'): Promise<string> => App.ExportPages(format),
+  scenarios: (): Promise<ScenarioView[]> => App.Scenarios(),
+  simulate: (kind: string, targetId: string): Promise<void> => App.Simulate(kind, targetId),
+  resetSimulation: (): Promise<void> => App.ResetSimulation(),
+  startDemo: (): Promise<void> => App.StartDemo(),
+}
+
+export type Api = typeof api
+
+/** copyText puts text on the clipboard through the runtime, else the browser's. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (await ClipboardSetText(text)) return true
+  } catch {
+    // No Wails runtime (a plain browser on the dev server): try the web API.
+  }
+  try {
+    await navigator.clipboard.writeText(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** openURL opens a link in the person's default browser. */
+export function openURL(url: string): void {
+  BrowserOpenURL(url)
+}
+
+/** errorText turns a rejected binding call (Wails rejects with a string) into words. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message
+  if (typeof e === 'string') return e
+  return String(e)
+}

@@ -1,0 +1,88 @@
+// Search, status filter and grouping of the page list. Pure functions over
+// the snapshot, so the dashboard, the benchmark and the tests share them.
+import type { PageView, Status } from './api'
+import { statusRank } from './format'
+
+export type StatusFilter = 'all' | Status
+
+export type Row =
+  | { kind: 'group'; key: string; profileId: string; name: string; count: number; worst: string }
+  | { kind: 'page'; key: string; page: PageView }
+
+// The lowercased text a query is matched against, built once per PageView
+// object: a snapshot replaces the objects, so stale entries simply vanish.
+const haystacks = new WeakMap<PageView, string>()
+
+function haystack(p: PageView): string {
+  let h = haystacks.get(p)
+  if (h === undefined) {
+    h = [p.name, p.id, p.instagramUsername, p.instagramUsername ? '@' + p.instagramUsername : '',
+      p.profileName, p.category, p.summary].join('\n').toLowerCase()
+    haystacks.set(p, h)
+  }
+  return h
+}
+
+// One collator: far cheaper per comparison than String.localeCompare.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
+
+function rank(status: string): number {
+  return statusRank[status] ?? statusRank.unknown
+}
+
+/** comparePages orders broken Pages first, then by person, then by name. */
+export function comparePages(a: PageView, b: PageView): number {
+  return rank(a.status) - rank(b.status) ||
+    collator.compare(a.profileName, b.profileName) ||
+    collator.compare(a.name, b.name) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/**
+ * filterPages keeps the Pages whose name, ID, Instagram account, person,
+ * category or reason contain every word of the query, with the given status.
+ */
+export function filterPages(pages: readonly PageView[], query: string, status: StatusFilter): PageView[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  const out: PageView[] = []
+  for (const p of pages) {
+    if (status !== 'all' && p.status !== status) continue
+    if (words.length > 0) {
+      const h = haystack(p)
+      if (!words.every((w) => h.includes(w))) continue
+    }
+    out.push(p)
+  }
+  return out
+}
+
+/**
+ * groupRows turns Pages into the rows of the list: a header per person who
+ * connected them, the people whose Pages are worst first, and inside each
+ * group the broken Pages first.
+ */
+export function groupRows(pages: readonly PageView[]): Row[] {
+  const groups = new Map<string, { name: string; pages: PageView[]; worst: number }>()
+  for (const p of pages) {
+    let g = groups.get(p.profileId)
+    if (!g) {
+      g = { name: p.profileName || 'Unknown person', pages: [], worst: Infinity }
+      groups.set(p.profileId, g)
+    }
+    g.pages.push(p)
+    g.worst = Math.min(g.worst, rank(p.status))
+  }
+  const ordered = [...groups.entries()].sort(([, a], [, b]) => a.worst - b.worst || collator.compare(a.name, b.name))
+  const rows: Row[] = []
+  for (const [profileId, g] of ordered) {
+    g.pages.sort(comparePages)
+    rows.push({ kind: 'group', key: 'g:' + profileId, profileId, name: g.name, count: g.pages.length, worst: g.pages[0].status })
+    for (const p of g.pages) rows.push({ kind: 'page', key: 'p:' + p.id, page: p })
+  }
+  return rows
+}
+
+/** pageRows is what the dashboard renders: filter, then group. */
+export function pageRows(pages: readonly PageView[], query: string, status: StatusFilter): Row[] {
+  return groupRows(filterPages(pages, query, status))
+}

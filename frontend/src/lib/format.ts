@@ -1,0 +1,96 @@
+// Words and times as the owner reads them. Reasons come as stable codes and
+// their explanations (summary, fix) come already worded from Go; this file
+// only decides labels, colours and which button a reason deserves.
+import type { Status } from './api'
+
+export const statusLabel: Record<Status, string> = {
+  valid: 'Working',
+  warning: 'Needs attention',
+  invalid: 'Broken',
+  unknown: 'Not checked',
+  disconnected: 'Disconnected',
+}
+
+/** Broken first: the order of the dashboard and its groups. */
+export const statusRank: Record<string, number> = { invalid: 0, warning: 1, unknown: 2, valid: 3, disconnected: 4 }
+
+export function asStatus(s: string): Status {
+  return s in statusLabel ? (s as Status) : 'unknown'
+}
+
+// Reasons a new login of the person who connected the Page repairs.
+const reconnectReasons = new Set([
+  'password_changed', 'app_removed', 'session_expired', 'token_invalid', 'page_not_granted',
+  'data_access_expired', 'permission_missing', 'role_lost',
+])
+// Reasons only a Page admin can repair (then a check shows the result).
+const adminReasons = new Set(['task_missing', 'role_lost'])
+
+export function needsReconnect(reason: string): boolean {
+  return reconnectReasons.has(reason)
+}
+
+export function needsPageAdmin(reason: string): boolean {
+  return adminReasons.has(reason)
+}
+
+/** possessive makes "Dana's", and "Chris'" stays readable too. */
+export function possessive(name: string): string {
+  if (!name) return "this person's"
+  return name.endsWith('s') ? `${name}'` : `${name}'s`
+}
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600], ['hour', 3600], ['minute', 60],
+]
+
+/**
+ * relativeTime says "5 min ago" or "in 2 hours"; "" (never or unknown) gives
+ * the fallback. now is a parameter so tests do not depend on the clock.
+ */
+export function relativeTime(iso: string, now: number = Date.now(), fallback = 'never'): string {
+  if (!iso) return fallback
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return fallback
+  const secs = Math.round((t - now) / 1000)
+  if (Math.abs(secs) < 45) return 'just now'
+  for (const [unit, size] of units) {
+    if (Math.abs(secs) >= size) {
+      const n = Math.round(secs / size)
+      return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(n, unit)
+    }
+  }
+  return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(Math.round(secs / 60) || (secs < 0 ? -1 : 1), 'minute')
+}
+
+/** absoluteTime is the full local time for a title attribute. */
+export function absoluteTime(iso: string): string {
+  if (!iso) return ''
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return ''
+  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+}
+
+/** plural gives "1 Page" or "3 Pages". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/** listNames gives "A", "A and B", or "A, B and 3 more". */
+export function listNames(names: string[], max = 3): string {
+  if (names.length === 0) return ''
+  if (names.length === 1) return names[0]
+  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`
+}
+
+// Page tasks and permissions as the person sees them in Facebook's settings.
+const taskWords: Record<string, string> = {
+  MANAGE: 'Full control', CREATE_CONTENT: 'Create content', MODERATE: 'Moderate',
+  MESSAGING: 'Messages', ADVERTISE: 'Ads', ANALYZE: 'Insights',
+}
+
+export function taskLabel(task: string): string {
+  return taskWords[task] ?? task
+}

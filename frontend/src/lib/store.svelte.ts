@@ -1,0 +1,194 @@
+// The window's state: one initial pull from Go, then events. Components get
+// the store from context, so every test renders with a store of its own.
+import { getContext, setContext } from 'svelte'
+import {
+  api, errorText, Events, on,
+  type About, type ApplyResult, type CheckState, type LoginResult, type LoginStart, type Notice, type Snapshot,
+} from './api'
+
+export type View =
+  | { name: 'dashboard' }
+  | { name: 'page'; id: string }
+  | { name: 'settings' }
+  | { name: 'connect' }
+
+export type LoginPhase = 'idle' | 'starting' | 'waiting' | 'choosing' | 'connecting' | 'done' | 'failed'
+
+export interface LoginFlow {
+  phase: LoginPhase
+  mode: 'connect' | 'reauthorize'
+  start: LoginStart | null
+  result: LoginResult | null
+  applied: ApplyResult | null
+  error: string
+  /** whose Pages a reauthorization repairs, for the words of the dialog */
+  person: string
+  /** what a reauthorization was for, so "Try again" repeats it */
+  target: { profileId: string; pageId: string }
+}
+
+export interface ShownNotice extends Notice {
+  id: number
+}
+
+const idleLogin = (): LoginFlow => ({ phase: 'idle', mode: 'connect', start: null, result: null, applied: null, error: '', person: '', target: { profileId: '', pageId: '' } })
+
+export class Store {
+  snapshot = $state<Snapshot | null>(null)
+  loadError = $state('')
+  about = $state<About | null>(null)
+  check = $state<CheckState | null>(null)
+  view = $state<View>({ name: 'dashboard' })
+  login = $state<LoginFlow>(idleLogin())
+  notices = $state<ShownNotice[]>([])
+  simulateOpen = $state(false)
+
+  #off: (() => void)[] = []
+  #noticeId = 0
+  #decidedStart = false
+
+  /** start subscribes to Go's events, then pulls the state once. */
+  async start(): Promise<void> {
+    this.#off.push(
+      on(Events.snapshot, (s) => this.applySnapshot(s)),
+      on(Events.checkProgress, (c) => { this.check = c }),
+      on(Events.loginResult, (r) => this.onLoginResult(r)),
+      on(Events.focusPage, (id) => { if (id) this.view = { name: 'page', id } }),
+      on(Events.notice, (n) => this.notify(n.level, n.message)),
+    )
+    api.about().then((a) => { this.about = a }, () => { /* the footer just stays empty */ })
+    await this.refresh()
+  }
+
+  stop(): void {
+    for (const off of this.#off.splice(0)) off()
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.applySnapshot(await api.snapshot())
+      this.loadError = ''
+    } catch (e) {
+      if (!this.snapshot) this.loadError = errorText(e)
+      else this.notify('error', errorText(e))
+    }
+  }
+
+  applySnapshot(s: Snapshot): void {
+    this.snapshot = s
+    this.loadError = ''
+    // Progress events are fresher than a snapshot taken while a check runs.
+    if (!this.check || !this.check.running || !s.check.running || s.check.done >= this.check.done) this.check = s.check
+    if (!this.#decidedStart) {
+      // First run: nothing set up, or nothing connected yet, opens on the wizard.
+      this.#decidedStart = true
+      if (!s.configured || (s.pages.length === 0 && s.profiles.length === 0)) this.view = { name: 'connect' }
+    }
+  }
+
+  go(view: View): void {
+    this.view = view
+  }
+
+  notify(level: Notice['level'], message: string): void {
+    const id = ++this.#noticeId
+    this.notices = [...this.notices, { id, level, message }]
+    if (level === 'info') setTimeout(() => this.dismiss(id), 6000)
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id)
+  }
+
+  async checkNow(): Promise<void> {
+    try {
+      await api.checkNow()
+    } catch (e) {
+      this.notify('error', `Could not start a check: ${errorText(e)}`)
+    }
+  }
+
+  async startDemo(): Promise<void> {
+    try {
+      await api.startDemo()
+      await this.refresh()
+    } catch (e) {
+      this.notify('error', `Could not start the demo: ${errorText(e)}`)
+    }
+  }
+
+  // --- logging in: the connect wizard and the reauthorize prompt share it ---
+
+  async startConnect(): Promise<void> {
+    await this.#startLogin('connect', '', { profileId: '', pageId: '' }, () => api.startConnect())
+  }
+
+  async startReauth(profileId: string, pageId: string, person: string): Promise<void> {
+    await this.#startLogin('reauthorize', person, { profileId, pageId }, () => api.startReauthorize(profileId, pageId))
+  }
+
+  async #startLogin(mode: LoginFlow['mode'], person: string, target: LoginFlow['target'], call: () => Promise<LoginStart>): Promise<void> {
+    this.login = { ...idleLogin(), phase: 'starting', mode, person, target }
+    try {
+      const start = await call()
+      // The result may in theory beat the answer; keep it if it did.
+      if (this.login.phase === 'starting') this.login = { ...this.login, phase: 'waiting', start }
+      else this.login = { ...this.login, start }
+    } catch (e) {
+      this.login = { ...this.login, phase: 'failed', error: errorText(e) }
+    }
+  }
+
+  onLoginResult(r: LoginResult): void {
+    // The echo of a login this window already cancelled.
+    if (this.login.phase === 'idle' && !r.ok) return
+    const mode = r.mode === 'reauthorize' ? 'reauthorize' : 'connect'
+    const base = { ...this.login, mode, result: r } as LoginFlow
+    if (!r.ok) {
+      this.login = { ...base, phase: 'failed', error: r.error || (r.cancelled ? 'The login was cancelled; nothing was changed.' : 'The login did not finish; nothing was changed.') }
+    } else if (mode === 'reauthorize' || r.applied) {
+      this.login = { ...base, phase: 'done', applied: r.applied }
+    } else {
+      this.login = { ...base, phase: 'choosing' }
+    }
+  }
+
+  async cancelLogin(): Promise<void> {
+    try {
+      await api.cancelLogin()
+    } catch (e) {
+      this.notify('error', errorText(e))
+    }
+    // The backend also answers with a cancelled login-result; do not wait for it.
+    this.login = idleLogin()
+  }
+
+  async finishConnect(ids: string[]): Promise<void> {
+    this.login = { ...this.login, phase: 'connecting', error: '' }
+    try {
+      const applied = await api.finishConnect(ids)
+      this.login = { ...this.login, phase: 'done', applied }
+    } catch (e) {
+      this.login = { ...this.login, phase: 'choosing', error: errorText(e) }
+    }
+  }
+
+  resetLogin(): void {
+    this.login = idleLogin()
+  }
+}
+
+const key = Symbol('pagekeeper-store')
+
+export function provideStore(store: Store): Store {
+  setContext(key, store)
+  return store
+}
+
+export function useStore(): Store {
+  const s = getContext<Store | undefined>(key)
+  if (!s) throw new Error('useStore outside of the app: render with provideStore')
+  return s
+}
+
+export const storeKey = key
