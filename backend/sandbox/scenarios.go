@@ -80,7 +80,10 @@ func kindInfo(k Kind) (KindInfo, bool) {
 	return KindInfo{}, false
 }
 
-// Scenario is a Kind plus its target.
+// Scenario is a Kind plus its target. Faults are limited by Count (the
+// next Count Graph calls, then the fault switches itself off) or else by
+// Rate (that share of calls, 0 < Rate < 1); with neither they hit every
+// call. QuotaExhausted targets a Page, else a persona, else the app.
 type Scenario struct {
 	Kind       Kind          `json:"kind"`
 	Persona    string        `json:"persona,omitempty"`
