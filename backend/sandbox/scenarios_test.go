@@ -352,3 +352,21 @@ func (e *env) toggle(sc Scenario, present func() bool) {
 		e.t.Fatalf("%s: not restored", describe(sc))
 	}
 }
+
+// task_removed edits one role only: not the other Pages with the same task
+// set, not a later server's seed.
+func TestTaskRemovedTouchesOneRole(t *testing.T) {
+	e := newEnv(t, Options{})
+	user := e.connect(ConsentChoice{})
+	e.apply(Scenario{Kind: TaskRemoved, Persona: DanaID, Page: PageBakery, Task: TaskAnalyze})
+	tasks := func(s *env, page string) []any {
+		return wantOK(t, s.get("/v25.0/"+page, user, "fields", "tasks"))["tasks"].([]any)
+	}
+	if slices.Contains(tasks(e, PageBakery), any(TaskAnalyze)) || !slices.Contains(tasks(e, PageCatering), any(TaskAnalyze)) {
+		t.Fatalf("bakery %v catering %v", tasks(e, PageBakery), tasks(e, PageCatering))
+	}
+	other := newEnv(t, Options{})
+	if got := other.s.State().Personas[0].Roles[PageBakery]; !slices.Equal(got, allTasks) || len(allTasks) != 6 {
+		t.Fatalf("a new server's seed changed: %v (allTasks %v)", got, allTasks)
+	}
+}
