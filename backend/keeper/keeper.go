@@ -43,6 +43,7 @@ type Options struct {
 	Sender                notify.Sender               // nil = D-Bus
 	Now                   func() time.Time
 	HTTPClient            *http.Client
+	OnUsage               func([]graph.Usage) // every usage header Facebook sends (benchmarks, diagnostics)
 	// ReadOnly opens nothing that writes in the background (CLI status).
 	ReadOnly bool
 }
@@ -212,7 +213,7 @@ func (k *Keeper) graph() (*graph.Client, error) {
 	defer k.mu.Unlock()
 	if k.client == nil || k.clientK != key {
 		k.client = graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion,
-			AppID: set.AppID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
+			AppID: set.AppID, AppSecret: secret, HTTPClient: k.opts.HTTPClient, OnUsage: k.opts.OnUsage})
 		k.clientK = key
 	}
 	return k.client, nil

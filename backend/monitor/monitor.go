@@ -22,7 +22,7 @@ import (
 // Defaults of the knobs below.
 const (
 	DefaultDeepEvery  = time.Hour
-	DefaultParallel   = 4
+	DefaultParallel   = 8
 	BackoffPercent    = 75 // usage at which checks slow down
 	minRateLimitPause = 15 * time.Minute
 )
@@ -47,6 +47,7 @@ type Monitor struct {
 	deepAt       map[string]time.Time // page id -> last deep look
 	debugAt      map[string]time.Time // profile id -> last debug_token
 	userInfo     map[string]graph.TokenInfo
+	accounts     map[string]map[string]graph.PageAccount // profile id -> page id -> account, from the last deep look
 	backoffUntil time.Time
 }
 
@@ -72,6 +73,7 @@ func (m *Monitor) now() time.Time {
 func (m *Monitor) init() {
 	if m.deepAt == nil {
 		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
+		m.accounts = map[string]map[string]graph.PageAccount{}
 	}
 }
 
@@ -107,10 +109,8 @@ type target struct {
 	// answers
 	probe    error
 	info     *graph.PageInfo
-	subs     *bool
-	subsErr  error
-	tasks    []string
-	tasksErr error
+	subs    *bool
+	subsErr error
 }
 
 // Check checks pageIDs (nil: every connected Page). An explicit list forces
@@ -164,27 +164,40 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 		return rep, nil
 	}
 
-	debugReqs := m.debugUsers(ctx, g, targets, forced || spare, now, &rep)
+	m.lookAtPeople(ctx, g, targets, forced || spare, now, &rep)
+	peopleReqs := rep.Requests
 	m.probe(ctx, g, targets, &rep)
-	rep.MinRequests = minRequests(targets) + debugReqs
+	rep.MinRequests = minRequests(targets) + peopleReqs
 
 	var changes []notify.Change
 	var why []string
-	for _, t := range targets {
-		d := health.Diagnose(m.observe(t, now))
-		change, err := m.record(t, d, now)
-		if err != nil {
-			return rep, err
-		}
-		if d.Status == health.Unknown {
+	diags := make([]health.Diagnosis, len(targets))
+	for i, t := range targets {
+		diags[i] = health.Diagnose(m.observe(t, now))
+		if diags[i].Status == health.Unknown {
 			rep.Unreachable++
-			why = append(why, d.Summary)
+			why = append(why, diags[i].Summary)
 		} else {
 			rep.Checked++
 		}
-		if change != nil {
-			changes = append(changes, *change)
+	}
+	// One transaction for the whole check: one disk sync instead of one
+	// per Page, and a crash leaves all of this check or none of it.
+	err = m.DB.Update(func(tx *store.Tx) error {
+		changes = changes[:0]
+		for i, t := range targets {
+			change, err := m.record(tx, t, diags[i], now)
+			if err != nil {
+				return err
+			}
+			if change != nil {
+				changes = append(changes, *change)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
 	}
 	rep.Changes = changes
 	if rep.Unreachable > 0 {
@@ -218,9 +231,11 @@ func (m *Monitor) progress(done, total int) {
 	}
 }
 
-// debugUsers refreshes debug_token of the people behind targets, at most
-// every DeepEvery per person, in batches. It returns the requests it needed.
-func (m *Monitor) debugUsers(ctx context.Context, g *graph.Client, targets []*target, allowed bool, now time.Time, rep *Report) int {
+// lookAtPeople refreshes, at most every DeepEvery per person, what the
+// person's own token says: debug_token (batched; the grant, expiry and data
+// access) and /me/accounts (their tasks on each Page, 100 Pages a request).
+// It returns the requests it needed.
+func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*target, allowed bool, now time.Time, rep *Report) int {
 	var ids, tokens []string
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -245,16 +260,39 @@ func (m *Monitor) debugUsers(ctx context.Context, g *graph.Client, targets []*ta
 	if err != nil {
 		return n // keep what we knew; the probe still decides
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
 	for i, r := range res {
-		if r.Err != nil {
+		if r.Err != nil || !r.Info.IsValid {
+			m.mu.Lock()
+			if r.Err == nil {
+				m.userInfo[ids[i]], m.debugAt[ids[i]] = r.Info, now
+			}
+			m.mu.Unlock()
 			continue
 		}
-		m.userInfo[ids[i]] = r.Info
-		m.debugAt[ids[i]] = now
+		wg.Add(1)
+		go func(id, token string, info graph.TokenInfo) {
+			defer wg.Done()
+			accts, err := g.Accounts(ctx, token)
+			mu.Lock()
+			rep.Requests += max(1, (len(accts)+99)/100)
+			mu.Unlock()
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.userInfo[id] = info
+			if err != nil {
+				return // due again next time
+			}
+			byID := make(map[string]graph.PageAccount, len(accts))
+			for _, a := range accts {
+				byID[a.ID] = a
+			}
+			m.accounts[id], m.debugAt[id] = byID, now
+		}(ids[i], tokens[i], r.Info)
 	}
-	return n
+	wg.Wait()
+	return rep.Requests
 }
 
 // item is one batch request and where its answer goes.
@@ -267,7 +305,6 @@ type item struct {
 const (
 	itemProbe = iota
 	itemSubs
-	itemTasks
 )
 
 var probeFields = "id,name,instagram_business_account{id,username}"
@@ -281,9 +318,6 @@ func minRequests(targets []*target) int {
 		n++
 		if t.deep {
 			n++
-			if t.userToken != "" {
-				n++
-			}
 		}
 	}
 	return (n + graph.MaxBatch - 1) / graph.MaxBatch
@@ -300,9 +334,6 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 		items = append(items, item{g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken), t, itemProbe})
 		if t.deep {
 			items = append(items, item{g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken), t, itemSubs})
-			if t.userToken != "" {
-				items = append(items, item{g.WithToken("GET", t.page.ID+"?fields=tasks", t.userToken), t, itemTasks})
-			}
 		}
 	}
 	var chunks [][]item
@@ -355,12 +386,17 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 	now := m.now()
 	m.mu.Lock()
 	for _, t := range targets {
-		if t.deep && t.subsErr == nil && t.tasksErr == nil && t.probe == nil && t.pageToken != "" {
+		// A definitive refusal (no right to read the webhooks, say) is an
+		// answer too: only faults make the deep look due again.
+		if t.deep && t.pageToken != "" && t.probe == nil && answered(t.subsErr) {
 			m.deepAt[t.page.ID] = now
 		}
 	}
 	m.mu.Unlock()
 }
+
+// answered: Facebook gave a definitive answer (a success or a refusal).
+func answered(err error) bool { return err == nil || graph.IsDefinitive(err) }
 
 // deliver puts one batch answer where it belongs. Only its own goroutine
 // writes a target's fields for a given kind.
@@ -392,21 +428,5 @@ func deliver(it item, r graph.BatchResponse, err error) {
 		}
 		sub := len(body.Data) > 0
 		t.subs = &sub
-	case itemTasks:
-		if err != nil {
-			t.tasksErr = err
-			return
-		}
-		var body struct {
-			Tasks []string `json:"tasks"`
-		}
-		if err := r.Decode(&body); err != nil {
-			t.tasksErr = err
-			return
-		}
-		t.tasks = body.Tasks
-		if t.tasks == nil {
-			t.tasks = []string{}
-		}
 	}
 }

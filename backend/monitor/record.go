@@ -39,13 +39,9 @@ func (m *Monitor) observe(t *target, now time.Time) health.Observation {
 	if t.subs != nil {
 		obs.WebhooksSubscribed = t.subs
 	}
-	if t.tasks != nil {
-		obs.Tasks = t.tasks
+	if acct, ok := m.account(t); ok {
+		obs.Tasks = acct.Tasks
 		has := true
-		obs.HasRole = &has
-	} else if e := graphError(t.tasksErr); e != nil && graph.IsDefinitive(e) && !e.IsLoginRecoverable() {
-		// The person can no longer read the Page with their own token.
-		has := false
 		obs.HasRole = &has
 	}
 	return obs
@@ -54,7 +50,7 @@ func (m *Monitor) observe(t *target, now time.Time) health.Observation {
 // record stores the diagnosis of t: a status change (or a new reason) goes
 // to the history and the activity log in one transaction; an unknown
 // answer keeps the last confirmed status and only notes the failed check.
-func (m *Monitor) record(t *target, d health.Diagnosis, now time.Time) (*notify.Change, error) {
+func (m *Monitor) record(tx *store.Tx, t *target, d health.Diagnosis, now time.Time) (*notify.Change, error) {
 	prev := t.page
 	status, reason := health.Merge(health.Status(prev.Status), health.Reason(prev.Reason), d)
 	confirmed := d.Status != health.Unknown
@@ -71,8 +67,8 @@ func (m *Monitor) record(t *target, d health.Diagnosis, now time.Time) (*notify.
 		p.CheckedAt = now
 		p.MissingPermissions, p.MissingTasks = d.MissingPermissions, d.MissingTasks
 		p.Features = features(d.Features)
-		if t.tasks != nil {
-			p.Tasks = slices.Clone(t.tasks)
+		if acct, ok := m.account(t); ok {
+			p.Tasks = slices.Clone(acct.Tasks)
 		}
 		if t.subs != nil {
 			p.WebhooksSubscribed = t.subs
@@ -96,7 +92,7 @@ func (m *Monitor) record(t *target, d health.Diagnosis, now time.Time) (*notify.
 		return nil
 	}
 	if !changed {
-		_, err := m.DB.RecordTransition(t.page.ID, mutate, nil)
+		_, err := tx.RecordTransition(t.page.ID, mutate, nil)
 		return nil, err
 	}
 	sc := &store.StatusChange{At: now, From: prev.Status, To: string(status), Reason: string(reason)}
@@ -105,12 +101,22 @@ func (m *Monitor) record(t *target, d health.Diagnosis, now time.Time) (*notify.
 	if d.Summary != "" {
 		act.Details += ": " + d.Summary
 	}
-	if _, err := m.DB.RecordTransition(t.page.ID, mutate, sc, act); err != nil {
+	if _, err := tx.RecordTransition(t.page.ID, mutate, sc, act); err != nil {
 		return nil, err
 	}
 	from := prev.Status
 	return &notify.Change{PageID: t.page.ID, PageName: t.page.Name, ProfileID: t.page.ProfileID,
 		PersonName: t.person.Name, From: from, To: string(status), Reason: string(reason), Summary: d.Summary}, nil
+}
+
+// account is the Page as the person's /me/accounts listed it at the last
+// deep look. Pages reached through a Business Portfolio are not listed
+// there, so absence proves nothing: the probe tells a lost role (492).
+func (m *Monitor) account(t *target) (graph.PageAccount, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[t.page.ProfileID][t.page.ID]
+	return a, ok
 }
 
 func orNew(s string) string {
