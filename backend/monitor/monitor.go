@@ -107,8 +107,8 @@ type target struct {
 	userToken string
 	deep      bool
 	// answers
-	probe    error
-	info     *graph.PageInfo
+	probe   error
+	info    *graph.PageInfo
 	subs    *bool
 	subsErr error
 }
