@@ -121,7 +121,8 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 	}()
 	tok, err := pl.session.Wait(ctx)
 	if err != nil {
-		res.Error, res.Cancelled = loginError(err), errors.Is(err, login.ErrCancelled) || errors.Is(err, context.Canceled)
+		res.Error = loginError(err)
+		res.Cancelled = errors.Is(err, login.ErrCancelled) || errors.Is(err, login.ErrStopped) || errors.Is(err, context.Canceled)
 		return
 	}
 	g, err := k.graph()
@@ -174,7 +175,7 @@ func loginError(err error) string {
 		return "The login was cancelled in Facebook's dialog; nothing was changed."
 	case errors.Is(err, login.ErrTimeout):
 		return "Nobody finished the login in time; nothing was changed. Start it again when ready."
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, login.ErrStopped), errors.Is(err, context.Canceled):
 		return "The login was cancelled; nothing was changed."
 	}
 	return err.Error() + "; nothing was changed."
