@@ -3,7 +3,7 @@
 // click through persona, Pages and permissions like a person, and check the
 // redirect carries a code and the same state, that the code exchanges into
 // a token whose grant matches the clicks, and that Cancel says user_denied.
-// Run from the repo root: node frontend/e2e/sandbox-consent.mjs
+// Run from the repo root: node frontend/e2e/sandbox-consent.test.mjs
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
