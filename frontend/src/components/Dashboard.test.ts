@@ -19,6 +19,16 @@ async function show(s: ReturnType<typeof snapshot>) {
   return screen.findByTestId('headline')
 }
 
+// startDanaRepair shows one of Dana's Pages broken and clicks the banner's Reconnect.
+async function startDanaRepair(reason = 'password_changed') {
+  await show(snapshot({
+    pages: [page({ id: '1', name: 'Corner Bakery', status: 'invalid', reason, summary: 'Password changed.' })],
+    profiles: [dana],
+  }))
+  await fireEvent.click(screen.getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
+  return screen.findByRole('dialog')
+}
+
 function rowNames(): string[] {
   return screen.getAllByTestId('page-row').map((r) => r.querySelector('.open')!.textContent!)
 }
@@ -195,12 +205,7 @@ describe('repair banners', () => {
   })
 
   it('shows the repair result when Go reports the reauthorization applied', async () => {
-    await show(snapshot({
-      pages: [page({ id: '1', name: 'Corner Bakery', status: 'invalid', reason: 'password_changed', summary: 'Password changed.' })],
-      profiles: [dana],
-    }))
-    await fireEvent.click(screen.getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
-    await screen.findByRole('dialog')
+    await startDanaRepair()
     fake.emit('pagekeeper:login-result', {
       ok: true, mode: 'reauthorize', error: '', cancelled: false, personId: 'u1', personName: 'Dana Smith', declined: [], candidates: [],
       applied: { connected: [], updated: ['Corner Bakery'], notGranted: [], personName: 'Dana Smith', checksAfter: 1 },
@@ -211,12 +216,7 @@ describe('repair banners', () => {
   })
 
   it('explains a reauthorization by the wrong person and can try again', async () => {
-    await show(snapshot({
-      pages: [page({ id: '1', name: 'Corner Bakery', status: 'invalid', reason: 'password_changed', summary: 'Password changed.' })],
-      profiles: [dana],
-    }))
-    await fireEvent.click(screen.getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
-    await screen.findByRole('dialog')
+    await startDanaRepair()
     fake.emit('pagekeeper:login-result', {
       ok: false, mode: 'reauthorize', error: 'You logged in as Lee Wong, but these Pages were connected by Dana Smith.', cancelled: false,
       personId: 'u2', personName: 'Lee Wong', declined: [], candidates: [], applied: null,
@@ -229,12 +229,7 @@ describe('repair banners', () => {
   })
 
   it('cancels a waiting reauthorization', async () => {
-    await show(snapshot({
-      pages: [page({ id: '1', status: 'invalid', reason: 'session_expired', summary: 'The session expired.' })],
-      profiles: [dana],
-    }))
-    await fireEvent.click(screen.getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
-    const dialog = await screen.findByRole('dialog')
+    const dialog = await startDanaRepair('session_expired')
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
     expect(fake.api.cancelLogin).toHaveBeenCalledOnce()
     // Go then echoes a cancelled result; the dialog stays closed.
