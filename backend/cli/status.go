@@ -30,9 +30,25 @@ func parseFlags(env *Env, name string, args []string, def func(*flag.FlagSet)) (
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	def(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, false
+	// The usages put flags after the IDs ("log PAGE_ID --json"); the flag
+	// package stops at the first argument that is not a flag, so parse on
+	// past each one. After "--" everything is an argument.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
+	fs.Parse(append([]string{"--"}, pos...))
 	return fs, true
 }
 
