@@ -493,9 +493,9 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 			code, _, _ := c.run("", "check", "--json")
 			return code
 		}},
-		{"log --json", 0, func() int { code, _, _ := c.run("", "log", "--json", sandbox.PageBakery); return code }},
+		{"log --json", 0, func() int { code, _, _ := c.run("", "log", sandbox.PageBakery, "--json"); return code }},
 		{"reconnect --no-browser", 0, func() int {
-			code := c.login(sb, sandbox.DanaID, "reconnect", "--no-browser", sandbox.DanaID)
+			code := c.login(sb, sandbox.DanaID, "reconnect", sandbox.DanaID, "--no-browser")
 			collect()
 			return code
 		}},
