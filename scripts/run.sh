@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Sets up and opens Pagekeeper. With nothing configured it opens in demo mode,
-# on the built-in Facebook sandbox, so a newcomer can try every flow.
+# Sets up and opens Pagekeeper. With nothing configured yet it opens the demo,
+# on the built-in Facebook sandbox, so a newcomer can try every flow at once;
+# the demo's first screen offers to set up the real thing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 bin/wails build -s -m >/dev/null
+if [ $# -eq 0 ] && ! build/bin/pagekeeper status >/dev/null 2>&1; then
+  exec build/bin/pagekeeper demo
+fi
 exec build/bin/pagekeeper "$@"
