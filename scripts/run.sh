@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 bin/wails build -s -m >/dev/null
-if [ $# -eq 0 ] && ! build/bin/pagekeeper status >/dev/null 2>&1; then
+if [ $# -eq 0 ] && build/bin/pagekeeper status 2>/dev/null | grep -q "not set up yet"; then
   exec build/bin/pagekeeper demo
 fi
 exec build/bin/pagekeeper "$@"
