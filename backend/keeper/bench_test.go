@@ -123,3 +123,24 @@ func TestDayOfMonitoringStaysUnder75Percent(t *testing.T) {
 		t.Fatalf("usage peaked at %d %%, above 75 %%", peak)
 	}
 }
+
+// When Facebook's usage headers pass 75 %, the next check waits for as long
+// as Facebook says the quota needs to recover.
+func TestHighUsageBacksOff(t *testing.T) {
+	k, sb := connectAll(t, sandbox.Options{}, 7, Options{})
+	if k.mon.BackingOff() {
+		t.Fatal("backing off before any pressure")
+	}
+	// Spend 90 % of Dana's hourly call quota, then check.
+	sb.Apply(sandbox.Scenario{Kind: sandbox.QuotaExhausted, Persona: sandbox.DanaID})
+	k.mon.DeepEvery = time.Nanosecond // look at the people again, which uses Dana's quota
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !k.mon.BackingOff() {
+		t.Fatalf("not backing off with a spent quota; budget %+v", k.client.Budget())
+	}
+	if w := k.mon.NextWait(15 * time.Minute); w < 15*time.Minute {
+		t.Fatalf("next check in %v while backing off", w)
+	}
+}

@@ -58,7 +58,8 @@ type Report struct {
 	Unreachable    int // Pages left unknown by faults, outages or rate limits
 	UnreachableWhy string
 	Changes        []notify.Change
-	Requests       int // Graph HTTP requests made
+	RateLimited    bool // Facebook refused a call for a rate limit
+	Requests       int  // Graph HTTP requests made
 	MinRequests    int // the fewest that batching allows for the same work
 	NotifyError    error
 }
@@ -206,7 +207,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if err := m.updatePeople(targets, now); err != nil {
 		return rep, err
 	}
-	m.adjustBackoff(g, targets, now)
+	m.adjustBackoff(g, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
 		if err := m.Notifier.Observe(now, changes); err != nil {
 			rep.NotifyError = err
@@ -258,6 +259,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 	rep.Requests += n
 	res, err := g.DebugTokens(ctx, tokens)
 	if err != nil {
+		rep.RateLimited = rep.RateLimited || isRateLimit(err)
 		return n // keep what we knew; the probe still decides
 	}
 	var wg sync.WaitGroup
@@ -277,6 +279,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 			accts, err := g.Accounts(ctx, token)
 			mu.Lock()
 			rep.Requests += max(1, (len(accts)+99)/100)
+			rep.RateLimited = rep.RateLimited || isRateLimit(err)
 			mu.Unlock()
 			m.mu.Lock()
 			defer m.mu.Unlock()

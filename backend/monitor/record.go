@@ -174,22 +174,25 @@ func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
 // adjustBackoff slows the checks down when Facebook's usage headers pass
 // BackoffPercent or a rate-limit error came back, for as long as Facebook
 // estimates (estimated_time_to_regain_access) and at least one pause.
-func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, now time.Time) {
+func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, limited bool, now time.Time) {
 	b := g.Budget()
 	pause := time.Duration(0)
-	if b.MaxPercent() >= BackoffPercent {
-		pause = max(b.RegainAfter(), minRateLimitPause)
-	}
 	for _, t := range targets {
-		if e := graphError(t.probe); e != nil && e.IsRateLimit() {
-			pause = max(pause, b.RegainAfter(), minRateLimitPause)
-		}
+		limited = limited || isRateLimit(t.probe)
+	}
+	if limited || b.MaxPercent() >= BackoffPercent {
+		pause = max(b.RegainAfter(), minRateLimitPause)
 	}
 	if pause > 0 {
 		m.mu.Lock()
 		m.backoffUntil = now.Add(pause)
 		m.mu.Unlock()
 	}
+}
+
+func isRateLimit(err error) bool {
+	e := graphError(err)
+	return e != nil && e.IsRateLimit()
 }
 
 func graphError(err error) *graph.Error {
