@@ -60,7 +60,7 @@ type Report struct {
 	Changes        []notify.Change
 	RateLimited    bool // Facebook refused a call for a rate limit
 	Requests       int  // Graph HTTP requests made
-	MinRequests    int // the fewest that batching allows for the same work
+	MinRequests    int  // the fewest that batching allows for the same work
 	NotifyError    error
 }
 
