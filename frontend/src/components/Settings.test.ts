@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fake } from '../test/fake'
 import { page, profile, snapshot } from '../test/fixtures'
@@ -85,6 +85,27 @@ describe('Settings', () => {
     expect(fake.api.exportPages).toHaveBeenLastCalledWith('json')
     // A cancelled save dialog is no news.
     await vi.waitFor(() => expect(screen.queryByText(/Saved to/)).toBeNull())
+  })
+
+  it('lists the people who connected Pages, reconnects or removes one after a confirmation', async () => {
+    fake.api.snapshot.mockResolvedValue(snapshot({
+      pages: [page({ id: '1' })],
+      profiles: [profile({ id: 'u1', name: 'Dana Smith', pageCount: 3, status: 'invalid', summary: 'Dana changed her password.' })],
+    }))
+    await openSettings()
+    const person = screen.getByTestId('person')
+    expect(person.textContent).toContain('3 Pages')
+    expect(person.textContent).toContain('Dana changed her password.')
+    await fireEvent.click(within(person).getByRole('button', { name: 'Reconnect' }))
+    expect(fake.api.startReauthorize).toHaveBeenCalledWith('u1', '')
+    await fireEvent.keyDown(await screen.findByRole('dialog'), { key: 'Escape' })
+    await fireEvent.click(within(person).getByRole('button', { name: 'Remove Dana Smith…' }))
+    fake.api.removeProfile.mockRejectedValueOnce('the keychain is locked')
+    await fireEvent.click(within(person).getByRole('button', { name: 'Remove' }))
+    expect((await screen.findByRole('alert')).textContent).toContain('the keychain is locked')
+    await fireEvent.click(within(person).getByRole('button', { name: 'Remove' }))
+    expect(fake.api.removeProfile).toHaveBeenLastCalledWith('u1')
+    expect(await screen.findByText(/Pagekeeper forgot Dana Smith/)).toBeTruthy()
   })
 
   it('says so when the settings cannot be read', async () => {
