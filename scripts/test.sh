@@ -16,6 +16,9 @@ if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; 
 step "go vet"
 go vet ./...
 
+step "fuzzing (bounded; the corpus under testdata/fuzz replays in go test too)"
+scripts/fuzz.sh
+
 step "frontend: bindings, svelte-check, vitest"
 bin/wails generate module >/dev/null
 (cd frontend && npm run --silent check && npm test --silent)
