@@ -218,3 +218,12 @@ func (a *App) StartDemo() error {
 	}
 	return a.shell.startDemo()
 }
+
+// Quit stops Pagekeeper, checks included (closing the window may only hide it).
+func (a *App) Quit() error {
+	if a.shell == nil || a.shell.rt == nil {
+		return errNotReady
+	}
+	a.shell.quit()
+	return nil
+}

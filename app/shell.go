@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 
@@ -37,6 +38,7 @@ type Shell struct {
 	mu       sync.Mutex
 	startErr error
 	cancel   context.CancelFunc
+	quitting atomic.Bool
 }
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
@@ -116,7 +118,7 @@ func (s *Shell) Shutdown(context.Context) {
 // background" on, closing the window hides it and the checks go on.
 func (s *Shell) BeforeClose(context.Context) (prevent bool) {
 	k := s.App.keeper
-	if k == nil {
+	if k == nil || s.quitting.Load() {
 		return false
 	}
 	set, err := k.Settings()
@@ -139,6 +141,12 @@ func (s *Shell) SecondInstance(options.SecondInstanceData) {
 			s.rt.Emit(keeper.EventFocusPage, id)
 		}
 	}
+}
+
+// quit ends the app even when closing the window only hides it.
+func (s *Shell) quit() {
+	s.quitting.Store(true)
+	s.rt.Quit()
 }
 
 func (s *Shell) focusPage(pageID string) {
