@@ -22,8 +22,15 @@ export DISPLAY=:97
 export NO_AT_BRIDGE=1
 for _ in $(seq 50); do [ -e /tmp/.X11-unix/X97 ] && break; sleep 0.1; done
 
-printf '\n=== go test -race ./...\n'
-go test -race -count=1 ./...
+printf '\n=== go test -race ./...  (the FIGURE lines are the hardening and load figures)\n'
+log=$(mktemp)
+if ! go test -race -count=1 -v ./... >"$log" 2>&1; then
+  grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)' "$log" | tail -200
+  rm -f "$log"
+  exit 1
+fi
+grep -E '^(FIGURE|ok|FAIL)' "$log"
+rm -f "$log"
 
 printf '\n=== window smoke test (production binary)\n'
 scripts/smoke-window.sh

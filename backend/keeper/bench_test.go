@@ -115,7 +115,7 @@ func TestDayOfMonitoringStaysUnder75Percent(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Printf("24 h of monitoring 200 Pages: %d checks, %d usage headers, peak %d %%\n", checks, headers, peak)
+	fmt.Printf("FIGURE usage: 24 h of monitoring 200 Pages: %d checks, %d usage headers, peak %d %%\n", checks, headers, peak)
 	if headers == 0 {
 		t.Fatal("the sandbox sent no usage headers: nothing was measured")
 	}

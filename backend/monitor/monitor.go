@@ -150,9 +150,11 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 		if err != nil && !errors.Is(err, vault.ErrNotFound) {
 			return rep, err // a locked keychain: check nothing rather than guess
 		}
-		t.userToken, err = m.Vault.UserToken(p.ProfileID)
-		if err != nil && !errors.Is(err, vault.ErrNotFound) {
-			return rep, err
+		if p.ProfileID != "" { // a record without a person must not stop every check
+			t.userToken, err = m.Vault.UserToken(p.ProfileID)
+			if err != nil && !errors.Is(err, vault.ErrNotFound) {
+				return rep, err
+			}
 		}
 		m.mu.Lock()
 		t.deep = forced || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
