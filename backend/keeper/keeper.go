@@ -220,23 +220,21 @@ func (k *Keeper) graph() (*graph.Client, error) {
 }
 
 func (k *Keeper) graphURL(set store.Settings) string {
-	if k.opts.GraphURL != "" {
-		return k.opts.GraphURL
-	}
-	if set.GraphURL != "" {
-		return set.GraphURL
-	}
-	return login.DefaultGraphURL
+	return firstSet(k.opts.GraphURL, set.GraphURL, login.DefaultGraphURL)
 }
 
 func (k *Keeper) facebookURL(set store.Settings) string {
-	if k.opts.FacebookURL != "" {
-		return k.opts.FacebookURL
+	return firstSet(k.opts.FacebookURL, set.FacebookURL, login.DefaultFacebookURL)
+}
+
+// firstSet: an override (environment, demo) beats the settings, which beat Facebook's real hosts.
+func firstSet(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
 	}
-	if set.FacebookURL != "" {
-		return set.FacebookURL
-	}
-	return login.DefaultFacebookURL
+	return ""
 }
 
 // Configured reports whether an App ID and its secret are set up.
