@@ -90,6 +90,14 @@ await test('demo: connect, break, repair, disconnect and settings', async (defer
     await screenshot(page, 'dashboard')
   })
 
+  await step('Check now runs a check of every Page', async () => {
+    await page.getByRole('button', { name: 'Check now' }).click()
+    // It may finish before a progress frame is seen; what counts is that it ends.
+    await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: CHECK_TIMEOUT })
+    await page.waitForFunction(() => !document.querySelector('[data-testid="check-progress"]'), null, { timeout: CHECK_TIMEOUT })
+    assert(/Last check (just now|\d+ (sec|min))/.test(await page.locator('.when').innerText()), 'the summary says the check just ran')
+  })
+
   await step('simulate a password change: the Pages break and the banner names it', async () => {
     await page.getByRole('button', { name: 'Simulate', exact: true }).click()
     const sc = page.locator('[data-kind="password_changed"]')

@@ -168,3 +168,16 @@ describe('connect wizard', () => {
     expect(steps.getByText('Choose Pages').closest('li')!.getAttribute('aria-current')).toBe('step')
   })
 })
+
+describe('login results elsewhere', () => {
+  it('brings the wizard back when Pages arrive to choose while the window shows another view', async () => {
+    fake.api.snapshot.mockResolvedValue(snapshot({ pages: [page({ id: '1' })], profiles: [profile({ id: 'u1' })] }))
+    render(App)
+    await fireEvent.click(await screen.findByRole('button', { name: 'Connect Pages' }))
+    await fireEvent.click(await screen.findByRole('button', { name: 'Log in with Facebook' }))
+    await screen.findByTestId('login-url')
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
+    fake.emit('pagekeeper:login-result', result({ candidates: [candidate({ id: '9', name: 'New Shop' })] }))
+    expect(await screen.findByRole('heading', { name: 'Choose the Pages to watch' })).toBeTruthy()
+  })
+})

@@ -150,6 +150,8 @@ export class Store {
       this.login = { ...base, phase: 'done', applied: r.applied }
     } else {
       this.login = { ...base, phase: 'choosing' }
+      // The choice is made in the wizard, wherever the window was meanwhile.
+      this.view = { name: 'connect' }
     }
   }
 
