@@ -1,0 +1,39 @@
+// Playing the person in the sandbox's Facebook login dialog, for the browser tests.
+import { assert } from './lib.mjs'
+
+export const LOGIN_TIMEOUT = 20000
+
+// loginURL reads the copyable login link the window shows while it waits.
+export async function loginURL(page) {
+  const input = page.getByTestId('login-url')
+  await input.waitFor({ timeout: LOGIN_TIMEOUT })
+  const url = await input.inputValue()
+  assert(url.includes('/dialog/oauth'), `the copyable link is the login dialog: ${url}`)
+  return url
+}
+
+// finishFacebookLogin opens the dialog in a new tab, picks the persona, keeps
+// every Page and permission ticked and continues until the dialog redirects
+// to Pagekeeper's loopback callback.
+export async function finishFacebookLogin(browser, url, persona) {
+  const fb = await browser.newPage()
+  try {
+    await fb.goto(url)
+    const who = fb.locator('button.persona', { hasText: persona })
+    if (await who.count()) {
+      await who.click()
+      await fb.waitForLoadState()
+    }
+    for (let i = 0; i < 6 && !fb.url().includes('/callback'); i++) {
+      const next = fb.locator('#continue')
+      if (!(await next.count())) break
+      await next.click()
+      await fb.waitForLoadState()
+    }
+    assert(fb.url().includes('/callback'), `the dialog ends on the app's callback, not ${fb.url()}`)
+    const body = await fb.locator('body').innerText()
+    assert(/connected/i.test(body), `the callback page says the login worked: ${body.slice(0, 200)}`)
+  } finally {
+    await fb.close()
+  }
+}
