@@ -4,43 +4,9 @@
 // change breaks them, the banner's Reconnect repairs them, a Page is
 // disconnected with its history kept, and a setting survives a reload.
 import { launchBrowser, startApp, screenshot, test, assert } from './lib.mjs'
+import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
-const LOGIN_TIMEOUT = 20000
 const CHECK_TIMEOUT = 30000
-
-// finishFacebookLogin plays the person in the sandbox's login dialog: pick
-// the persona, keep every Page and permission ticked, continue until the
-// dialog redirects to Pagekeeper's loopback callback.
-async function finishFacebookLogin(browser, url, persona) {
-  const fb = await browser.newPage()
-  try {
-    await fb.goto(url)
-    const who = fb.locator('button.persona', { hasText: persona })
-    if (await who.count()) {
-      await who.click()
-      await fb.waitForLoadState()
-    }
-    for (let i = 0; i < 6 && !fb.url().includes('/callback'); i++) {
-      const next = fb.locator('#continue')
-      if (!(await next.count())) break
-      await next.click()
-      await fb.waitForLoadState()
-    }
-    assert(fb.url().includes('/callback'), `the dialog ends on the app's callback, not ${fb.url()}`)
-    const body = await fb.locator('body').innerText()
-    assert(/connected/i.test(body), `the callback page says the login worked: ${body.slice(0, 200)}`)
-  } finally {
-    await fb.close()
-  }
-}
-
-async function loginURL(page) {
-  const input = page.getByTestId('login-url')
-  await input.waitFor({ timeout: LOGIN_TIMEOUT })
-  const url = await input.inputValue()
-  assert(url.includes('/dialog/oauth'), `the copyable link is the login dialog: ${url}`)
-  return url
-}
 
 async function step(name, fn) {
   try {
