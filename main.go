@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"embed"
 	"fmt"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/app"
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/cli"
+	"github.com/pagekeeper/pagekeeper/backend/datadir"
 )
 
 //go:embed all:frontend/dist
@@ -65,9 +68,18 @@ func runWindow(demo bool) error {
 	})
 }
 
+// instanceID makes one window per data folder: a second launch on the same
+// folder brings the first window forward, while a test (or a second setup)
+// on another folder runs beside it.
 func instanceID(demo bool) string {
+	id := "io.github.pagekeeper.desktop"
 	if demo {
-		return "io.github.pagekeeper.desktop.demo"
+		id += ".demo"
 	}
-	return "io.github.pagekeeper.desktop"
+	dir, err := datadir.Resolve()
+	if err != nil {
+		return id
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return id + "." + hex.EncodeToString(sum[:6])
 }
