@@ -227,3 +227,22 @@ func (a *App) Quit() error {
 	a.shell.quit()
 	return nil
 }
+
+// LastLogin is the result of the last login that ended, for a window that
+// was reloaded while the person chose their Pages.
+func (a *App) LastLogin() (keeper.LoginResult, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.LoginResult{}, err
+	}
+	return k.LastLogin(), nil
+}
+
+// Notices are the last problems Pagekeeper met in the background.
+func (a *App) Notices() ([]keeper.Notice, error) {
+	k, err := a.k()
+	if err != nil {
+		return []keeper.Notice{{Level: "error", Message: err.Error()}}, nil
+	}
+	return k.Notices(), nil
+}

@@ -173,3 +173,17 @@ func TestDisconnectKeepsHistoryAndReconnectRestores(t *testing.T) {
 		}
 	}
 }
+
+func TestLastLoginWaitsForTheChoiceThenClears(t *testing.T) {
+	f := newFixture(t)
+	res := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+	if last := f.k.LastLogin(); !last.OK || len(last.Candidates) != len(res.Candidates) {
+		t.Fatalf("before the choice: %+v", last)
+	}
+	if _, err := f.k.FinishConnect(context.Background(), []string{res.Candidates[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if last := f.k.LastLogin(); last.OK || len(last.Candidates) != 0 {
+		t.Fatalf("after the choice: %+v", last)
+	}
+}

@@ -67,6 +67,8 @@ type Keeper struct {
 	login   *pendingLogin
 	grant   *pendingGrant
 	check   CheckState
+	lastRes *LoginResult
+	notices []Notice
 }
 
 // Open opens the data folder (creating it) and the metadata store. A second
@@ -377,10 +379,30 @@ func notifySettings(s store.Settings) notify.Settings {
 func (k *Keeper) emitSnapshot() {
 	snap, err := k.Snapshot()
 	if err != nil {
-		k.opts.Emit(EventNotice, Notice{Level: "error", Message: err.Error()})
+		k.notice("error", err.Error())
 		return
 	}
 	k.opts.Emit(EventSnapshot, snap)
+}
+
+// notice tells the window about a problem in the background, and keeps the
+// last few for a window that was not listening (reloaded, just opened).
+func (k *Keeper) notice(level, msg string) {
+	n := Notice{Level: level, Message: msg}
+	k.mu.Lock()
+	k.notices = append(k.notices, n)
+	if len(k.notices) > 20 {
+		k.notices = k.notices[len(k.notices)-20:]
+	}
+	k.mu.Unlock()
+	k.opts.Emit(EventNotice, n)
+}
+
+// Notices are the last background problems, oldest first.
+func (k *Keeper) Notices() []Notice {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]Notice{}, k.notices...)
 }
 
 func stamp(t time.Time) string {

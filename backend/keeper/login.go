@@ -116,6 +116,9 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 	res := LoginResult{Mode: mode}
 	defer func() {
 		pl.result = res
+		k.mu.Lock()
+		k.lastRes = &res
+		k.mu.Unlock()
 		k.opts.Emit(EventLoginResult, res)
 		k.emitSnapshot()
 	}()
@@ -210,6 +213,17 @@ func candidates(gr *connect.Grant, connected map[string]bool) []Candidate {
 	return out
 }
 
+// LastLogin is the result of the last login that ended (zero before any),
+// so a window that was reloaded mid-way can pick up the choice of Pages.
+func (k *Keeper) LastLogin() LoginResult {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.lastRes == nil {
+		return LoginResult{}
+	}
+	return *k.lastRes
+}
+
 // WaitLogin waits for the login started last and returns its result.
 func (k *Keeper) WaitLogin(ctx context.Context) (LoginResult, error) {
 	k.mu.Lock()
@@ -253,7 +267,7 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 	res, err := k.apply(ctx, pg.grant, pageIDs)
 	if err == nil {
 		k.mu.Lock()
-		k.grant = nil
+		k.grant, k.lastRes = nil, nil // nothing is left to choose
 		k.mu.Unlock()
 	}
 	return res, err

@@ -181,3 +181,22 @@ describe('login results elsewhere', () => {
     expect(await screen.findByRole('heading', { name: 'Choose the Pages to watch' })).toBeTruthy()
   })
 })
+
+describe('a window opened after the login', () => {
+  it('picks up the Pages still waiting to be chosen, and the background problems', async () => {
+    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })] }))
+    fake.api.notices.mockResolvedValue([{ level: 'error', message: 'the system keychain is locked' }])
+    render(App)
+    await screen.findByRole('heading', { name: 'Choose the Pages to watch' })
+    expect(screen.getByText('Harbor Street Bakery')).toBeTruthy()
+    expect(await screen.findByText(/keychain is locked/)).toBeTruthy()
+  })
+
+  it('does not offer a choice that was already made', async () => {
+    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })], applied: { connected: ['Harbor Street Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1 } }))
+    render(App)
+    await screen.findByRole('heading', { name: 'Connect your Facebook Pages' })
+    await waitFor(() => expect(fake.api.lastLogin).toHaveBeenCalled())
+    expect(screen.queryByRole('heading', { name: 'Choose the Pages to watch' })).toBeNull()
+  })
+})

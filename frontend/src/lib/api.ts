@@ -27,38 +27,15 @@ export type LoginStart = Data<keeper.LoginStart>
 export type ApplyResult = Data<keeper.ApplyResult>
 export type ScenarioView = Data<keeper.ScenarioView>
 
-// Wails generates TypeScript only for types that bound methods return, so the
-// event-only payloads below mirror backend/keeper/views.go (Candidate,
-// LoginResult, Notice) by hand; keep them in step with the Go structs.
-export interface Candidate {
-  id: string
-  name: string
-  category: string
-  instagramUsername: string
-  tasks: string[]
-  missingPermissions: string[]
-  missingTasks: string[]
-  alreadyConnected: boolean
-  viaPortfolio: boolean
-  selected: boolean
-}
-
-export interface LoginResult {
-  ok: boolean
-  mode: string
-  error: string
-  cancelled: boolean
-  personId: string
-  personName: string
+export type Candidate = Data<keeper.Candidate>
+// Go sends nil slices and pointers as null, which the generated optional
+// fields do not say.
+export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates'> & {
+  applied: ApplyResult | null
   declined: string[] | null
   candidates: Candidate[] | null
-  applied: ApplyResult | null
 }
-
-export interface Notice {
-  level: 'info' | 'warning' | 'error'
-  message: string
-}
+export type Notice = Data<keeper.Notice> & { level: 'info' | 'warning' | 'error' }
 
 export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
 
@@ -96,6 +73,8 @@ export const api = {
   startReauthorize: (profileId: string, pageId: string): Promise<LoginStart> => App.StartReauthorize(profileId, pageId),
   cancelLogin: (): Promise<void> => App.CancelLogin(),
   finishConnect: (ids: string[]): Promise<ApplyResult> => App.FinishConnect(ids),
+  lastLogin: (): Promise<LoginResult> => App.LastLogin() as Promise<LoginResult>,
+  notices: (): Promise<Notice[]> => App.Notices() as Promise<Notice[]>,
   disconnect: (pageId: string, unsubscribeWebhooks: boolean): Promise<void> => App.Disconnect(pageId, unsubscribeWebhooks),
   removeProfile: (profileId: string): Promise<void> => App.RemoveProfile(profileId),
   getSettings: (): Promise<SettingsView> => App.GetSettings(),

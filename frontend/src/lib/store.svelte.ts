@@ -58,6 +58,19 @@ export class Store {
     )
     api.about().then((a) => { this.about = a }, () => { /* the footer just stays empty */ })
     await this.refresh()
+    await this.catchUp()
+  }
+
+  /** catchUp shows what happened while no window listened: background
+   * problems, and a login whose Pages still wait to be chosen. */
+  async catchUp(): Promise<void> {
+    try {
+      for (const n of await api.notices()) this.notify(n.level, n.message)
+      const last = await api.lastLogin()
+      if (last.ok && last.mode === 'connect' && !last.applied && last.candidates?.length) this.onLoginResult(last)
+    } catch {
+      // The snapshot already told the window what it needs to start.
+    }
   }
 
   stop(): void {

@@ -59,6 +59,36 @@ export namespace keeper {
 	        this.checksAfter = source["checksAfter"];
 	    }
 	}
+	export class Candidate {
+	    id: string;
+	    name: string;
+	    category: string;
+	    instagramUsername: string;
+	    tasks: string[];
+	    missingPermissions: string[];
+	    missingTasks: string[];
+	    alreadyConnected: boolean;
+	    viaPortfolio: boolean;
+	    selected: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Candidate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.category = source["category"];
+	        this.instagramUsername = source["instagramUsername"];
+	        this.tasks = source["tasks"];
+	        this.missingPermissions = source["missingPermissions"];
+	        this.missingTasks = source["missingTasks"];
+	        this.alreadyConnected = source["alreadyConnected"];
+	        this.viaPortfolio = source["viaPortfolio"];
+	        this.selected = source["selected"];
+	    }
+	}
 	export class CheckState {
 	    running: boolean;
 	    done: number;
@@ -137,6 +167,52 @@ export namespace keeper {
 	        this.missing = source["missing"];
 	    }
 	}
+	export class LoginResult {
+	    ok: boolean;
+	    mode: string;
+	    error: string;
+	    cancelled: boolean;
+	    personId: string;
+	    personName: string;
+	    declined: string[];
+	    candidates: Candidate[];
+	    applied?: ApplyResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoginResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.mode = source["mode"];
+	        this.error = source["error"];
+	        this.cancelled = source["cancelled"];
+	        this.personId = source["personId"];
+	        this.personName = source["personName"];
+	        this.declined = source["declined"];
+	        this.candidates = this.convertValues(source["candidates"], Candidate);
+	        this.applied = this.convertValues(source["applied"], ApplyResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class LoginStart {
 	    url: string;
 	    redirectUri: string;
@@ -151,6 +227,20 @@ export namespace keeper {
 	        this.url = source["url"];
 	        this.redirectUri = source["redirectUri"];
 	        this.mode = source["mode"];
+	    }
+	}
+	export class Notice {
+	    level: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Notice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.level = source["level"];
+	        this.message = source["message"];
 	    }
 	}
 	export class StatusChangeView {

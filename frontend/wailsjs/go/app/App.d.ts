@@ -17,7 +17,13 @@ export function FinishConnect(arg1:Array<string>):Promise<keeper.ApplyResult>;
 
 export function GetSettings():Promise<keeper.SettingsView>;
 
+export function LastLogin():Promise<keeper.LoginResult>;
+
+export function Notices():Promise<Array<keeper.Notice>>;
+
 export function PageDetail(arg1:string):Promise<keeper.PageDetail>;
+
+export function Quit():Promise<void>;
 
 export function RemoveProfile(arg1:string):Promise<void>;
 

@@ -30,8 +30,20 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function LastLogin() {
+  return window['go']['app']['App']['LastLogin']();
+}
+
+export function Notices() {
+  return window['go']['app']['App']['Notices']();
+}
+
 export function PageDetail(arg1) {
   return window['go']['app']['App']['PageDetail'](arg1);
+}
+
+export function Quit() {
+  return window['go']['app']['App']['Quit']();
 }
 
 export function RemoveProfile(arg1) {
