@@ -61,6 +61,8 @@ type Keeper struct {
 	notifier *notify.Notifier
 	trigger  chan struct{}
 
+	checkMu sync.Mutex // one check at a time: the loop, Check now, after a connect, a simulation
+
 	mu      sync.Mutex
 	client  *graph.Client
 	clientK string // settings the client was built for
@@ -339,6 +341,8 @@ func (k *Keeper) CheckNow(ctx context.Context) error {
 // Check runs one check of pageIDs (nil: every connected Page) and records
 // what changed.
 func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, error) {
+	k.checkMu.Lock()
+	defer k.checkMu.Unlock()
 	k.mu.Lock()
 	k.check.Running, k.check.Done, k.check.Total = true, 0, 0
 	k.check.LastStarted = stamp(k.opts.Now())
