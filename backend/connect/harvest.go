@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/graph"
@@ -116,7 +117,7 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 		gr.Pages = append(gr.Pages, grantedPage(p.ID, p.Name, p.Category, p.AccessToken, p.Tasks, p.Instagram, true))
 	}
 	for i := range gr.Pages {
-		gr.Pages[i].Scopes = scopesFor(info, gr.Scopes, gr.Pages[i].ID)
+		gr.Pages[i].Scopes = scopesFor(info, gr.Scopes, gr.Pages[i])
 	}
 	sort.SliceStable(gr.Pages, func(i, j int) bool { return gr.Pages[i].Name < gr.Pages[j].Name })
 	return gr, nil
@@ -144,23 +145,39 @@ func pageTargets(info graph.TokenInfo) []string {
 	return ids
 }
 
-// scopesFor lists the granted scopes that cover pageID: a scope with target
-// ids covers only those objects; one without covers everything.
-func scopesFor(info graph.TokenInfo, granted []string, pageID string) []string {
+// scopesFor lists the granted scopes that cover a Page. A Page scope with
+// target ids covers only the Pages listed; an instagram_* scope with target
+// ids covers the Instagram accounts listed (the Page's own, if it has one);
+// other scopes (business_management targets businesses) and scopes without
+// target ids cover everything.
+func scopesFor(info graph.TokenInfo, granted []string, p GrantedPage) []string {
 	var out []string
 	for _, s := range granted {
-		if targets, ok := info.Targets(s); ok && !slices.Contains(targets, pageID) {
-			continue
+		targets, ok := info.Targets(s)
+		switch {
+		case !ok:
+		case strings.HasPrefix(s, "pages_") || s == "read_insights":
+			if !slices.Contains(targets, p.ID) {
+				continue
+			}
+		case strings.HasPrefix(s, "instagram_"):
+			if p.InstagramID != "" && !slices.Contains(targets, p.InstagramID) {
+				continue
+			}
 		}
 		out = append(out, s)
 	}
 	return out
 }
 
-// Missing lists the Pagekeeper scopes a Page lacks.
+// Missing lists the Pagekeeper scopes a Page lacks; Instagram scopes only
+// matter for a Page with a linked Instagram account.
 func (p GrantedPage) Missing() []string {
 	var out []string
 	for _, s := range Scopes {
+		if p.InstagramID == "" && strings.HasPrefix(s, "instagram_") {
+			continue
+		}
 		if !slices.Contains(p.Scopes, s) {
 			out = append(out, s)
 		}

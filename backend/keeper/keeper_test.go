@@ -113,6 +113,9 @@ func TestConnectCheckBreakAndRepair(t *testing.T) {
 	for _, c := range res.Candidates {
 		ids = append(ids, c.ID)
 		portfolio = portfolio || c.ViaPortfolio
+		if len(c.MissingPermissions) > 0 {
+			t.Errorf("%s: everything was granted, yet missing %v", c.Name, c.MissingPermissions)
+		}
 	}
 	if !portfolio {
 		t.Errorf("no Business Portfolio Page among %+v", res.Candidates)
