@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+(cd frontend && npm run --silent build >/dev/null)
 bin/wails build -s -m >/dev/null
 if [ $# -eq 0 ] && build/bin/pagekeeper status 2>/dev/null | grep -q "not set up yet"; then
   exec build/bin/pagekeeper demo

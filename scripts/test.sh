@@ -24,7 +24,9 @@ bin/wails generate module >/dev/null
 (cd frontend && npm run --silent check && npm test --silent)
 
 step "production build"
+(cd frontend && npm run --silent build >/dev/null)
 bin/wails build -s -m -clean >/dev/null
+test -f frontend/dist/index.html
 test -x build/bin/pagekeeper
 build/bin/pagekeeper version
 
