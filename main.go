@@ -43,6 +43,14 @@ func main() {
 
 func runWindow(demo bool) error {
 	shell := app.NewShell(demo)
+	// A plain kill (logout, a service manager, a test) quits for real, even
+	// when closing the window would only hide it.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sigs
+		shell.Terminate()
+	}()
 	return wails.Run(&options.App{
 		Title:     buildinfo.Name,
 		Width:     1180,

@@ -143,6 +143,15 @@ func (s *Shell) SecondInstance(options.SecondInstanceData) {
 	}
 }
 
+// Terminate quits on a signal; before the window is up there is nothing to
+// close, so it exits at once.
+func (s *Shell) Terminate() {
+	if s.rt == nil {
+		os.Exit(143)
+	}
+	s.quit()
+}
+
 // quit ends the app even when closing the window only hides it.
 func (s *Shell) quit() {
 	s.quitting.Store(true)
