@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/pagekeeper/pagekeeper/backend/internal/testbus"
 )
 
 // The keychain is reached through godbus, which keeps one session-bus
@@ -117,50 +118,9 @@ func needSessionBus(t *testing.T) {
 	}
 }
 
-// busConfig is a session bus with no service directories: nothing can be
-// activated on it, so a name is there only if a test started its owner.
-const busConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=%s</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`
-
-// privateBus starts a dbus-daemon of its own and returns its address and a
-// connection to it; both go away when the test ends.
 func privateBus(t *testing.T) (string, *dbus.Conn) {
 	t.Helper()
-	needTool(t, "dbus-daemon")
-	// Not t.TempDir: a unix socket path must stay under about 100 bytes.
-	dir, err := os.MkdirTemp("", "pkvault")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	conf := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(conf, fmt.Appendf(nil, busConfig, dir), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--print-address=1", "--nofork")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	addr := strings.TrimSpace(line)
+	addr := testbus.Private(t)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatalf("connecting to the private bus %s: %v", addr, err)

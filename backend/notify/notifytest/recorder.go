@@ -5,20 +5,18 @@
 package notifytest
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/introspect"
+
+	"github.com/pagekeeper/pagekeeper/backend/internal/testbus"
 )
 
 const (
@@ -232,47 +230,4 @@ func (s *server) GetServerInformation() (name, vendor, version, specVersion stri
 // returns its address; it is stopped when the test ends. Use it for cases
 // that must not meet another test's recorder on the shared session bus, such
 // as "no notification service at all".
-func PrivateBus(t testing.TB) string {
-	t.Helper()
-	// A short directory: unix socket paths are limited to 108 bytes and
-	// t.TempDir embeds the test name.
-	dir, err := os.MkdirTemp("", "pkbus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	conf := filepath.Join(dir, "bus.conf")
-	err = os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=`+dir+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("notifytest: cannot start dbus-daemon (install the dbus package): %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("notifytest: dbus-daemon printed no address: %v", err)
-	}
-	return strings.TrimSpace(line)
-}
+func PrivateBus(t testing.TB) string { return testbus.Private(t) }
