@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,24 @@ func TestConnectCheckBreakAndRepair(t *testing.T) {
 		if p.Status == "invalid" {
 			t.Errorf("page %s still invalid after reauthorize: %s %s", id, p.Reason, p.Summary)
 		}
+	}
+}
+
+// A broken login speaks for the person at once, even before the hourly look
+// at their user token: the window's banner names the person, not one Page.
+func TestPasswordChangeMarksThePerson(t *testing.T) {
+	f := newFixture(t)
+	res := f.connectAllPages()
+	f.sb.Apply(sandbox.Scenario{Kind: sandbox.PasswordChanged, Persona: res.PersonID})
+	if _, err := f.k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := f.k.Snapshot()
+	if len(snap.Profiles) != 1 {
+		t.Fatalf("profiles %+v", snap.Profiles)
+	}
+	p := snap.Profiles[0]
+	if p.Status != "invalid" || p.Reason != "password_changed" || !strings.Contains(p.Summary, "Dana Whitfield's Pages") {
+		t.Fatalf("person after a password change: %+v", p)
 	}
 }

@@ -206,7 +206,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if rep.Unreachable > 0 {
 		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
 	}
-	if err := m.updatePeople(targets, now); err != nil {
+	if err := m.updatePeople(targets, diags, now); err != nil {
 		return rep, err
 	}
 	m.adjustBackoff(g, targets, rep.RateLimited, now)

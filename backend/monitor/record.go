@@ -134,8 +134,24 @@ func features(fs []health.Feature) map[string]string {
 	return out
 }
 
-// updatePeople records each person's user-token verdict on their profile.
-func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
+// personal are the reasons that are about the person's login, not one Page:
+// one of their Pages saying so speaks for all of them.
+var personal = map[health.Reason]bool{
+	health.PasswordChanged: true, health.AppRemoved: true, health.SessionExpired: true,
+	health.AccountCheckpointed: true, health.AccountUnconfirmed: true, health.DataAccessExpired: true,
+}
+
+// updatePeople records each person's status on their profile: from their
+// user token's debug_token when it was looked at in this check, else from a
+// Page whose token died for a reason about the person (the user token is
+// looked at hourly; a Page probe can tell sooner).
+func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now time.Time) error {
+	fromPages := map[string]health.Reason{}
+	for i, t := range targets {
+		if d := diags[i]; d.Status == health.Invalid && personal[d.Reason] && fromPages[t.page.ProfileID] == "" {
+			fromPages[t.page.ProfileID] = d.Reason
+		}
+	}
 	done := map[string]bool{}
 	for _, t := range targets {
 		id := t.page.ProfileID
@@ -145,25 +161,35 @@ func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
 		done[id] = true
 		m.mu.Lock()
 		info, ok := m.userInfo[id]
+		fresh := ok && m.debugAt[id].Equal(now)
 		m.mu.Unlock()
-		if !ok {
-			continue
-		}
 		prof, err := m.DB.GetProfile(id)
 		if err != nil {
 			continue
 		}
-		d := health.Diagnose(health.Observation{PersonName: prof.Name, UserToken: &info, Now: now, WarnWindow: m.WarnWindow,
-			Wanted: []string{}})
-		status, reason := health.Merge(health.Status(prof.Status), health.Reason(prof.Reason), d)
+		var status health.Status
+		var reason health.Reason
+		var fix string
+		switch {
+		case fresh:
+			d := health.Diagnose(health.Observation{PersonName: prof.Name, UserToken: &info, Now: now, WarnWindow: m.WarnWindow,
+				Wanted: []string{}})
+			status, reason = health.Merge(health.Status(prof.Status), health.Reason(prof.Reason), d)
+			fix = d.Fix
+			prof.TokenExpiresAt, prof.DataAccessExpiresAt = info.ExpiresAt, info.DataAccessExpiresAt
+			if len(info.Scopes) > 0 {
+				prof.Scopes = slices.Clone(info.Scopes)
+			}
+		case fromPages[id] != "":
+			status, reason = health.Invalid, fromPages[id]
+			_, fix = health.Explain(string(reason), prof.Name, "")
+		default:
+			continue
+		}
 		if string(status) != prof.Status || string(reason) != prof.Reason {
 			prof.UpdatedAt = now
 		}
-		prof.Status, prof.Reason, prof.Fix, prof.CheckedAt = string(status), string(reason), d.Fix, now
-		prof.TokenExpiresAt, prof.DataAccessExpiresAt = info.ExpiresAt, info.DataAccessExpiresAt
-		if len(info.Scopes) > 0 {
-			prof.Scopes = slices.Clone(info.Scopes)
-		}
+		prof.Status, prof.Reason, prof.Fix, prof.CheckedAt = string(status), string(reason), fix, now
 		if err := m.DB.PutProfile(prof); err != nil {
 			return err
 		}
