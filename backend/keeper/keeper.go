@@ -62,6 +62,7 @@ type Keeper struct {
 	trigger  chan struct{}
 
 	checkMu sync.Mutex // one check at a time: the loop, Check now, after a connect, a simulation
+	applyMu sync.Mutex // one login applied at a time
 
 	mu      sync.Mutex
 	client  *graph.Client

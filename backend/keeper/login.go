@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/pagekeeper/pagekeeper/backend/connect"
 	"github.com/pagekeeper/pagekeeper/backend/health"
@@ -251,8 +250,6 @@ func (k *Keeper) CancelLogin() {
 	}
 }
 
-var applyMu sync.Mutex
-
 // FinishConnect connects the chosen Pages of the last login and checks them at once.
 func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResult, error) {
 	k.mu.Lock()
@@ -274,9 +271,9 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 }
 
 func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) (ApplyResult, error) {
-	applyMu.Lock()
+	k.applyMu.Lock()
 	res, err := connect.Apply(k.db, k.vault, gr, chosen, k.opts.Now(), health.Explain)
-	applyMu.Unlock()
+	k.applyMu.Unlock()
 	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted), PersonName: gr.Person.Name}
 	if err != nil {
 		return out, err
