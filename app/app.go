@@ -27,6 +27,11 @@ type About struct {
 var errNotReady = errors.New("Pagekeeper is still starting; try again in a moment")
 
 func (a *App) k() (*keeper.Keeper, error) {
+	if a.shell != nil {
+		// Try the demo swaps the keeper while bound calls may run.
+		a.shell.mu.Lock()
+		defer a.shell.mu.Unlock()
+	}
 	if a.keeper == nil {
 		if a.shell != nil && a.shell.startErr != nil {
 			return nil, a.shell.startErr
@@ -39,8 +44,8 @@ func (a *App) k() (*keeper.Keeper, error) {
 // About reports the app version and data folder.
 func (a *App) About() (About, error) {
 	dir, err := datadir.Resolve()
-	if a.keeper != nil {
-		dir, err = a.keeper.DataDir(), nil
+	if k, kerr := a.k(); kerr == nil {
+		dir, err = k.DataDir(), nil
 	}
 	if err != nil {
 		return About{}, err

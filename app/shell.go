@@ -87,7 +87,7 @@ func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
 
 // startDemo swaps the real (empty) setup for the demo, in the same window.
 func (s *Shell) startDemo() error {
-	if s.App.keeper != nil && s.App.keeper.Demo() {
+	if k, err := s.App.k(); err == nil && k.Demo() {
 		return nil
 	}
 	opts := s.opts
@@ -95,7 +95,11 @@ func (s *Shell) startDemo() error {
 	if err := s.openKeeper(context.Background(), opts); err != nil {
 		return err
 	}
-	snap, err := s.App.keeper.Snapshot()
+	k, err := s.App.k()
+	if err != nil {
+		return err
+	}
+	snap, err := k.Snapshot()
 	if err == nil {
 		s.rt.Emit(keeper.EventSnapshot, snap)
 	}
@@ -117,8 +121,8 @@ func (s *Shell) Shutdown(context.Context) {
 // BeforeClose is Wails' OnBeforeClose hook: with "keep running in the
 // background" on, closing the window hides it and the checks go on.
 func (s *Shell) BeforeClose(context.Context) (prevent bool) {
-	k := s.App.keeper
-	if k == nil || s.quitting.Load() {
+	k, err := s.App.k()
+	if err != nil || s.quitting.Load() {
 		return false
 	}
 	set, err := k.Settings()
@@ -136,7 +140,7 @@ func (s *Shell) SecondInstance(options.SecondInstanceData) {
 		return
 	}
 	s.rt.ShowWindow()
-	if k := s.App.keeper; k != nil {
+	if k, err := s.App.k(); err == nil {
 		if id := k.PageNeedingAction(); id != "" {
 			s.rt.Emit(keeper.EventFocusPage, id)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
@@ -32,7 +33,7 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 	secret := strings.TrimSpace(line)
 	if secret == "" {
-		if err != nil && !errors.Is(err, errEOF) {
+		if err != nil && !errors.Is(err, io.EOF) {
 			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
 		}
 		return fail(env, 64, errors.New("no App Secret on stdin: e.g. `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`"))
@@ -59,7 +60,7 @@ func runConnect(ctx context.Context, env *Env, args []string) int {
 	}); !ok {
 		return 64
 	}
-	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser}, pages)
+	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser}, pages, nil)
 }
 
 func runReconnect(ctx context.Context, env *Env, args []string) int {
@@ -74,22 +75,28 @@ func runReconnect(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 64, errors.New("reconnect needs the ID of a person or of a Page"))
 	}
 	id := fs.Arg(0)
-	req := keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser, ProfileID: id}
-	return login(ctx, env, req, "", id)
+	// The ID names a person or a Page; only the data says which.
+	aim := func(k *keeper.Keeper, req *keeper.LoginRequest) {
+		if _, err := k.Store().GetPage(id); err == nil {
+			req.PageID = id
+		} else {
+			req.ProfileID = id
+		}
+	}
+	return login(ctx, env, keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser}, "", aim)
 }
 
 // login runs one Facebook login: with --no-browser the first line of stdout
 // is the login URL alone, so a script can hand it to a browser.
-func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string, target ...string) int {
+// aim, when not nil, completes the request from the stored data.
+func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string, aim func(*keeper.Keeper, *keeper.LoginRequest)) int {
 	k, err := openKeeper(ctx, env, nil)
 	if err != nil {
 		return fail(env, 1, err)
 	}
 	defer k.Close()
-	if req.Reauthorize && len(target) == 1 {
-		if _, err := k.Store().GetPage(target[0]); err == nil {
-			req.ProfileID, req.PageID = "", target[0]
-		}
+	if aim != nil {
+		aim(k, &req)
 	}
 	start, err := k.StartLogin(ctx, req)
 	if err != nil {

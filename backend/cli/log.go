@@ -5,11 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"text/tabwriter"
 )
-
-var errEOF = io.EOF
 
 func init() {
 	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog})

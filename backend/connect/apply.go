@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -204,18 +203,15 @@ func RemovePerson(db *store.DB, v *vault.Vault, profileID, actor string, now tim
 	if err := v.ForgetProfile(profileID, ids...); err != nil {
 		return err
 	}
-	var errs []string
+	var errs []error
 	for _, id := range ids {
 		if err := Disconnect(db, v, id, actor, prof.Name+" was removed from Pagekeeper", now); err != nil {
-			errs = append(errs, err.Error())
+			errs = append(errs, err)
 		}
 	}
 	prof.Removed, prof.Status, prof.UpdatedAt = true, "disconnected", now
 	if err := db.PutProfile(prof); err != nil {
-		errs = append(errs, err.Error())
+		errs = append(errs, err)
 	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "; "))
-	}
-	return nil
+	return errors.Join(errs...)
 }

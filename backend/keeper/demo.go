@@ -8,7 +8,6 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/store"
-	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 func (k *Keeper) startSandbox() error {
@@ -20,10 +19,6 @@ func (k *Keeper) startSandbox() error {
 	k.opts.GraphURL, k.opts.FacebookURL = sb.URL(), sb.URL()
 	return nil
 }
-
-// demoSecrets keeps the demo's tokens in memory: they are sandbox tokens,
-// worthless outside this process, and the demo must run without a keychain.
-func (k *Keeper) demoSecrets() vault.Secrets { return vault.NewMemory() }
 
 func (k *Keeper) configureDemo() error {
 	id, secret := k.sb.App()

@@ -44,8 +44,6 @@ type Options struct {
 	Now                   func() time.Time
 	HTTPClient            *http.Client
 	OnUsage               func([]graph.Usage) // every usage header Facebook sends (benchmarks, diagnostics)
-	// ReadOnly opens nothing that writes in the background (CLI status).
-	ReadOnly bool
 }
 
 // Keeper is one running Pagekeeper.
@@ -108,7 +106,9 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 			k.Close()
 			return nil, err
 		}
-		secrets = k.demoSecrets()
+		// The demo's tokens are sandbox tokens, worthless outside this
+		// process: memory only, so the demo runs without a keychain.
+		secrets = vault.NewMemory()
 	}
 	k.vault = vault.New(secrets)
 	if opts.Demo {
@@ -192,9 +192,6 @@ func (k *Keeper) DataDir() string { return k.dir }
 
 // Demo reports whether this Keeper runs on the built-in sandbox.
 func (k *Keeper) Demo() bool { return k.opts.Demo }
-
-// Sandbox is the demo's sandbox (nil outside demo mode).
-func (k *Keeper) Sandbox() *sandbox.Server { return k.sb }
 
 // Store gives read access to the metadata (the CLI's log command).
 func (k *Keeper) Store() *store.DB { return k.db }

@@ -237,8 +237,7 @@ func (m *Monitor) progress(done, total int) {
 // lookAtPeople refreshes, at most every DeepEvery per person, what the
 // person's own token says: debug_token (batched; the grant, expiry and data
 // access) and /me/accounts (their tasks on each Page, 100 Pages a request).
-// It returns the requests it needed.
-func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*target, allowed bool, now time.Time, rep *Report) int {
+func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*target, allowed bool, now time.Time, rep *Report) {
 	var ids, tokens []string
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -255,14 +254,13 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 		}
 	}
 	if len(tokens) == 0 {
-		return 0
+		return
 	}
-	n := (len(tokens) + graph.MaxBatch - 1) / graph.MaxBatch
-	rep.Requests += n
+	rep.Requests += (len(tokens) + graph.MaxBatch - 1) / graph.MaxBatch
 	res, err := g.DebugTokens(ctx, tokens)
 	if err != nil {
 		rep.RateLimited = rep.RateLimited || isRateLimit(err)
-		return n // keep what we knew; the probe still decides
+		return // keep what we knew; the probe still decides
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -297,7 +295,6 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 		}(ids[i], tokens[i], r.Info)
 	}
 	wg.Wait()
-	return rep.Requests
 }
 
 // item is one batch request and where its answer goes.
