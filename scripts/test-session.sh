@@ -16,11 +16,14 @@ trap cleanup EXIT
 
 printf test-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
-Xvfb :97 -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 & pids+=($!)
-export DISPLAY=:97
+# Xvfb picks a free display itself, so test runs side by side do not collide.
+dfile=$(mktemp)
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 & pids+=($!)
+for _ in $(seq 100); do [ -s "$dfile" ] && break; sleep 0.1; done
+export DISPLAY=":$(tr -d '[:space:]' <"$dfile")"
+rm -f "$dfile"
 # GTK would start an accessibility bus that outlives the test run.
 export NO_AT_BRIDGE=1
-for _ in $(seq 50); do [ -e /tmp/.X11-unix/X97 ] && break; sleep 0.1; done
 
 printf '\n=== go test -race ./...  (the FIGURE lines are the hardening and load figures)\n'
 log=$(mktemp)
