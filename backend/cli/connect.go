@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,10 +11,12 @@ import (
 	"strings"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
+	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup})
+	Register(Command{Name: "setup", Usage: "setup [--app-id ID]", Summary: "the steps to create your Meta app; with --app-id, save it (secret on stdin)", Run: runSetup})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
 	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
@@ -21,14 +24,23 @@ func init() {
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
 	var appID string
-	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) { fs.StringVar(&appID, "app-id", "", "your Meta app's App ID") }); !ok {
+	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&appID, "app-id", "", "your Meta app's App ID (the secret is read from stdin)")
+		fs.Usage = func() {
+			printGuide(ctx, env, env.Stderr)
+			fmt.Fprintln(env.Stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}); !ok {
 		return 64
 	}
 	if appID == "" {
-		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
+		// No App ID yet: the person is at the start, so show the way.
+		printGuide(ctx, env, env.Stdout)
+		return 0
 	}
 	if env.IsTerminal(env.Stdin) {
-		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ")
+		fmt.Fprint(env.Stderr, "App Secret (App settings > Basic, click Show; pipe it in to keep it off the screen): ")
 	}
 	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 	secret := strings.TrimSpace(line)
@@ -47,8 +59,24 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	set, _ := k.Settings()
-	fmt.Fprintf(env.Stdout, "Meta app %s is set up; its secret is in the system keychain.\nRegister this redirect URI in the app (Facebook Login > Settings > Valid OAuth Redirect URIs):\n  %s\n", appID, set.RedirectURI)
+	fmt.Fprintf(env.Stdout, "Connected to your Meta app “%s” (App ID %s); its secret is in the system keychain.\nMake sure this redirect address is in the app (Facebook Login for Business > Settings > Valid OAuth Redirect URIs):\n  %s\nThen run: pagekeeper connect\n", k.AppName(), appID, set.RedirectURI)
 	return 0
+}
+
+// printGuide prints the steps of creating the Meta app, the same the window shows.
+func printGuide(ctx context.Context, env *Env, w io.Writer) {
+	redirect := keeper.RedirectURI(store.DefaultSettings().RedirectPort)
+	appID := ""
+	if k, err := openKeeper(ctx, env, nil); err == nil {
+		if set, err := k.Settings(); err == nil {
+			redirect, appID = set.RedirectURI, set.AppID
+		}
+		k.Close()
+	}
+	metaapp.Print(w, metaapp.Steps(redirect, appID))
+	fmt.Fprintln(w, "\nWith the App ID and App Secret in hand:")
+	fmt.Fprintf(w, "  printf '%%s' \"$APP_SECRET\" | pagekeeper setup --app-id %s\n", cmp.Or(appID, "YOUR_APP_ID"))
+	fmt.Fprintln(w, "  pagekeeper connect")
 }
 
 func runConnect(ctx context.Context, env *Env, args []string) int {

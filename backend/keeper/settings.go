@@ -1,10 +1,28 @@
 package keeper
 
 import (
+	"errors"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 )
+
+// AppCheckOf turns CheckApp's or SetupApp's answer into the window's view:
+// a refusal is data to show beside its field, other failures stay errors.
+func AppCheckOf(name string, err error) (AppCheck, error) {
+	var p *metaapp.Problem
+	if errors.As(err, &p) {
+		return AppCheck{Field: p.Field, Problem: p.Message}, nil
+	}
+	if err != nil {
+		return AppCheck{}, err
+	}
+	return AppCheck{AppName: name}, nil
+}
+
+// RedirectURI is the address Facebook sends a login back to, for a port.
+func RedirectURI(port int) string { return login.RedirectURI(port) }
 
 // Settings returns the settings in the window's units.
 func (k *Keeper) Settings() (SettingsView, error) {

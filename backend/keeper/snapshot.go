@@ -30,7 +30,7 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 		counts[p.ProfileID]++
 	}
 	snap := Snapshot{
-		Demo: k.opts.Demo, Configured: k.Configured(), AppID: set.AppID,
+		Demo: k.opts.Demo, Configured: k.Configured(), AppID: set.AppID, AppName: set.AppName,
 		RedirectURI: login.RedirectURI(set.RedirectPort),
 		Profiles:    []ProfileView{}, Pages: make([]PageView, 0, len(pages)),
 	}

@@ -8,6 +8,7 @@ type Snapshot struct {
 	Demo        bool          `json:"demo"`
 	Configured  bool          `json:"configured"` // an App ID and its secret are set up
 	AppID       string        `json:"appId"`
+	AppName     string        `json:"appName"` // the Meta app's name, as Facebook gave it
 	RedirectURI string        `json:"redirectUri"`
 	Profiles    []ProfileView `json:"profiles"`
 	Pages       []PageView    `json:"pages"`
@@ -125,6 +126,15 @@ type SettingsView struct {
 	HasAppSecret         bool   `json:"hasAppSecret"` // the secret itself never leaves the keychain
 	RedirectPort         int    `json:"redirectPort"`
 	RedirectURI          string `json:"redirectUri"`
+}
+
+// AppCheck is Facebook's answer about an App ID and secret: the app's name,
+// or which value is wrong (Field: appId, appSecret, or "" when Facebook could
+// not be reached) and what to do, said once.
+type AppCheck struct {
+	AppName string `json:"appName"`
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
 }
 
 // LoginStart is what the window needs while the person logs in in their browser.

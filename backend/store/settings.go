@@ -11,7 +11,8 @@ import (
 
 // Settings are the user's choices. Durations are stored as nanoseconds.
 type Settings struct {
-	AppID string `json:"appId"` // the Facebook app's ID; its secret is in the vault
+	AppID   string `json:"appId"`   // the Facebook app's ID; its secret is in the vault
+	AppName string `json:"appName"` // the app's name as Facebook gave it when it was set up
 	// Base URLs of the Graph API and of facebook.com (the login dialog);
 	// empty means Facebook's real hosts. Tests point them at a sandbox.
 	GraphURL         string        `json:"graphUrl"`
