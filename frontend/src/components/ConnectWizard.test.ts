@@ -30,13 +30,14 @@ async function loggedIn(candidates: Candidate[], extra: Partial<LoginResult> = {
 }
 
 describe('first run', () => {
-  it('opens on the Meta app step with "Try the demo" beside it', async () => {
+  it('opens on the guided Meta app setup with "Try the demo" beside it', async () => {
     fake.api.snapshot.mockResolvedValue(snapshot({ configured: false, appId: '' }))
     render(App)
     expect(await screen.findByRole('heading', { name: 'Set up your Meta app' })).toBeTruthy()
-    expect(screen.getByTestId('redirect-uri').textContent).toBe('http://localhost:53682/callback')
-    await fireEvent.click(screen.getByRole('button', { name: 'Copy redirect URI' }))
-    expect(fake.copied).toEqual(['http://localhost:53682/callback'])
+    expect(await screen.findByRole('heading', { name: 'Create the app' })).toBeTruthy()
+    expect(screen.getByText(/checked on 27 November 2026/)).toBeTruthy()
+    await fireEvent.click(screen.getByRole('button', { name: /Open Create the app/ }))
+    expect(fake.opened).toEqual(['https://developers.facebook.com/apps/creation/'])
     fake.api.snapshot.mockResolvedValue(snapshot({ demo: true }))
     await fireEvent.click(screen.getByRole('button', { name: 'Try the demo' }))
     expect(fake.api.startDemo).toHaveBeenCalledOnce()
@@ -45,30 +46,53 @@ describe('first run', () => {
     expect(screen.queryByRole('button', { name: 'Try the demo' })).toBeNull()
   })
 
-  it('checks the App ID and secret before asking Go, then shows Go\'s error', async () => {
+  it('walks the steps: the App ID checked as pasted, the links aimed at the app, one message for a wrong secret, the app\'s name', async () => {
     fake.api.snapshot.mockResolvedValue(snapshot({ configured: false, appId: '' }))
     render(App)
-    await screen.findByRole('heading', { name: 'Set up your Meta app' })
-    const id = screen.getByLabelText('App ID')
-    const secret = screen.getByLabelText('App Secret') as HTMLInputElement
-    expect(secret.type).toBe('password')
+    await screen.findByRole('heading', { name: 'Create the app' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Next' }))
+    const id = await screen.findByLabelText('App ID')
+    const next = screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement
+    expect(next.disabled).toBe(true)
+    fake.api.checkMetaApp.mockResolvedValueOnce({ appName: '', field: 'appId', problem: 'An App ID is a number made of digits only.' })
     await fireEvent.input(id, { target: { value: 'my-app' } })
-    await fireEvent.click(screen.getByRole('button', { name: 'Check and save' }))
-    expect(screen.getByText(/An App ID is a number/)).toBeTruthy()
-    expect(screen.getByText(/Enter the App Secret/)).toBeTruthy()
+    expect((await screen.findByRole('alert')).textContent).toBe('An App ID is a number made of digits only.')
     expect(id.getAttribute('aria-invalid')).toBe('true')
-    expect(fake.api.setupMetaApp).not.toHaveBeenCalled()
+    expect(next.disabled).toBe(true)
 
-    fake.api.setupMetaApp.mockRejectedValueOnce('Facebook rejected the App Secret for app 1234567890 (error 101)')
+    fake.api.checkMetaApp.mockResolvedValueOnce({ appName: '', field: 'appSecret', problem: 'Paste the App Secret.' })
     await fireEvent.input(id, { target: { value: '1234567890' } })
-    await fireEvent.input(secret, { target: { value: 'wrong' } })
-    await fireEvent.click(screen.getByRole('button', { name: 'Check and save' }))
-    expect((await screen.findByRole('alert')).textContent).toContain('rejected the App Secret')
-    expect(fake.api.setupMetaApp).toHaveBeenCalledWith('1234567890', 'wrong')
+    await waitFor(() => expect(next.disabled).toBe(false))
+    expect(screen.queryByRole('alert')).toBeNull()
+    await fireEvent.click(next)
 
-    fake.api.snapshot.mockResolvedValue(snapshot())
+    expect(await screen.findByRole('heading', { name: 'Add the redirect address' })).toBeTruthy()
+    expect(screen.getByTestId('redirect-uri').textContent).toBe('http://localhost:53682/callback')
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy redirect address' }))
+    expect(fake.copied).toEqual(['http://localhost:53682/callback'])
+    await waitFor(() => expect(fake.api.metaAppGuide).toHaveBeenLastCalledWith('1234567890'))
+    await fireEvent.click(screen.getByRole('button', { name: /Open Add the redirect address/ }))
+    expect(fake.opened.at(-1)).toBe('https://developers.facebook.com/apps/1234567890/business-login/settings/')
+    await fireEvent.click(screen.getByRole('button', { name: 'Next' }))
+
+    const secret = await screen.findByLabelText('App Secret') as HTMLInputElement
+    expect(secret.type).toBe('password')
+    const save = screen.getByRole('button', { name: 'Save and continue' }) as HTMLButtonElement
+    expect(save.disabled).toBe(true)
+    fake.api.checkMetaApp.mockResolvedValueOnce({ appName: '', field: 'appSecret', problem: 'Facebook did not accept this App Secret for the app 1234567890.' })
+    await fireEvent.input(secret, { target: { value: 'wrong' } })
+    const alerts = await screen.findAllByRole('alert')
+    expect(alerts.map((a) => a.textContent)).toEqual(['Facebook did not accept this App Secret for the app 1234567890.'])
+    expect(save.disabled).toBe(true)
+
+    fake.api.checkMetaApp.mockResolvedValueOnce({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })
     await fireEvent.input(secret, { target: { value: 'right' } })
-    await fireEvent.click(screen.getByRole('button', { name: 'Check and save' }))
+    expect((await screen.findByTestId('app-name')).textContent).toBe('Connected to your Meta app “Harbor Street Pagekeeper”.')
+    expect(screen.queryByRole('alert')).toBeNull()
+    fake.api.snapshot.mockResolvedValue(snapshot())
+    await waitFor(() => expect(save.disabled).toBe(false))
+    await fireEvent.click(save)
+    expect(fake.api.setupMetaApp).toHaveBeenCalledWith('1234567890', 'right')
     expect(await screen.findByRole('heading', { name: 'Connect your Facebook Pages' })).toBeTruthy()
   })
 

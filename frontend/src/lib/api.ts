@@ -1,7 +1,7 @@
 // The one door to Go: the generated Wails bindings and runtime, wrapped so
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
-import type { app, keeper } from '../../wailsjs/go/models'
+import type { app, keeper, metaapp } from '../../wailsjs/go/models'
 import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
@@ -26,6 +26,9 @@ export type SettingsView = Data<keeper.SettingsView>
 export type LoginStart = Data<keeper.LoginStart>
 export type ApplyResult = Data<keeper.ApplyResult>
 export type ScenarioView = Data<keeper.ScenarioView>
+export type AppCheck = Data<keeper.AppCheck>
+export type MetaAppGuide = Data<metaapp.Guide>
+export type MetaAppStep = Data<metaapp.Step>
 
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
@@ -68,7 +71,9 @@ export const api = {
   snapshot: (): Promise<Snapshot> => App.Snapshot(),
   checkNow: (): Promise<void> => App.CheckNow(),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
-  setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
+  metaAppGuide: (appId: string): Promise<MetaAppGuide> => App.MetaAppGuide(appId),
+  checkMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.CheckMetaApp(appId, secret),
+  setupMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.SetupMetaApp(appId, secret),
   startConnect: (): Promise<LoginStart> => App.StartConnect(),
   startReauthorize: (profileId: string, pageId: string): Promise<LoginStart> => App.StartReauthorize(profileId, pageId),
   cancelLogin: (): Promise<void> => App.CancelLogin(),

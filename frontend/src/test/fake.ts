@@ -4,7 +4,7 @@
 import { vi } from 'vitest'
 import type * as Real from '../lib/api'
 import type { EventName, EventPayloads } from '../lib/api'
-import { snapshot } from './fixtures'
+import { metaGuide, snapshot } from './fixtures'
 
 type Handler = (payload: never) => void
 const handlers = new Map<string, Set<Handler>>()
@@ -15,7 +15,9 @@ function makeApi() {
     snapshot: vi.fn(async () => snapshot()),
     checkNow: vi.fn(async () => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
-    setupMetaApp: vi.fn(async (_id: string, _secret: string) => {}),
+    metaAppGuide: vi.fn(async (id: string): Promise<Real.MetaAppGuide> => metaGuide(id)),
+    checkMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
+    setupMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
     startConnect: vi.fn(async () => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?client_id=1&state=s', redirectUri: 'http://localhost:53682/callback', mode: 'connect' })),
     startReauthorize: vi.fn(async (_profile: string, _page: string) => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?auth_type=rerequest', redirectUri: 'http://localhost:53682/callback', mode: 'reauthorize' })),
     cancelLogin: vi.fn(async () => {}),
