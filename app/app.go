@@ -8,6 +8,7 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 )
@@ -80,6 +81,10 @@ func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
 	}
 	return k.PageDetail(pageID)
 }
+
+// Labels are the plain names of the permissions and Page tasks, keyed by
+// Facebook's raw names (which the window keeps for a support detail line).
+func (a *App) Labels() map[string]string { return health.Labels() }
 
 // MetaAppGuide is the guided setup of the Meta app, its links aimed at appID when known.
 func (a *App) MetaAppGuide(appID string) (metaapp.Guide, error) {

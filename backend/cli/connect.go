@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -19,7 +20,7 @@ func init() {
 	Register(Command{Name: "setup", Usage: "setup [--app-id ID]", Summary: "the steps to create your Meta app; with --app-id, save it (secret on stdin)", Run: runSetup})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
-	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
+	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "stop watching a Page and give up its access, keep its history", Run: runDisconnect})
 }
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
@@ -184,10 +185,14 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 		}
 	}
 	list("Connected", a.Connected)
-	list("Token renewed", a.Updated)
+	list("Access renewed", a.Updated)
 	list("Left out of this login, now invalid", a.NotGranted)
 	if len(res.Declined) > 0 {
-		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
+		labels := make([]string, len(res.Declined))
+		for i, p := range res.Declined {
+			labels[i] = health.Label(p) + " (" + p + ")"
+		}
+		fmt.Fprintf(env.Stdout, "Declined: %s\n", strings.Join(labels, ", "))
 	}
 }
 
@@ -211,6 +216,6 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	if err := k.Disconnect(ctx, id, unsubscribe, "command line"); err != nil {
 		return fail(env, 1, err)
 	}
-	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
+	fmt.Fprintf(env.Stdout, "Page %s is disconnected: Pagekeeper gave up its access and keeps its history.\n", id)
 	return 0
 }

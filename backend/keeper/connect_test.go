@@ -101,7 +101,7 @@ func TestFacebookUnreachableMidExchangeChangesNothing(t *testing.T) {
 func TestNoPagesGranted(t *testing.T) {
 	f := newFixture(t)
 	got := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield", Pages: []string{}})
-	if got.OK || !strings.Contains(got.Error, "granted no Pages") {
+	if got.OK || !strings.Contains(got.Error, "access to no Pages") {
 		t.Fatalf("login with no Page ticked: %+v", got)
 	}
 	if snap, _ := f.k.Snapshot(); len(snap.Pages) != 0 {

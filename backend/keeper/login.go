@@ -162,7 +162,7 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 		return
 	}
 	if len(gr.Pages) == 0 {
-		res.Error = fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name)
+		res.Error = fmt.Sprintf("%s gave Pagekeeper access to no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name)
 		return
 	}
 	k.mu.Lock()

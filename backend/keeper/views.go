@@ -85,10 +85,11 @@ type PageView struct {
 
 // ActivityView is one entry of a Page's activity log.
 type ActivityView struct {
-	At      string `json:"at"`
-	Kind    string `json:"kind"`
-	Actor   string `json:"actor"`
-	Details string `json:"details"`
+	At       string `json:"at"`
+	Kind     string `json:"kind"`
+	Actor    string `json:"actor"`
+	Details  string `json:"details"`  // as recorded, for support
+	Sentence string `json:"sentence"` // what happened, in plain words
 }
 
 // StatusChangeView is one entry of a Page's status history.

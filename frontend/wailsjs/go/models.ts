@@ -26,6 +26,7 @@ export namespace keeper {
 	    kind: string;
 	    actor: string;
 	    details: string;
+	    sentence: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActivityView(source);
@@ -37,6 +38,7 @@ export namespace keeper {
 	        this.kind = source["kind"];
 	        this.actor = source["actor"];
 	        this.details = source["details"];
+	        this.sentence = source["sentence"];
 	    }
 	}
 	export class AppCheck {

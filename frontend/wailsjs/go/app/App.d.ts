@@ -20,6 +20,8 @@ export function FinishConnect(arg1:Array<string>):Promise<keeper.ApplyResult>;
 
 export function GetSettings():Promise<keeper.SettingsView>;
 
+export function Labels():Promise<Record<string, string>>;
+
 export function LastLogin():Promise<keeper.LoginResult>;
 
 export function MetaAppGuide(arg1:string):Promise<metaapp.Guide>;

@@ -34,6 +34,10 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function Labels() {
+  return window['go']['app']['App']['Labels']();
+}
+
 export function LastLogin() {
   return window['go']['app']['App']['LastLogin']();
 }
