@@ -110,7 +110,7 @@ describe('connect wizard', () => {
     const text = document.querySelector('.rules')!.textContent!
     expect(text).toContain('Page admin')
     expect(text).toContain('two-factor authentication')
-    expect(text).toContain('Facebook ends the token')
+    expect(text).toContain("ends Pagekeeper's access to it")
   })
 
   it('waits for the browser with a copyable link and can cancel', async () => {
@@ -148,9 +148,10 @@ describe('connect wizard', () => {
     expect(cands[0].textContent).toContain('Instagram: @cornerbakery')
     expect(cands[0].textContent).toContain('Your tasks: Full control, Messages')
     expect(cands[1].textContent).toContain('through a Business Portfolio')
-    expect(cands[1].textContent).toContain('Missing permission: pages_messaging')
+    expect(cands[1].textContent).toContain("Not allowed in this login: “Answer your Pages' messages”")
+    expect(cands[1].querySelector('[data-support]')!.textContent).toBe('For support: pages_messaging')
     expect(cands[1].textContent).toContain('Missing task: Messages')
-    expect(screen.getByText(/You declined pages_messaging/)).toBeTruthy()
+    expect(screen.getByText(/You did not allow: “Answer your Pages' messages”/)).toBeTruthy()
     const boxes = screen.getAllByRole('checkbox') as HTMLInputElement[]
     expect(boxes.map((b) => b.checked)).toEqual([true, true, false])
     expect(screen.getByRole('button', { name: 'Connect 2 Pages' })).toBeTruthy()

@@ -71,6 +71,7 @@ export const api = {
   snapshot: (): Promise<Snapshot> => App.Snapshot(),
   checkNow: (): Promise<void> => App.CheckNow(),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
+  labels: (): Promise<Record<string, string>> => App.Labels(),
   metaAppGuide: (appId: string): Promise<MetaAppGuide> => App.MetaAppGuide(appId),
   checkMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.CheckMetaApp(appId, secret),
   setupMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.SetupMetaApp(appId, secret),

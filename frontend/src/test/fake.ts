@@ -15,6 +15,12 @@ function makeApi() {
     snapshot: vi.fn(async () => snapshot()),
     checkNow: vi.fn(async () => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
+    labels: vi.fn(async (): Promise<Record<string, string>> => ({
+      pages_show_list: 'See the list of your Pages', pages_messaging: "Answer your Pages' messages",
+      pages_manage_posts: 'Publish on your Pages', instagram_basic: 'See your Instagram accounts',
+      read_insights: "Read your Pages' insights", MANAGE: 'Full control', CREATE_CONTENT: 'Create content',
+      MODERATE: 'Moderate (community activity)', MESSAGING: 'Messages', ADVERTISE: 'Ads', ANALYZE: 'Insights',
+    })),
     metaAppGuide: vi.fn(async (id: string): Promise<Real.MetaAppGuide> => metaGuide(id)),
     checkMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
     setupMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
