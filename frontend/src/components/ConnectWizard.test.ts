@@ -225,3 +225,45 @@ describe('a window opened after the login', () => {
     expect(screen.queryByRole('heading', { name: 'Choose the Pages to watch' })).toBeNull()
   })
 })
+
+describe('chooser at scale', () => {
+  it('searches 5,000 Pages, selects all or none of what it finds, shows them 100 at a time and connects exactly the choice', { timeout: 30000 }, async () => {
+    const kinds = ['Bakery', 'Florist', 'Garage', 'Studio', 'Cafe']
+    const cands = Array.from({ length: 5000 }, (_, i) => candidate({ id: String(100000000000000 + i), name: `Shop ${i} ${kinds[i % 5]}`,
+      category: kinds[i % 5], alreadyConnected: i < 3 }))
+    fake.api.finishConnect.mockImplementation(async (ids: string[]) => ({ connected: ids.map(String), updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 0 }))
+    await loggedIn(cands)
+    expect(screen.getAllByTestId('candidate')).toHaveLength(100)
+    expect(screen.getByTestId('chosen-count').textContent).toBe('5,000 of 5,000 Pages selected')
+    expect(screen.getByRole('button', { name: 'Connect 5,000 Pages' })).toBeTruthy()
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Show 100 more of 4,900' }))
+    expect(screen.getAllByTestId('candidate')).toHaveLength(200)
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Select none' }))
+    expect(screen.getByRole('button', { name: 'Choose a Page' }).hasAttribute('disabled')).toBe(true)
+    expect(screen.getByRole('status').textContent).toContain('3 Pages already connected are not ticked')
+
+    const search = screen.getByRole('searchbox', { name: 'Search the Pages' })
+    await fireEvent.input(search, { target: { value: 'florist' } })
+    expect(screen.getByTestId('chosen-count').textContent).toBe('0 of 5,000 Pages selected · 1,000 found')
+    expect(screen.getAllByTestId('candidate')).toHaveLength(100)
+    expect(screen.getAllByTestId('candidate').every((c) => c.textContent!.includes('Florist'))).toBe(true)
+    await fireEvent.click(screen.getByRole('button', { name: 'Select the 1,000 found' }))
+    expect(screen.getByRole('button', { name: 'Connect 1,000 Pages' })).toBeTruthy()
+
+    await fireEvent.input(search, { target: { value: 'shop 4999' } })
+    expect(screen.getAllByTestId('candidate')).toHaveLength(1)
+    await fireEvent.input(search, { target: { value: '100000000000002' } })
+    expect(screen.getAllByTestId('candidate').map((c) => c.textContent)).toEqual([expect.stringContaining('Shop 2 Garage')])
+    await fireEvent.click(screen.getByRole('button', { name: 'Select the 1 found' }))
+    await fireEvent.input(search, { target: { value: 'no such page' } })
+    expect(screen.getByText('No Page matches “no such page”.')).toBeTruthy()
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 1,001 Pages' }))
+    const ids = fake.api.finishConnect.mock.calls[0][0] as string[]
+    expect(ids).toHaveLength(1001)
+    expect(ids).toContain('100000000000002')
+    expect(ids.filter((id) => Number(id.slice(-4)) % 5 === 1)).toHaveLength(1000)
+  })
+})
