@@ -361,8 +361,13 @@ func (k *Keeper) CheckNow(ctx context.Context) error {
 func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, error) {
 	k.checkMu.Lock()
 	defer k.checkMu.Unlock()
+	// The count is known before the first answer: never "0 of 0".
+	total := len(pageIDs)
+	if pageIDs == nil {
+		total = k.watchedPages()
+	}
 	k.mu.Lock()
-	k.check.Running, k.check.Done, k.check.Total = true, 0, 0
+	k.check.Running, k.check.Done, k.check.Total = true, 0, total
 	k.check.LastStarted = stamp(k.opts.Now())
 	st := k.check
 	k.mu.Unlock()
@@ -392,6 +397,21 @@ func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, e
 	k.opts.Emit(EventCheckProgress, st)
 	k.emitSnapshot()
 	return rep, err
+}
+
+// watchedPages counts the Pages a full check looks at (every one not disconnected).
+func (k *Keeper) watchedPages() int {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, p := range pages {
+		if p.Status != "disconnected" {
+			n++
+		}
+	}
+	return n
 }
 
 func notifySettings(s store.Settings) notify.Settings {

@@ -127,6 +127,7 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 		res.Cancelled = errors.Is(err, login.ErrCancelled) || errors.Is(err, login.ErrStopped) || errors.Is(err, context.Canceled)
 		return
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: mode, Step: "reading"})
 	g, err := k.graph()
 	if err != nil {
 		res.Error = err.Error()
@@ -146,6 +147,7 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 	connected := k.connectedBy(gr.Person.ID)
 	res.Candidates = candidates(gr, connected)
 	if mode == "reauthorize" {
+		k.opts.Emit(EventLoginProgress, LoginProgress{Mode: mode, Step: "saving", Total: len(connected)})
 		var chosen []string
 		for _, c := range res.Candidates {
 			if c.AlreadyConnected {
@@ -261,6 +263,7 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 	if len(pageIDs) == 0 {
 		return ApplyResult{}, errors.New("choose at least one Page to connect")
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: "connect", Step: "saving", Total: len(pageIDs)})
 	res, err := k.apply(ctx, pg.grant, pageIDs)
 	if err == nil {
 		k.mu.Lock()

@@ -197,7 +197,16 @@ const (
 	EventLoginResult   = "pagekeeper:login-result"   // LoginResult
 	EventFocusPage     = "pagekeeper:focus-page"     // page id (string)
 	EventNotice        = "pagekeeper:notice"         // Notice
+	EventLoginProgress = "pagekeeper:login-progress" // LoginProgress
 )
+
+// LoginProgress says what a login does after the browser said "connected",
+// so the window never keeps waiting for a browser that is done.
+type LoginProgress struct {
+	Mode  string `json:"mode"`  // connect | reauthorize
+	Step  string `json:"step"`  // reading: the Pages the person allowed; saving: their access; checking: them (see check-progress)
+	Total int    `json:"total"` // Pages concerned, 0 while not known
+}
 
 // Notice is a short message for the window (an error in the background, say).
 type Notice struct {
