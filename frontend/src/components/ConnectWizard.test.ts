@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Candidate, LoginResult } from '../lib/api'
 import { fake } from '../test/fake'
-import { page, profile, snapshot } from '../test/fixtures'
+import { ago, page, profile, snapshot } from '../test/fixtures'
 
 vi.mock('../lib/api', async (orig) => (await import('../test/fake')).mockApi(await orig()))
 
@@ -124,6 +124,32 @@ describe('connect wizard', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
     expect(fake.api.cancelLogin).toHaveBeenCalledOnce()
     expect(await screen.findByRole('button', { name: 'Log in with Facebook' })).toBeTruthy()
+  })
+
+  it('after the browser said connected, says what happens next, with counts', { timeout: 30000 }, async () => {
+    render(App)
+    await fireEvent.click(await screen.findByRole('button', { name: 'Log in with Facebook' }))
+    await screen.findByTestId('login-url')
+    fake.emit('pagekeeper:login-progress', { mode: 'connect', step: 'reading', total: 0 })
+    expect((await screen.findByTestId('login-progress')).textContent).toBe('Facebook confirmed your login. Reading the Pages you allowed…')
+    expect(screen.queryByText(/Waiting for you to finish logging in/)).toBeNull()
+    expect(screen.queryByTestId('login-url')).toBeNull()
+
+    const cands = Array.from({ length: 1207 }, (_, i) => candidate({ id: String(i + 1), name: `Page ${i + 1}` }))
+    fake.emit('pagekeeper:login-result', result({ candidates: cands }))
+    await screen.findByRole('heading', { name: 'Choose the Pages to watch' })
+    let finish: (v: Awaited<ReturnType<typeof fake.api.finishConnect>>) => void = () => {}
+    fake.api.finishConnect.mockImplementationOnce(() => new Promise((r) => { finish = r }))
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 1,207 Pages' }))
+    fake.emit('pagekeeper:login-progress', { mode: 'connect', step: 'saving', total: 1207 })
+    expect((await screen.findByTestId('login-progress')).textContent).toBe("Saving Pagekeeper's access to 1,207 Pages…")
+    fake.emit('pagekeeper:check-progress', { running: true, done: 0, total: 1207, lastStarted: ago(0), lastFinished: '', nextAt: '', error: '' })
+    await waitFor(() => expect(screen.getByTestId('login-progress').textContent).toBe('Checking 0 of 1,207 Pages…'))
+    fake.emit('pagekeeper:check-progress', { running: true, done: 600, total: 1207, lastStarted: ago(0), lastFinished: '', nextAt: '', error: '' })
+    await waitFor(() => expect(screen.getByTestId('login-progress').textContent).toBe('Checking 600 of 1,207 Pages…'))
+    finish({ connected: cands.map((c) => c.name), updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1207 })
+    expect(await screen.findByTestId('apply-result')).toBeTruthy()
+    expect(screen.queryByTestId('login-progress')).toBeNull()
   })
 
   it('says why a login failed and lets the person start again', async () => {

@@ -49,7 +49,15 @@ export const Events = {
   loginResult: 'pagekeeper:login-result',
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
+  loginProgress: 'pagekeeper:login-progress',
 } as const
+
+/** LoginProgress: what a login does after the browser said "connected" (keeper.LoginProgress). */
+export interface LoginProgress {
+  mode: 'connect' | 'reauthorize'
+  step: 'reading' | 'saving'
+  total: number
+}
 
 export interface EventPayloads {
   'pagekeeper:snapshot': Snapshot
@@ -57,6 +65,7 @@ export interface EventPayloads {
   'pagekeeper:login-result': LoginResult
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
+  'pagekeeper:login-progress': LoginProgress
 }
 
 export type EventName = keyof EventPayloads
