@@ -21,6 +21,17 @@ func AppCheckOf(name string, err error) (AppCheck, error) {
 	return AppCheck{AppName: name}, nil
 }
 
+// FirstBackgroundClose reports, once per data folder, that the window was
+// closed while Pagekeeper keeps checking: the time to say where it went.
+func (k *Keeper) FirstBackgroundClose() bool {
+	s, err := k.db.GetSettings()
+	if err != nil || s.BackgroundExplained {
+		return false
+	}
+	s.BackgroundExplained = true
+	return k.db.PutSettings(s) == nil
+}
+
 // RedirectURI is the address Facebook sends a login back to, for a port.
 func RedirectURI(port int) string { return login.RedirectURI(port) }
 

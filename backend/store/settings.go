@@ -26,6 +26,9 @@ type Settings struct {
 	WarnWindow       time.Duration `json:"warnWindow"`       // warn this long before a token expires
 	RunInBackground  bool          `json:"runInBackground"`
 	StartAtLogin     bool          `json:"startAtLogin"`
+	// BackgroundExplained: the first close of the window said where
+	// Pagekeeper went and how to quit it; it is said once.
+	BackgroundExplained bool `json:"backgroundExplained"`
 }
 
 // DefaultSettings are the settings of a fresh install.

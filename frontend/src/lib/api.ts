@@ -100,6 +100,7 @@ export const api = {
   simulate: (kind: string, targetId: string): Promise<void> => App.Simulate(kind, targetId),
   resetSimulation: (): Promise<void> => App.ResetSimulation(),
   startDemo: (): Promise<void> => App.StartDemo(),
+  quit: (): Promise<void> => App.Quit(),
 }
 
 export type Api = typeof api

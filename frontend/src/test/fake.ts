@@ -42,6 +42,7 @@ function makeApi() {
     simulate: vi.fn(async (_kind: string, _target: string) => {}),
     resetSimulation: vi.fn(async () => {}),
     startDemo: vi.fn(async () => {}),
+    quit: vi.fn(async () => {}),
     lastLogin: vi.fn(async (): Promise<Real.LoginResult> => ({ ok: false, mode: '', error: '', cancelled: false, personId: '', personName: '', declined: null, candidates: null, applied: null })),
     notices: vi.fn(async (): Promise<Real.Notice[]> => []),
   } satisfies Real.Api
