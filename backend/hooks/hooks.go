@@ -281,32 +281,65 @@ func (r *Runner) matching(pageID string) []store.Hook {
 	return out
 }
 
-// Test runs hook hookID once for pageID as a test: the new-token event with
-// DryRunToken in place of the token, written to the Page's log as a test.
+// Test runs hook hookID once for pageID ("" = the hook's own Page) as a
+// test: the new-token event with DryRunToken in place of the token, written
+// to the Page's log as a test.
 func (r *Runner) Test(ctx context.Context, hookID, pageID string) (Result, error) {
-	h, err := r.hook(hookID)
+	h, e, err := r.testEvent(hookID, pageID)
 	if err != nil {
 		return Result{}, err
+	}
+	lock := r.pageLock(e.PageID)
+	lock.Lock()
+	defer lock.Unlock()
+	return r.runOnce(ctx, h, e, 1, 1), nil
+}
+
+// Plan says what Test would do, running nothing.
+func (r *Runner) Plan(hookID, pageID string) (string, error) {
+	h, e, err := r.testEvent(hookID, pageID)
+	if err != nil {
+		return "", err
+	}
+	if h.Command != "" {
+		return fmt.Sprintf("hook %s would run: %s\n  with %s\n  stdin: %s (a real %s event gets the Page's new token); timeout %s, %d attempts when not a test",
+			h.ID, h.Command, strings.Join(eventEnv(h, e, 1), " "), DryRunToken, NewToken, r.timeout(), r.attempts()), nil
+	}
+	tok := ""
+	if h.WithCredential {
+		tok = DryRunToken
+	}
+	body, err := json.Marshal(payload(e, "evt_example", r.now(), tok))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("hook %s would POST to %s, signed (%s: t=...,v1=...), redirects not followed, timeout %s:\n  %s",
+		h.ID, h.URL, SignatureHeader, r.timeout(), body), nil
+}
+
+func (r *Runner) testEvent(hookID, pageID string) (store.Hook, Event, error) {
+	h, err := r.hook(hookID)
+	if err != nil {
+		return h, Event{}, err
 	}
 	if pageID == "" {
 		pageID = h.PageID
 	}
-	if h.PageID != "" && h.PageID != pageID {
-		return Result{}, fmt.Errorf("hook %s is for Page %s only", hookID, h.PageID)
+	switch {
+	case pageID == "":
+		return h, Event{}, fmt.Errorf("hook %s is for every Page: name the Page to test it on", hookID)
+	case h.PageID != "" && h.PageID != pageID:
+		return h, Event{}, fmt.Errorf("hook %s is for Page %s only", hookID, h.PageID)
 	}
 	p, err := r.DB.GetPage(pageID)
 	if err != nil {
-		return Result{}, fmt.Errorf("Page %s: %w", pageID, err)
+		return h, Event{}, fmt.Errorf("Page %s: %w", pageID, err)
 	}
-	person := ""
+	e := Event{Kind: NewToken, PageID: p.ID, PageName: p.Name, Status: p.Status, Reason: p.Reason, DryRun: true}
 	if prof, err := r.DB.GetProfile(p.ProfileID); err == nil {
-		person = prof.Name
+		e.Person = prof.Name
 	}
-	lock := r.pageLock(pageID)
-	lock.Lock()
-	defer lock.Unlock()
-	e := Event{Kind: NewToken, PageID: p.ID, PageName: p.Name, Person: person, Status: p.Status, Reason: p.Reason, DryRun: true}
-	return r.runOnce(ctx, h, e, 1, 1), nil
+	return h, e, nil
 }
 
 func (r *Runner) hook(id string) (store.Hook, error) {
@@ -320,37 +353,6 @@ func (r *Runner) hook(id string) (store.Hook, error) {
 		}
 	}
 	return store.Hook{}, fmt.Errorf("there is no hook %q (see `pagekeeper hooks list`)", id)
-}
-
-// Plan says what a run of the hooks for pageID would do, running nothing.
-func (r *Runner) Plan(pageID, event string) ([]string, error) {
-	p, err := r.DB.GetPage(pageID)
-	if err != nil {
-		return nil, fmt.Errorf("Page %s: %w", pageID, err)
-	}
-	e := Event{Kind: event, PageID: p.ID, PageName: p.Name, Status: p.Status, Reason: p.Reason}
-	if prof, err := r.DB.GetProfile(p.ProfileID); err == nil {
-		e.Person = prof.Name
-	}
-	var out []string
-	for _, h := range r.matching(pageID) {
-		if h.Command != "" {
-			stdin := "nothing"
-			if e.Kind == NewToken {
-				stdin = "the Page's new token"
-			}
-			out = append(out, fmt.Sprintf("hook %s would run: %s\n  with %s\n  stdin: %s; timeout %s, %d attempts",
-				h.ID, h.Command, strings.Join(eventEnv(h, e, 1), " "), stdin, r.timeout(), r.attempts()))
-			continue
-		}
-		body, _ := json.Marshal(payload(e, "evt_example", r.now(), ""))
-		tok := ""
-		if h.WithCredential && e.Kind == NewToken {
-			tok = " (plus \"token\": the Page's new token)"
-		}
-		out = append(out, fmt.Sprintf("hook %s would POST to %s, signed (%s: t=...,v1=...):\n  %s%s", h.ID, h.URL, SignatureHeader, body, tok))
-	}
-	return out, nil
 }
 
 // runOnce runs one attempt and writes it to the Page's log.
