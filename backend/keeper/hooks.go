@@ -187,3 +187,6 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 	}
 	return tok, nil
 }
+
+// WaitHooks returns when every queued hook run, retries included, is done.
+func (k *Keeper) WaitHooks() { k.hooks.Wait() }

@@ -182,7 +182,7 @@ func (k *Keeper) removeTmp() {
 func (k *Keeper) Close() error {
 	k.CancelLogin()
 	if k.hooks != nil {
-		k.hooks.Wait() // a command line run ends after its hooks, retries included
+		k.WaitHooks() // a command line run ends after its hooks, retries included
 	}
 	var errs []error
 	if k.db != nil {
