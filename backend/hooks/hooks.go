@@ -103,6 +103,7 @@ type Result struct {
 	Output   []string `json:"output"`   // first lines of output, secrets removed
 	Duration string   `json:"duration"` // how long it ran
 	Delivery string   `json:"delivery"` // a webhook's delivery ID
+	final    bool     // a failure no retry can mend
 }
 
 // Runner runs the hooks. Its zero knobs take the defaults.
@@ -240,7 +241,7 @@ func (r *Runner) retrying(h store.Hook, e Event) {
 	e.Delivery = newDeliveryID()
 	for attempt := 1; attempt <= n; attempt++ {
 		res := r.runOnce(context.Background(), h, e, attempt, n)
-		if res.OK {
+		if res.OK || res.final {
 			return
 		}
 		if attempt < n {
@@ -366,6 +367,9 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 			token = DryRunToken
 		} else if t, err := r.Vault.PageToken(e.PageID); err == nil {
 			token = t
+		} else if errors.Is(err, vault.ErrNotFound) {
+			// Disconnected since: there is no token left to deliver.
+			res.Error, res.final = "not run: Pagekeeper no longer holds a token for this Page", true
 		} else {
 			res.Error = "could not read the Page's token from the keychain: " + err.Error()
 		}
@@ -380,6 +384,9 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 		cancel()
 	}
 	res.HookID, res.Event, res.Attempt, res.Attempts = h.ID, e.Kind, attempt, attempts
+	if res.final {
+		res.Attempts = attempt
+	}
 	res.Duration = time.Since(start).Round(time.Millisecond).String()
 	res.Error = Scrub(res.Error, secrets...)
 	for i, l := range res.Output {
