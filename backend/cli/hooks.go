@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 )
@@ -16,8 +17,8 @@ func init() {
 
 const hooksUsage = `Usage:
   pagekeeper hooks list [--json]
-  pagekeeper hooks set [--page PAGE_ID] --command 'COMMAND'
-  pagekeeper hooks set [--page PAGE_ID] --webhook URL [--with-token]   (signing secret on stdin)
+  pagekeeper hooks set [--page PAGE_ID] [--timeout 30s] --command 'COMMAND'
+  pagekeeper hooks set [--page PAGE_ID] [--timeout 30s] --webhook URL [--with-token]   (signing secret on stdin)
   pagekeeper hooks remove HOOK_ID
   pagekeeper hooks test HOOK_ID [--page PAGE_ID] [--dry-run]
 Without --page a hook is for every Page; a Page's own hook replaces it for that Page.`
@@ -78,6 +79,9 @@ func hooksList(ctx context.Context, env *Env, args []string) int {
 				what += " (its secret is missing from the keychain: set it again)"
 			}
 		}
+		if h.TimeoutSeconds > 0 {
+			what += fmt.Sprintf(" (timeout %ds)", h.TimeoutSeconds)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", h.ID, scope, what)
 	}
 	tw.Flush()
@@ -86,11 +90,13 @@ func hooksList(ctx context.Context, env *Env, args []string) int {
 
 func hooksSet(ctx context.Context, env *Env, args []string) int {
 	var in keeper.HookInput
+	var timeout time.Duration
 	fs, ok := parseFlags(env, "hooks set", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&in.PageID, "page", "", "only for this Page (default: every Page)")
 		fs.StringVar(&in.Command, "command", "", "the command to run (by the shell)")
 		fs.StringVar(&in.URL, "webhook", "", "the https:// address to POST signed events to")
 		fs.BoolVar(&in.WithCredential, "with-token", false, "the webhook's new-token event carries the token")
+		fs.DurationVar(&timeout, "timeout", 0, "how long a run may take (default 30s)")
 	})
 	if !ok {
 		return 64
@@ -98,6 +104,7 @@ func hooksSet(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() != 0 || (in.Command == "") == (in.URL == "") {
 		return fail(env, 64, errors.New("hooks set needs --command 'COMMAND' or --webhook URL\n"+hooksUsage))
 	}
+	in.TimeoutSeconds = int(timeout.Round(time.Second) / time.Second)
 	if in.URL != "" {
 		secret, code := readSecret(env, "Webhook signing secret (at least 16 characters; empty keeps the stored one): ",
 			"webhook signing secret", "openssl rand -hex 32 | pagekeeper hooks set --webhook URL", true)

@@ -55,7 +55,7 @@ func TestHooksCommand(t *testing.T) {
 	script := filepath.Join(dir, "deploy.sh")
 	os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s %s\\n' \"$PAGEKEEPER_EVENT\" \"$(cat)\" >> \"$1/runs-$PAGEKEEPER_PAGE_ID\"\necho \"ok $PAGEKEEPER_EVENT\"\n"), 0o700)
 	cmd := fmt.Sprintf("'%s' '%s'", script, dir)
-	if code, out, errs := w.run("", "hooks", "set", "--command", cmd); code != 0 || !strings.Contains(out, "all-command") {
+	if code, out, errs := w.run("", "hooks", "set", "--timeout", "45s", "--command", cmd); code != 0 || !strings.Contains(out, "all-command") {
 		t.Fatalf("hooks set: %d %s %s", code, out, errs)
 	}
 	if code, _, errs := w.run("", "hooks", "set", "--webhook", "http://hooks.example.com/"); code != 1 || !strings.Contains(errs, "https://") {
@@ -65,7 +65,7 @@ func TestHooksCommand(t *testing.T) {
 		t.Errorf("hooks set --webhook: %d %s", code, errs)
 	}
 	code, out, _ := w.run("", "hooks", "list")
-	if code != 0 || !strings.Contains(out, "all-command") || !strings.Contains(out, sandbox.PageCafe+"-webhook") || !strings.Contains(out, "with the new token") {
+	if code != 0 || !strings.Contains(out, "all-command") || !strings.Contains(out, sandbox.PageCafe+"-webhook") || !strings.Contains(out, "with the new token") || !strings.Contains(out, "(timeout 45s)") {
 		t.Errorf("hooks list: %d\n%s", code, out)
 	}
 	if code, _, errs := w.run("", "hooks", "remove", sandbox.PageCafe+"-webhook"); code != 0 {

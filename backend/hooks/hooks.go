@@ -66,6 +66,7 @@ const DryRunToken = "pagekeeper-test-run-not-a-token"
 // Defaults of the Runner's knobs.
 const (
 	DefaultTimeout  = 30 * time.Second
+	MaxTimeout      = 10 * time.Minute
 	DefaultAttempts = 3
 	DefaultBackoff  = 5 * time.Second
 )
@@ -131,7 +132,13 @@ func (r *Runner) now() time.Time {
 	return time.Now()
 }
 
-func (r *Runner) timeout() time.Duration { return orDefault(r.Timeout, DefaultTimeout) }
+// timeout is the hook's own, else the Runner's.
+func (r *Runner) timeout(h store.Hook) time.Duration {
+	if h.TimeoutSeconds > 0 {
+		return time.Duration(h.TimeoutSeconds) * time.Second
+	}
+	return orDefault(r.Timeout, DefaultTimeout)
+}
 func (r *Runner) backoff() time.Duration { return orDefault(r.Backoff, DefaultBackoff) }
 func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
@@ -304,7 +311,7 @@ func (r *Runner) Plan(hookID, pageID string) (string, error) {
 	}
 	if h.Command != "" {
 		return fmt.Sprintf("hook %s would run: %s\n  with %s\n  stdin: %s (a real %s event gets the Page's new token); timeout %s, %d attempts when not a test",
-			h.ID, h.Command, strings.Join(eventEnv(h, e, 1), " "), DryRunToken, NewToken, r.timeout(), r.attempts()), nil
+			h.ID, h.Command, strings.Join(eventEnv(h, e, 1), " "), DryRunToken, NewToken, r.timeout(h), r.attempts()), nil
 	}
 	tok := ""
 	if h.WithCredential {
@@ -315,7 +322,7 @@ func (r *Runner) Plan(hookID, pageID string) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("hook %s would POST to %s, signed (%s: t=...,v1=...), redirects not followed, timeout %s:\n  %s",
-		h.ID, h.URL, SignatureHeader, r.timeout(), body), nil
+		h.ID, h.URL, SignatureHeader, r.timeout(h), body), nil
 }
 
 func (r *Runner) testEvent(hookID, pageID string) (store.Hook, Event, error) {
@@ -375,7 +382,7 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 		}
 	}
 	if res.Error == "" {
-		ctx, cancel := context.WithTimeout(ctx, r.timeout())
+		ctx, cancel := context.WithTimeout(ctx, r.timeout(h))
 		if h.Command != "" {
 			res = r.command(ctx, h, e, attempt, token)
 		} else {
@@ -441,7 +448,7 @@ func (r *Runner) command(ctx context.Context, h store.Hook, e Event, attempt int
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
 		res.ExitCode = -1
-		res.Error = fmt.Sprintf("stopped after the %s timeout", r.timeout())
+		res.Error = fmt.Sprintf("stopped after the %s timeout", r.timeout(h))
 	case errors.As(err, &exit):
 		res.Error = fmt.Sprintf("exited with status %d", res.ExitCode)
 	case err != nil:
@@ -514,7 +521,7 @@ func (r *Runner) webhook(ctx context.Context, h store.Hook, e Event, token strin
 	if err != nil {
 		res.Error = "could not deliver: " + err.Error()
 		if ctx.Err() == context.DeadlineExceeded {
-			res.Error = fmt.Sprintf("no answer within the %s timeout", r.timeout())
+			res.Error = fmt.Sprintf("no answer within the %s timeout", r.timeout(h))
 		}
 		return res
 	}

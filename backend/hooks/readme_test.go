@@ -56,3 +56,14 @@ func TestANewTokenForAPageDisconnectedSinceIsNotRetried(t *testing.T) {
 		t.Errorf("runs: %+v", runs)
 	}
 }
+
+func TestAHookOwnTimeoutWins(t *testing.T) {
+	g := newRig(t)
+	g.r.Attempts = 1 // the Runner's own timeout stays at 10 s
+	g.setHooks(store.Hook{ID: "all-command", Command: "sleep 20", TimeoutSeconds: 1})
+	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID})
+	g.r.Wait()
+	if runs := g.log(KindRun); len(runs) != 1 || !strings.Contains(runs[0].Details, "stopped after the 1s timeout") {
+		t.Errorf("runs: %+v", runs)
+	}
+}

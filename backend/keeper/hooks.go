@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -29,6 +30,7 @@ type HookView struct {
 	URL            string `json:"url"`
 	WithCredential bool   `json:"withCredential"` // the webhook's new-token event carries the token
 	HasSecret      bool   `json:"hasSecret"`      // the webhook's signing secret is in the keychain
+	TimeoutSeconds int    `json:"timeoutSeconds"` // 0 = the default (30 s)
 }
 
 // HookInput sets a hook: a Command, or a URL with its signing secret
@@ -39,6 +41,7 @@ type HookInput struct {
 	URL            string `json:"url"`
 	Secret         string `json:"secret"`
 	WithCredential bool   `json:"withCredential"`
+	TimeoutSeconds int    `json:"timeoutSeconds"` // 0 = the default (30 s)
 }
 
 // HookResult is one run of a hook.
@@ -72,7 +75,8 @@ func (k *Keeper) Hooks() ([]HookView, error) {
 }
 
 func (k *Keeper) hookView(h store.Hook) HookView {
-	v := HookView{ID: h.ID, PageID: h.PageID, Kind: "command", Command: h.Command, URL: h.URL, WithCredential: h.WithCredential}
+	v := HookView{ID: h.ID, PageID: h.PageID, Kind: "command", Command: h.Command, URL: h.URL, WithCredential: h.WithCredential,
+		TimeoutSeconds: h.TimeoutSeconds}
 	if h.Command == "" {
 		v.Kind = "webhook"
 		_, err := k.vault.HookSecret(h.ID)
@@ -95,7 +99,10 @@ func (k *Keeper) SetHook(in HookInput) (HookView, error) {
 			return HookView{}, fmt.Errorf("there is no Page %s (see `pagekeeper status`)", in.PageID)
 		}
 	}
-	h := store.Hook{PageID: in.PageID}
+	if most := int(hooks.MaxTimeout / time.Second); in.TimeoutSeconds < 0 || in.TimeoutSeconds > most {
+		return HookView{}, fmt.Errorf("a hook's timeout is 1 to %d seconds (0 for the default)", most)
+	}
+	h := store.Hook{PageID: in.PageID, TimeoutSeconds: in.TimeoutSeconds}
 	switch {
 	case (in.Command == "") == (in.URL == ""):
 		return HookView{}, errors.New("give either a command to run or a webhook address")

@@ -93,6 +93,7 @@ func TestSetHookChecksWhatItStores(t *testing.T) {
 		{URL: "https://hooks.example.com/", Secret: "short"},
 		{URL: "https://hooks.example.com/"}, // no secret stored yet
 		{PageID: "404", Command: "true"},
+		{Command: "true", TimeoutSeconds: 601},
 	} {
 		if _, err := f.k.SetHook(in); err == nil {
 			t.Errorf("SetHook(%+v) accepted", in)

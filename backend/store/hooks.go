@@ -18,6 +18,7 @@ type Hook struct {
 	URL     string `json:"url,omitempty"`     // set for a webhook
 	// WithCredential: the webhook's new-token event carries the token.
 	WithCredential bool `json:"withCredential,omitempty"`
+	TimeoutSeconds int  `json:"timeoutSeconds,omitempty"` // 0 = the default
 }
 
 // Hooks returns the deploy hooks, in the order they were set.

@@ -17,9 +17,9 @@ describe('HooksSettings', () => {
     render(HooksSettings, { pages })
     await screen.findByTestId('no-hooks')
     await fireEvent.input(screen.getByTestId('hook-command'), { target: { value: '  /opt/deploy.sh  ' } })
-    fake.api.hooks.mockResolvedValue([{ id: 'all-command', pageId: '', pageName: '', kind: 'command', command: '/opt/deploy.sh', url: '', withCredential: false, hasSecret: false }])
+    fake.api.hooks.mockResolvedValue([{ id: 'all-command', pageId: '', pageName: '', kind: 'command', command: '/opt/deploy.sh', url: '', withCredential: false, hasSecret: false, timeoutSeconds: 0 }])
     await fireEvent.click(screen.getByRole('button', { name: 'Set hook' }))
-    expect(fake.api.setHook).toHaveBeenCalledWith({ pageId: '', command: '/opt/deploy.sh', url: '', secret: '', withCredential: false })
+    expect(fake.api.setHook).toHaveBeenCalledWith({ pageId: '', command: '/opt/deploy.sh', url: '', secret: '', withCredential: false, timeoutSeconds: 0 })
     expect(await screen.findByText('Hook all-command is set.')).toBeTruthy()
     expect((await screen.findByTestId('hook')).textContent).toContain('/opt/deploy.sh')
   })
@@ -30,7 +30,7 @@ describe('HooksSettings', () => {
     await fireEvent.input(screen.getByTestId('hook-url'), { target: { value: 'https://example.com/pk' } })
     await fireEvent.input(screen.getByLabelText(/Signing secret/), { target: { value: '0123456789abcdef' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Set hook' }))
-    expect(fake.api.setHook).toHaveBeenLastCalledWith({ pageId: '', command: '', url: 'https://example.com/pk', secret: '0123456789abcdef', withCredential: false })
+    expect(fake.api.setHook).toHaveBeenLastCalledWith({ pageId: '', command: '', url: 'https://example.com/pk', secret: '0123456789abcdef', withCredential: false, timeoutSeconds: 0 })
     expect((screen.getByLabelText(/Signing secret/) as HTMLInputElement).value).toBe('')
   })
 
@@ -44,7 +44,7 @@ describe('HooksSettings', () => {
   })
 
   it('tests a hook on the chosen Page and shows what it printed', async () => {
-    fake.api.hooks.mockResolvedValue([{ id: 'all-command', pageId: '', pageName: '', kind: 'command', command: 'x', url: '', withCredential: false, hasSecret: false }])
+    fake.api.hooks.mockResolvedValue([{ id: 'all-command', pageId: '', pageName: '', kind: 'command', command: 'x', url: '', withCredential: false, hasSecret: false, timeoutSeconds: 0 }])
     fake.api.testHook.mockResolvedValue({ hookId: 'all-command', event: 'new_token', attempt: 1, attempts: 1, ok: false, exitCode: 3, http: 0, error: 'exited with status 3', output: ['receiver down'], duration: '4ms', delivery: '' })
     render(HooksSettings, { pages })
     await screen.findByTestId('hook')

@@ -39,7 +39,7 @@ function makeApi() {
     hooks: vi.fn(async (): Promise<Real.HookView[]> => []),
     setHook: vi.fn(async (h: Real.HookInput): Promise<Real.HookView> => ({
       id: `${h.pageId || 'all'}-${h.command ? 'command' : 'webhook'}`, pageId: h.pageId, pageName: '', kind: h.command ? 'command' : 'webhook',
-      command: h.command, url: h.url, withCredential: h.withCredential, hasSecret: !!h.secret,
+      command: h.command, url: h.url, withCredential: h.withCredential, hasSecret: !!h.secret, timeoutSeconds: h.timeoutSeconds,
     })),
     removeHook: vi.fn(async (_id: string) => {}),
     testHook: vi.fn(async (id: string, _page: string): Promise<Real.HookResult> => ({

@@ -210,6 +210,7 @@ export namespace keeper {
 	    url: string;
 	    secret: string;
 	    withCredential: boolean;
+	    timeoutSeconds: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new HookInput(source);
@@ -222,6 +223,7 @@ export namespace keeper {
 	        this.url = source["url"];
 	        this.secret = source["secret"];
 	        this.withCredential = source["withCredential"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
 	    }
 	}
 	export class HookView {
@@ -233,6 +235,7 @@ export namespace keeper {
 	    url: string;
 	    withCredential: boolean;
 	    hasSecret: boolean;
+	    timeoutSeconds: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new HookView(source);
@@ -248,6 +251,7 @@ export namespace keeper {
 	        this.url = source["url"];
 	        this.withCredential = source["withCredential"];
 	        this.hasSecret = source["hasSecret"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
 	    }
 	}
 	export class LoginResult {
