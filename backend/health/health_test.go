@@ -78,7 +78,9 @@ func TestEveryReason(t *testing.T) {
 		{"expiring_soon", func(o *Observation) { o.UserToken.ExpiresAt = now.Add(3 * 24 * time.Hour) }, Warning, ExpiringSoon, true},
 		{"webhooks_unsubscribed", func(o *Observation) { o.WebhooksSubscribed = ptr(false) }, Warning, WebhooksUnsubscribed, true},
 		{"instagram_unlinked", func(o *Observation) { o.InstagramLinked = ptr(false) }, Warning, InstagramUnlinked, true},
-		{"unreachable", func(o *Observation) { o.Probe = &graph.UnavailableError{Op: "GET /77", Cause: context.DeadlineExceeded} }, Unknown, Unreachable, false},
+		{"unreachable", func(o *Observation) {
+			o.Probe = &graph.UnavailableError{Op: "GET /77", Cause: context.DeadlineExceeded}
+		}, Unknown, Unreachable, false},
 		{"unexpected_answer", func(o *Observation) { o.Probe = &graph.UnavailableError{Op: "GET /77", HTTPStatus: 502} }, Unknown, UnexpectedAnswer, false},
 		{"page_gone", func(o *Observation) { o.Probe = dead(100, 33, "Unsupported get request.") }, Invalid, PageGone, true},
 		{"meta_app_problem", func(o *Observation) { o.Probe = dead(101, 0, "Error validating application. Invalid application ID.") }, Unknown, MetaAppProblem, false},
