@@ -76,7 +76,7 @@ var appWords = map[graph.AppIssue]wording{
 		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Advanced > Security and turn off Require App Secret, or enter the app's current App Secret in Pagekeeper's Settings. Then click Check now."},
 	graph.AppSecretMismatch: {"Facebook no longer accepts the App Secret Pagekeeper holds for your Meta app (it was probably reset), so Pagekeeper could not check your Pages; their last known state is kept.",
 		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Basic, click Show next to App Secret and paste it into Pagekeeper's Settings (Meta app). Then click Check now."},
-	graph.AppNotLive: {"Your Meta app is in Development mode, where Facebook lets only people with a role on the app use it, so it refused {person's} access and Pagekeeper could not check {page}.",
+	graph.AppNotLive: {"Your Meta app is in Development mode, where Facebook lets only people with a role on the app use it, so it refused {person's} access and Pagekeeper could not check {person's} Pages.",
 		"In the App Dashboard (developers.facebook.com/apps), open your app and either add {person} under App roles > Roles, or switch App Mode from Development to Live. Then click Check now."},
 	graph.AppUnknown: {"Facebook does not know the App ID Pagekeeper uses: your Meta app was deleted, or the ID is wrong. Pagekeeper could not check your Pages; their last known state is kept.",
 		"In the App Dashboard (developers.facebook.com/apps), check that your app still exists and that its App ID (App settings > Basic) is the one in Pagekeeper's Settings. If the app was deleted, create a new one, enter its App ID and App Secret in Settings, and reconnect each person."},
