@@ -4,17 +4,20 @@
 //
 // Rules:
 //   - Only a definitive answer from Facebook (graph.IsDefinitive) makes a Page
-//     invalid: a login error (102, 190), a permission error (10, 200-299), or
-//     code 100 "object does not exist" on the Page probe (role_lost). Network
-//     failures, 5xx, non-JSON bodies, transient codes, and definitive answers
-//     that say nothing about the Page (a bad parameter) give
-//     unknown/unreachable; rate limits unknown/rate_limited. Unknown never
-//     replaces a confirmed state: see Merge.
-//   - Order: disconnected; a dead Page token (login reasons, then a Facebook
-//     permission refusal); unknown; a dead user token while the Page token
-//     works; Page left out of the grant or the person's Pages; missing
-//     permissions; missing Page tasks; expiry within the warning window;
-//     webhooks; Instagram.
+//     invalid: a login error (102, 190), a permission error (10, 200-299, or
+//     a message naming the permission), or "object does not exist" on the
+//     Page probe (100/33, 33: page_gone). An answer about the owner's Meta
+//     app (graph.AppIssue) is no verdict on the Page: unknown/meta_app_problem.
+//     No answer at all gives unknown/unreachable; an answer without a verdict
+//     on the Page (transient codes, error pages, cut-off bodies, a 200 that is
+//     not the Page, a bad parameter) unknown/unexpected_answer; rate limits
+//     unknown/rate_limited. Unknown never replaces a confirmed state: see Merge.
+//   - Order: disconnected; the Meta app; a dead Page token (a named
+//     permission, the Page gone, login reasons, then a Facebook permission
+//     refusal); unknown; a dead user token while the Page token works; Page
+//     left out of the grant or the person's Pages; missing permissions;
+//     missing Page tasks; expiry within the warning window; webhooks;
+//     Instagram.
 //   - Everything after "unknown" is a warning: the Page token still works
 //     (the probe succeeded), so the owner has time to act. In particular a
 //     permission missing from the grant is only a warning; it becomes invalid
