@@ -281,8 +281,9 @@ func (e *UnavailableError) Error() string {
 
 func (e *UnavailableError) Unwrap() error { return e.Cause }
 
-// IsDefinitive reports whether err is a verdict from Facebook that can change a
-// Page's state: a parsed *Error that is neither transient nor a rate limit.
+// IsDefinitive reports whether err is a verdict from Facebook: a parsed
+// *Error that is neither transient nor a rate limit. A ClassApp answer is a
+// verdict on the owner's Meta app, never on a Page: ask AppIssue first.
 func IsDefinitive(err error) bool {
 	var ge *Error
 	return errors.As(err, &ge) && !ge.IsTransient()
