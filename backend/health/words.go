@@ -35,7 +35,7 @@ var words = map[Reason]wording{
 	SessionExpired: {"{person's} Facebook login for Pagekeeper expired, so Pagekeeper can no longer reach {page}.",
 		"Click Reconnect and log in as {person}."},
 	AccountCheckpointed: {"Facebook locked {person's} account for a security check, which stops Pagekeeper's access to {page}.",
-		"{person} should log in at facebook.com and follow Facebook's instructions, then click Reconnect."},
+		"{person} should log in at facebook.com and follow Facebook's instructions (Reconnect cannot work before that); then click Check now, and Reconnect only if {page} still does not work."},
 	AccountUnconfirmed: {"{person's} Facebook account is not confirmed, so Facebook refuses Pagekeeper's access to {page}.",
 		"{person} should log in at facebook.com and confirm the account, then click Reconnect."},
 	RoleLost: {"{person} no longer has a role on {page} that lets Pagekeeper act for it.",
