@@ -259,9 +259,15 @@ func (e *Error) Error() string {
 // 2xx body that does not parse. It says nothing about the token's health.
 type UnavailableError struct {
 	Op         string // e.g. "GET /me/accounts"; never a URL with a query
-	HTTPStatus int    // 0 when no HTTP answer arrived
-	Cause      error
+	HTTPStatus int    // 0 when no HTTP answer arrived (or a batch item Facebook left null)
+	// ItemLeftOut: the batch came back but Facebook wrote null for this item.
+	ItemLeftOut bool
+	Cause       error
 }
+
+// Arrived reports that Facebook did answer (with something unusable): such
+// an error must never be told as "could not reach Facebook".
+func (e *UnavailableError) Arrived() bool { return e.HTTPStatus != 0 || e.ItemLeftOut }
 
 func (e *UnavailableError) Error() string {
 	var b strings.Builder

@@ -265,7 +265,7 @@ func noVerdict(err error) Reason {
 		return UnexpectedAnswer
 	}
 	var ue *graph.UnavailableError
-	if errors.As(err, &ue) && ue.HTTPStatus != 0 {
+	if errors.As(err, &ue) && ue.Arrived() {
 		return UnexpectedAnswer // an answer arrived: an error page, a cut-off body, not the Page
 	}
 	return Unreachable

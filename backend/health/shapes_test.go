@@ -199,6 +199,12 @@ func TestShape7AnswerArrivedIsNeverUnreachable(t *testing.T) {
 			t.Errorf("%s: %q", tc.body, d.Summary)
 		}
 	}
+	// A batch item Facebook left null: the batch arrived.
+	o0 := healthy()
+	_, o0.Probe = graph.BatchResponse{}.DecodePage(o0.PageID)
+	if d := Diagnose(o0); d.Reason != UnexpectedAnswer {
+		t.Errorf("null batch item: %s", d.Reason)
+	}
 	// Only a call that got no answer is "could not reach".
 	o := healthy()
 	o.Probe = &graph.UnavailableError{Op: "batch item", Cause: errTimeout{}}
