@@ -1,6 +1,7 @@
 package health
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -169,6 +170,13 @@ func TestShape6MetaAppProblem(t *testing.T) {
 	// Unknown keeps the Page's last confirmed state.
 	if st, r := Merge(Valid, ReasonNone, Diagnose(o)); st != Valid || r != ReasonNone {
 		t.Errorf("merge: %s/%s", st, r)
+	}
+	// One error explained on its own (a login that could not finish).
+	if s, f, ok := AppProblem(fmt.Errorf("connect: %w", graph.ParseError(400, []byte(cases[1].body)))); !ok || !strings.Contains(s, "App Secret") || !strings.Contains(f, "App settings > Basic") {
+		t.Errorf("AppProblem: %v %q / %q", ok, s, f)
+	}
+	if _, _, ok := AppProblem(dead(190, 460, "")); ok {
+		t.Error("a dead token is not an app problem")
 	}
 	// Stored reasons are explained without the issue too.
 	if s, f := Explain(string(MetaAppProblem), "Dana", ""); !strings.Contains(s, "Meta app") || !strings.Contains(f, "App Dashboard") {

@@ -1,6 +1,7 @@
 package health
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -142,4 +143,17 @@ func Explain(reason, person, page string) (summary, fix string) {
 func Summary(reason Reason, person, page string) string {
 	s, _ := Explain(string(reason), person, page)
 	return s
+}
+
+// AppProblem explains err when Facebook refused the owner's Meta app in it
+// (graph.AppIssue), for places that show one error rather than a Page's
+// diagnosis (a login that could not finish, a check that failed as a whole).
+// ok is false for any other error.
+func AppProblem(err error) (summary, fix string, ok bool) {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.AppIssue() == graph.AppOK {
+		return "", "", false
+	}
+	summary, fix = Describe(Unknown, MetaAppProblem, Words{AppIssue: ge.AppIssue()})
+	return summary, fix, true
 }
