@@ -170,8 +170,14 @@ func diagnose(obs Observation) Diagnosis {
 	if obs.Disconnected {
 		return Diagnosis{Status: Disconnected, Definitive: true}
 	}
-	// The owner's Meta app refused: nothing is known about the Page.
-	for _, err := range []error{obs.Probe, asError(tokenError(obs.PageToken)), asError(tokenError(obs.UserToken))} {
+	// The owner's Meta app refused: nothing is known about the Page. The
+	// user token speaks for the app only in a diagnosis of the person alone:
+	// a Page whose own token answered is judged by that answer.
+	appEvidence := []error{obs.Probe, asError(tokenError(obs.PageToken))}
+	if obs.PageID == "" {
+		appEvidence = append(appEvidence, asError(tokenError(obs.UserToken)))
+	}
+	for _, err := range appEvidence {
 		var ge *graph.Error
 		if errors.As(err, &ge) && ge.AppIssue() != graph.AppOK {
 			return Diagnosis{Status: Unknown, Reason: MetaAppProblem, AppIssue: ge.AppIssue()}
