@@ -31,7 +31,7 @@ const (
 	// error_data an object. Code overrides the subcode.
 	CheckpointBlocking Kind = "checkpoint_blocking"
 	// MetaApp: Facebook refuses the owner's Meta app. Variants:
-	// proof_required, secret_reset, not_live, deleted.
+	// secret_reset (default), proof_required, not_live, deleted.
 	MetaApp Kind = "meta_app"
 	// ErrorShape: every error answer keeps its meaning but changes its
 	// spelling. Variants: code_string (code and subcode as JSON strings,
@@ -45,7 +45,7 @@ const (
 
 var shapeVariants = map[Kind][]string{
 	ProbeNotPage: {"no_id", "other_id", "error_in_200", "legacy_error"},
-	MetaApp:      {"proof_required", "secret_reset", "not_live", "deleted"},
+	MetaApp:      {"secret_reset", "proof_required", "not_live", "deleted"},
 	ErrorShape:   {"code_string", "subcode_renamed", "subcode_missing", "legacy", "oauth_error_string", "oauth_error_message"},
 }
 
@@ -55,8 +55,8 @@ func init() {
 		KindInfo{PageDeleted, "The Page does not exist any more: 100/33 GraphMethodException (code 33: the '(#33) This object does not exist' form).", nil, true},
 		KindInfo{PermissionNamed, "The Page read is refused with a message naming the missing permission (code 10, or 100/33 with code 100).", []string{"permission"}, true},
 		KindInfo{CheckpointBlocking, "The person's account is in a blocking, logged-in checkpoint: 190/490 (code: another subcode).", nil, true},
-		KindInfo{MetaApp, "Facebook refuses the owner's Meta app: appsecret_proof required, secret reset, app in development mode, or app deleted (variant).", []string{"variant"}, true},
-		KindInfo{ErrorShape, "Error answers keep their meaning in another spelling: string codes, 'subcode', no subcode, error_data of any kind, legacy or OAuth forms (variant).", []string{"variant"}, true},
+		KindInfo{MetaApp, "Facebook refuses the owner's Meta app: its secret was reset, appsecret_proof is required, the app is in development mode, or it was deleted (variant).", nil, true},
+		KindInfo{ErrorShape, "Error answers keep their meaning in another spelling: string codes, 'subcode', no subcode, error_data of any kind, legacy or OAuth forms (variant).", nil, true},
 	)
 	for k := range shapeVariants {
 		faultKinds[k] = true
@@ -66,12 +66,28 @@ func init() {
 	}
 }
 
+// MarshalJSON lists an answer-shape fault's variants (the first is the
+// default) beside the other fields, for /__sandbox/scenarios.
+func (k KindInfo) MarshalJSON() ([]byte, error) {
+	type plain KindInfo
+	return json.Marshal(struct {
+		plain
+		Variants []string `json:"variants,omitempty"`
+	}{plain(k), shapeVariants[k.Kind]})
+}
+
+// variant is the form a shape fault takes: its own, or the kind's default.
+func variant(sc Scenario) string {
+	if sc.Variant == "" && len(shapeVariants[sc.Kind]) > 0 {
+		return shapeVariants[sc.Kind][0]
+	}
+	return sc.Variant
+}
+
 // validateShape checks what the generic validation cannot: the variant.
 func validateShape(sc Scenario) error {
 	vs, ok := shapeVariants[sc.Kind]
 	switch {
-	case (sc.Kind == MetaApp || sc.Kind == ErrorShape) && sc.Variant == "":
-		return fmt.Errorf("sandbox: %s needs a variant, one of %v", sc.Kind, vs)
 	case !ok && sc.Variant != "":
 		return fmt.Errorf("sandbox: %s has no variants", sc.Kind)
 	case ok && sc.Variant != "" && !slices.Contains(vs, sc.Variant):
@@ -131,7 +147,7 @@ func rawJSON(status int, v any) *response {
 // shapeBefore answers a call in place of the sandbox when a shape fault
 // replaces the whole answer (s.mu held).
 func (s *Server) shapeBefore(c *call, t *token) *response {
-	if sc, hit := s.hitLocked(MetaApp, func(sc Scenario) bool { return sc.Variant != "" }); hit {
+	if sc, hit := s.hitLocked(MetaApp, nil); hit {
 		if r := s.metaAppAnswer(sc, c, t); r != nil {
 			return r
 		}
@@ -169,9 +185,9 @@ func (s *Server) shapeBefore(c *call, t *token) *response {
 			{"type", "OAuthException"}, {"code", 10}, {"fbtrace_id", traceID()}}}})
 	}
 	if sc, hit := s.hitLocked(ProbeNotPage, func(sc Scenario) bool {
-		return onPage(page)(sc) && (sc.Variant == "error_in_200" || sc.Variant == "legacy_error")
+		return onPage(page)(sc) && (variant(sc) == "error_in_200" || variant(sc) == "legacy_error")
 	}); hit {
-		if sc.Variant == "legacy_error" {
+		if variant(sc) == "legacy_error" {
 			// The old REST shape: no "error" object at all.
 			return rawJSON(200, obj{{"error_code", 190}, {"error_msg", errPasswordChanged().Message}})
 		}
@@ -190,7 +206,7 @@ func objectMissing(id string) string {
 // metaAppAnswer is what a Graph call gets while the owner's Meta app is
 // refused, or nil when the variant does not touch this call.
 func (s *Server) metaAppAnswer(sc Scenario, c *call, t *token) *response {
-	switch sc.Variant {
+	switch variant(sc) {
 	case "deleted":
 		return errorResponse(errAppDeleted())
 	case "secret_reset":
@@ -236,9 +252,9 @@ func errAppNotLive() *graphError {
 func (s *Server) shapeAfter(c *call, t *token, r *response) *response {
 	if page := pageRead(c, t, s); page != "" && r.status == 200 {
 		if sc, hit := s.hitLocked(ProbeNotPage, func(sc Scenario) bool {
-			return onPage(page)(sc) && (sc.Variant == "" || sc.Variant == "no_id" || sc.Variant == "other_id")
+			return onPage(page)(sc) && (variant(sc) == "no_id" || variant(sc) == "other_id")
 		}); hit {
-			r = notThePage(r, sc.Variant, s.otherPage(page))
+			r = notThePage(r, variant(sc), s.otherPage(page))
 		}
 	}
 	return r
@@ -285,14 +301,14 @@ func (s *Server) reshapeError(r *response, oauth bool) *response {
 		return r
 	}
 	sc, hit := s.hitLocked(ErrorShape, func(sc Scenario) bool {
-		return oauth || (sc.Variant != "oauth_error_string" && sc.Variant != "oauth_error_message")
+		return oauth || (variant(sc) != "oauth_error_string" && variant(sc) != "oauth_error_message")
 	})
 	if !hit {
 		return r
 	}
 	e := top.Error
 	var v any
-	switch sc.Variant {
+	switch variant(sc) {
 	case "code_string":
 		v = obj{{"error", obj{{"message", e.Message}, {"type", e.Type}, {"code", fmt.Sprint(e.Code)},
 			{"error_subcode", fmt.Sprint(e.Subcode)}, {"error_data", `{"blame_field_specs":[[""]]}`}, {"fbtrace_id", e.FBTraceID}}}}
@@ -329,8 +345,8 @@ func oauthErrorString(e *errorBody) string {
 func (s *Server) shapeOAuth(r *response) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sc, hit := s.hitLocked(MetaApp, func(sc Scenario) bool { return sc.Variant == "deleted" || sc.Variant == "secret_reset" }); hit {
-		if sc.Variant == "deleted" {
+	if sc, hit := s.hitLocked(MetaApp, func(sc Scenario) bool { return variant(sc) == "deleted" || variant(sc) == "secret_reset" }); hit {
+		if variant(sc) == "deleted" {
 			r = errorResponse(errAppDeleted())
 		} else {
 			r = errorResponse(errBadSecret())
@@ -348,7 +364,7 @@ func (s *Server) shapeEnvelope(c *call) *response {
 	if t == nil || t.kind != kindApp {
 		return nil
 	}
-	if sc, hit := s.hitLocked(MetaApp, func(sc Scenario) bool { return sc.Variant == "deleted" || sc.Variant == "secret_reset" }); hit {
+	if sc, hit := s.hitLocked(MetaApp, func(sc Scenario) bool { return variant(sc) == "deleted" || variant(sc) == "secret_reset" }); hit {
 		return s.reshapeError(s.metaAppAnswer(sc, c, t), false)
 	}
 	return nil

@@ -188,8 +188,25 @@ func TestShapeMetaApp(t *testing.T) {
 	if r := batch(); r.status != 200 {
 		t.Errorf("batch after clearing: %d %s", r.status, r.body)
 	}
-	if code, m := e.admin("POST", "scenarios", `{"kind":"meta_app"}`); code != 400 || !strings.Contains(m["error"].(string), "variant") {
-		t.Errorf("meta_app without variant: %d %v", code, m)
+	// No variant: the first one, secret_reset.
+	e.on(t, `{"kind":"meta_app"}`)
+	wantErr(t, withProof("/v25.0/me"), 400, 100, 0)
+	e.s.ClearAll()
+	if code, m := e.admin("POST", "scenarios", `{"kind":"meta_app","variant":"gone"}`); code != 400 || !strings.Contains(m["error"].(string), "secret_reset") {
+		t.Errorf("meta_app with an unknown variant: %d %v", code, m)
+	}
+	// The admin endpoint lists the variants.
+	_, m := e.admin("GET", "scenarios", "")
+	found := false
+	for _, k := range m["kinds"].([]any) {
+		ki := k.(map[string]any)
+		if ki["kind"] == "meta_app" {
+			vs, _ := ki["variants"].([]any)
+			found = len(vs) == 4 && vs[0] == "secret_reset" && ki["fault"] == true
+		}
+	}
+	if !found {
+		t.Errorf("GET scenarios does not list meta_app's variants: %v", m["kinds"])
 	}
 }
 
