@@ -230,13 +230,18 @@ func (e *Error) Is(target error) bool {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("graph: Facebook error ")
-	b.WriteString(strconv.Itoa(e.Code))
-	if e.Subcode != 0 {
-		b.WriteByte('/')
-		b.WriteString(strconv.Itoa(e.Subcode))
-	}
-	if e.Type != "" {
-		b.WriteString(" (" + e.Type + ")")
+	switch {
+	case e.Code == 0 && e.Type != "":
+		b.WriteString(e.Type) // an OAuth error string ("invalid_client") and no code
+	default:
+		b.WriteString(strconv.Itoa(e.Code))
+		if e.Subcode != 0 {
+			b.WriteByte('/')
+			b.WriteString(strconv.Itoa(e.Subcode))
+		}
+		if e.Type != "" {
+			b.WriteString(" (" + e.Type + ")")
+		}
 	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)

@@ -218,7 +218,7 @@ func TestShape7ErrorSpellings(t *testing.T) {
 		w.Write([]byte(`{"error":"invalid_client","error_description":"Invalid client secret"}`))
 	})
 	_, err := c.AppToken(context.Background())
-	if !errors.Is(err, ErrBadAppCredentials) {
+	if !errors.Is(err, ErrBadAppCredentials) || !strings.HasPrefix(err.Error(), "graph: Facebook error invalid_client: Invalid client secret") {
 		t.Errorf("AppToken with invalid_client: %v", err)
 	}
 }
