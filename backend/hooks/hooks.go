@@ -399,7 +399,7 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 	for i, l := range res.Output {
 		res.Output[i] = Scrub(l, secrets...)
 	}
-	r.record(h, e, res)
+	r.record(h, e, res, secrets)
 	return res
 }
 
@@ -554,7 +554,7 @@ func newDeliveryID() string {
 }
 
 // record writes one attempt to the Page's activity log.
-func (r *Runner) record(h store.Hook, e Event, res Result) {
+func (r *Runner) record(h store.Hook, e Event, res Result, secrets []string) {
 	kind := KindRun
 	if e.DryRun {
 		kind = KindTest
@@ -577,7 +577,7 @@ func (r *Runner) record(h store.Hook, e Event, res Result) {
 	if len(res.Output) > 0 {
 		b.WriteString(" | " + strings.Join(res.Output, " | "))
 	}
-	_, err := r.DB.AppendActivity(e.PageID, store.Activity{At: r.now(), Kind: kind, Actor: "Pagekeeper", Details: Scrub(b.String(), r.secrets(h, e.PageID)...)})
+	_, err := r.DB.AppendActivity(e.PageID, store.Activity{At: r.now(), Kind: kind, Actor: "Pagekeeper", Details: Scrub(b.String(), secrets...)})
 	if err == nil && r.OnRecorded != nil {
 		r.OnRecorded(e.PageID)
 	}
