@@ -154,15 +154,24 @@ func (r *Runner) attempts() int {
 	return DefaultAttempts
 }
 
-// NewTokens queues the new-token event of each Page in pageIDs.
-func (r *Runner) NewTokens(pageIDs []string, person string) {
-	for _, id := range pageIDs {
-		p, err := r.DB.GetPage(id)
-		if err != nil {
-			continue
-		}
-		r.Fire(Event{Kind: NewToken, PageID: id, PageName: p.Name, Person: person, Status: p.Status, Reason: p.Reason})
+// Applied queues the events of a login: a new token for each Page in
+// stored, and stopped_working for each Page in dropped (left out of the
+// login, so Facebook no longer serves it).
+func (r *Runner) Applied(stored, dropped []string, person string) {
+	for _, id := range stored {
+		r.pageEvent(NewToken, id, person)
 	}
+	for _, id := range dropped {
+		r.pageEvent(StoppedWorking, id, person)
+	}
+}
+
+func (r *Runner) pageEvent(kind, pageID, person string) {
+	p, err := r.DB.GetPage(pageID)
+	if err != nil {
+		return
+	}
+	r.Fire(Event{Kind: kind, PageID: pageID, PageName: p.Name, Person: person, Status: p.Status, Reason: p.Reason})
 }
 
 // Changes queues the events among the status changes of a check.

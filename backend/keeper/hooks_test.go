@@ -117,3 +117,32 @@ func TestSetHookChecksWhatItStores(t *testing.T) {
 		t.Errorf("hooks left: %+v", hs)
 	}
 }
+
+// A Page left out of a login stops working at once, without a check noticing.
+func TestAPageLeftOutOfALoginRunsStoppedWorking(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	if _, err := f.k.SetHook(HookInput{Command: fmt.Sprintf(`printf '%%s %%s\n' "$PAGEKEEPER_EVENT" "$PAGEKEEPER_REASON" >> '%s'/"runs-$PAGEKEEPER_PAGE_ID"`, dir)}); err != nil {
+		t.Fatal(err)
+	}
+	res := f.connectAllPages()
+	var keep []string
+	for _, c := range res.Candidates {
+		if c.ID != sandbox.PageCatering {
+			keep = append(keep, c.ID)
+		}
+	}
+	re := f.login(LoginRequest{Reauthorize: true, ProfileID: res.PersonID}, sandbox.ConsentChoice{Persona: "Dana Whitfield", Pages: keep})
+	if !re.OK {
+		t.Fatalf("reauthorize: %+v", re)
+	}
+	f.k.WaitHooks()
+	raw, _ := os.ReadFile(filepath.Join(dir, "runs-"+sandbox.PageCatering))
+	if want := "new_token \nstopped_working page_not_granted\n"; string(raw) != want {
+		t.Errorf("the Page left out saw %q, want %q", raw, want)
+	}
+	raw, _ = os.ReadFile(filepath.Join(dir, "runs-"+sandbox.PageBakery))
+	if want := "new_token \nnew_token \n"; string(raw) != want {
+		t.Errorf("a Page kept saw %q, want %q", raw, want)
+	}
+}
