@@ -442,6 +442,11 @@ func TestWebhookRetriesWithOneDeliveryIDAndFollowsNoRedirect(t *testing.T) {
 	if len(got) != 3 || got[0].id != got[2].id || got[0].id == "" {
 		t.Fatalf("deliveries: %+v", got)
 	}
+	for i, d := range got {
+		if _, err := Verify(hookSecret, d.header, d.body, time.Now(), DefaultTolerance); err != nil {
+			t.Errorf("retry %d does not verify: %v", i, err)
+		}
+	}
 	runs := g.log(KindRun)
 	if len(runs) != 3 || !strings.Contains(runs[0].Details, "500 Internal Server Error") || !strings.Contains(runs[2].Details, "delivered (HTTP 200)") {
 		t.Errorf("history: %+v", runs)
