@@ -11,23 +11,15 @@
 package hooks
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 	"github.com/pagekeeper/pagekeeper/backend/store"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
@@ -432,136 +424,6 @@ func (r *Runner) secrets(h store.Hook, pageID string) []string {
 	return out
 }
 
-func eventEnv(h store.Hook, e Event, attempt int) []string {
-	dry := "0"
-	if e.DryRun {
-		dry = "1"
-	}
-	return []string{EnvEvent + "=" + e.Kind, EnvPageID + "=" + e.PageID, EnvPageName + "=" + e.PageName,
-		EnvPerson + "=" + e.Person, EnvStatus + "=" + e.Status, EnvReason + "=" + e.Reason,
-		EnvDryRun + "=" + dry, EnvAttempt + "=" + strconv.Itoa(attempt), EnvHookID + "=" + h.ID}
-}
-
-func (r *Runner) command(ctx context.Context, h store.Hook, e Event, attempt int, token string) Result {
-	cmd := shell(ctx, h.Command)
-	cmd.Env = append(os.Environ(), eventEnv(h, e, attempt)...)
-	if token != "" {
-		cmd.Stdin = strings.NewReader(token + "\n")
-	}
-	out := &capped{limit: outputKeep}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.WaitDelay = time.Second // a grandchild holding the pipes open does not hold the run
-	err := cmd.Run()
-	res := Result{ExitCode: cmd.ProcessState.ExitCode(), Output: firstLines(out.String(), outputLines, outputWidth)}
-	var exit *exec.ExitError
-	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		res.ExitCode = -1
-		res.Error = fmt.Sprintf("stopped after the %s timeout", r.timeout(h))
-	case errors.As(err, &exit):
-		res.Error = fmt.Sprintf("exited with status %d", res.ExitCode)
-	case err != nil:
-		res.Error = err.Error()
-	default:
-		res.OK = true
-	}
-	return res
-}
-
-// delivery is the JSON body of a webhook delivery.
-type delivery struct {
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Created int64  `json:"created"`
-	Test    bool   `json:"test"`
-	Page    struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	} `json:"page"`
-	Person string `json:"person"`
-	Status string `json:"status"`
-	Reason string `json:"reason"`
-	Token  string `json:"token,omitempty"`
-}
-
-func payload(e Event, id string, at time.Time, token string) delivery {
-	d := delivery{ID: id, Type: e.Kind, Created: at.Unix(), Test: e.DryRun, Person: e.Person, Status: e.Status, Reason: e.Reason, Token: token}
-	d.Page.ID, d.Page.Name = e.PageID, e.PageName
-	return d
-}
-
-func (r *Runner) webhook(ctx context.Context, h store.Hook, e Event, token string) Result {
-	secret, err := r.Vault.HookSecret(h.ID)
-	if err != nil {
-		return Result{Error: "no signing secret for this webhook in the keychain: " + err.Error()}
-	}
-	if err := CheckURL(h.URL); err != nil {
-		return Result{Error: err.Error()}
-	}
-	if !h.WithCredential {
-		token = ""
-	}
-	id := e.Delivery
-	if id == "" {
-		id = newDeliveryID()
-	}
-	now := r.now()
-	body, err := json.Marshal(payload(e, id, now, token))
-	if err != nil {
-		return Result{Error: err.Error()}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
-	if err != nil {
-		return Result{Error: err.Error()}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", buildinfo.Name+"/"+buildinfo.Version)
-	req.Header.Set("Pagekeeper-Event", e.Kind)
-	req.Header.Set("Pagekeeper-Delivery", id)
-	req.Header.Set(SignatureHeader, Sign(secret, now, body))
-	client := http.Client{
-		Transport: r.transport(),
-		// A redirect would carry the body, and maybe the token, to an
-		// address nobody checked.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.Do(req)
-	res := Result{ExitCode: -1, Delivery: id}
-	if err != nil {
-		res.Error = "could not deliver: " + err.Error()
-		if ctx.Err() == context.DeadlineExceeded {
-			res.Error = fmt.Sprintf("no answer within the %s timeout", r.timeout(h))
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	res.HTTP = resp.StatusCode
-	res.Output = firstLines(string(answer), outputLines, outputWidth)
-	if resp.StatusCode/100 == 2 {
-		res.OK, res.ExitCode = true, 0
-	} else {
-		res.Error = "the receiver answered " + resp.Status
-		if resp.StatusCode/100 == 3 {
-			res.Error += " (redirects are not followed: set the final address)"
-		}
-	}
-	return res
-}
-
-func (r *Runner) transport() http.RoundTripper {
-	if r.HTTPClient != nil && r.HTTPClient.Transport != nil {
-		return r.HTTPClient.Transport
-	}
-	return http.DefaultTransport
-}
-
-func newDeliveryID() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return "evt_" + hex.EncodeToString(b)
-}
-
 // record writes one attempt to the Page's activity log.
 func (r *Runner) record(h store.Hook, e Event, res Result, secrets []string) {
 	kind := KindRun
@@ -590,27 +452,4 @@ func (r *Runner) record(h store.Hook, e Event, res Result, secrets []string) {
 	if err == nil && r.OnRecorded != nil {
 		r.OnRecorded(e.PageID)
 	}
-}
-
-// capped keeps the first limit bytes written to it and drops the rest, so
-// a chatty hook neither blocks on a full pipe nor fills the memory.
-type capped struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	limit int
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room := c.limit - c.buf.Len(); room > 0 {
-		c.buf.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
-}
-
-func (c *capped) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.String()
 }

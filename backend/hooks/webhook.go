@@ -1,16 +1,25 @@
 package hooks
 
 import (
+	"bytes"
+	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
+	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
 // SignatureHeader carries a webhook delivery's signature, in the scheme
@@ -114,4 +123,98 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// delivery is the JSON body of a webhook delivery.
+type delivery struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Created int64  `json:"created"`
+	Test    bool   `json:"test"`
+	Page    struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"page"`
+	Person string `json:"person"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+	Token  string `json:"token,omitempty"`
+}
+
+func payload(e Event, id string, at time.Time, token string) delivery {
+	d := delivery{ID: id, Type: e.Kind, Created: at.Unix(), Test: e.DryRun, Person: e.Person, Status: e.Status, Reason: e.Reason, Token: token}
+	d.Page.ID, d.Page.Name = e.PageID, e.PageName
+	return d
+}
+
+func (r *Runner) webhook(ctx context.Context, h store.Hook, e Event, token string) Result {
+	secret, err := r.Vault.HookSecret(h.ID)
+	if err != nil {
+		return Result{Error: "no signing secret for this webhook in the keychain: " + err.Error()}
+	}
+	if err := CheckURL(h.URL); err != nil {
+		return Result{Error: err.Error()}
+	}
+	if !h.WithCredential {
+		token = ""
+	}
+	id := e.Delivery
+	if id == "" {
+		id = newDeliveryID()
+	}
+	now := r.now()
+	body, err := json.Marshal(payload(e, id, now, token))
+	if err != nil {
+		return Result{Error: err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	if err != nil {
+		return Result{Error: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", buildinfo.Name+"/"+buildinfo.Version)
+	req.Header.Set("Pagekeeper-Event", e.Kind)
+	req.Header.Set("Pagekeeper-Delivery", id)
+	req.Header.Set(SignatureHeader, Sign(secret, now, body))
+	client := http.Client{
+		Transport: r.transport(),
+		// A redirect would carry the body, and maybe the token, to an
+		// address nobody checked.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Do(req)
+	res := Result{ExitCode: -1, Delivery: id}
+	if err != nil {
+		res.Error = "could not deliver: " + err.Error()
+		if ctx.Err() == context.DeadlineExceeded {
+			res.Error = fmt.Sprintf("no answer within the %s timeout", r.timeout(h))
+		}
+		return res
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	res.HTTP = resp.StatusCode
+	res.Output = firstLines(string(answer), outputLines, outputWidth)
+	if resp.StatusCode/100 == 2 {
+		res.OK, res.ExitCode = true, 0
+	} else {
+		res.Error = "the receiver answered " + resp.Status
+		if resp.StatusCode/100 == 3 {
+			res.Error += " (redirects are not followed: set the final address)"
+		}
+	}
+	return res
+}
+
+func (r *Runner) transport() http.RoundTripper {
+	if r.HTTPClient != nil && r.HTTPClient.Transport != nil {
+		return r.HTTPClient.Transport
+	}
+	return http.DefaultTransport
+}
+
+func newDeliveryID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "evt_" + hex.EncodeToString(b)
 }
