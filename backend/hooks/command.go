@@ -15,6 +15,8 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
+// eventEnv is everything a command learns of the event but the token,
+// which would be readable by other users in its environment.
 func eventEnv(h store.Hook, e Event, attempt int) []string {
 	dry := "0"
 	if e.DryRun {
@@ -25,6 +27,7 @@ func eventEnv(h store.Hook, e Event, attempt int) []string {
 		EnvDryRun + "=" + dry, EnvAttempt + "=" + strconv.Itoa(attempt), EnvHookID + "=" + h.ID}
 }
 
+// command runs a command hook once; token, when set, is its whole stdin.
 func (r *Runner) command(ctx context.Context, h store.Hook, e Event, attempt int, token string) Result {
 	cmd := shell(ctx, h.Command)
 	cmd.Env = append(os.Environ(), eventEnv(h, e, attempt)...)
