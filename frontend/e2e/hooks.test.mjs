@@ -74,7 +74,7 @@ echo "$PAGEKEEPER_EVENT delivered for $PAGEKEEPER_PAGE_NAME"
     const text = await result.innerText()
     assert(text.includes('Worked') && text.includes('new_token delivered for'), `the test worked and shows the output: ${text}`)
     await hook.scrollIntoViewIfNeeded()
-    await screenshot(page, 'hooks-settings')
+    await screenshot(page, 'hooks')
   })
 
   await step('simulate a password change, then Reconnect in the banner', async () => {
