@@ -49,7 +49,6 @@ type HookResult = hooks.Result
 
 func (k *Keeper) startHooks() {
 	k.hooks = &hooks.Runner{DB: k.db, Vault: k.vault, Now: k.opts.Now, HTTPClient: k.opts.HTTPClient,
-		Timeout: k.opts.HookTimeout, Backoff: k.opts.HookBackoff,
 		OnRecorded: func(pageID string) { k.opts.Emit(EventHookRun, pageID) }}
 }
 

@@ -45,8 +45,6 @@ type Options struct {
 	Now                   func() time.Time
 	HTTPClient            *http.Client
 	OnUsage               func([]graph.Usage) // every usage header Facebook sends (benchmarks, diagnostics)
-	// HookTimeout and HookBackoff override the deploy hooks' defaults (tests).
-	HookTimeout, HookBackoff time.Duration
 }
 
 // Keeper is one running Pagekeeper.
