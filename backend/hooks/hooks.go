@@ -108,8 +108,8 @@ type Runner struct {
 	Timeout    time.Duration
 	Attempts   int
 	Backoff    time.Duration // the pause before the first retry; it doubles after each
-	// OnRecorded is told when a run was written to a Page's log.
-	OnRecorded func(pageID string)
+	// OnRecorded is told of each run written to a Page's log.
+	OnRecorded func(e Event, res Result)
 
 	mu     sync.Mutex
 	queues map[string][]Event
@@ -450,6 +450,6 @@ func (r *Runner) record(h store.Hook, e Event, res Result, secrets []string) {
 	}
 	_, err := r.DB.AppendActivity(e.PageID, store.Activity{At: r.now(), Kind: kind, Actor: "Pagekeeper", Details: Scrub(b.String(), secrets...)})
 	if err == nil && r.OnRecorded != nil {
-		r.OnRecorded(e.PageID)
+		r.OnRecorded(e, res)
 	}
 }

@@ -49,7 +49,17 @@ type HookResult = hooks.Result
 
 func (k *Keeper) startHooks() {
 	k.hooks = &hooks.Runner{DB: k.db, Vault: k.vault, Now: k.opts.Now, HTTPClient: k.opts.HTTPClient,
-		OnRecorded: func(pageID string) { k.opts.Emit(EventHookRun, pageID) }}
+		OnRecorded: k.hookRecorded}
+}
+
+// hookRecorded shows a run in an open Page, and tells the owner of a hook
+// that failed for good: the system it feeds may still hold a dead token.
+func (k *Keeper) hookRecorded(e hooks.Event, res hooks.Result) {
+	k.opts.Emit(EventHookRun, e.PageID)
+	if !res.OK && !e.DryRun && res.Attempt == res.Attempts {
+		k.notice("warning", fmt.Sprintf("The hook %s failed on %s for %s after %d attempts: %s. Its runs are in the Page's activity.",
+			res.HookID, e.Kind, e.PageName, res.Attempts, res.Error))
+	}
 }
 
 // hookID is the one hook of a kind for a scope: "all-command", "123-webhook".

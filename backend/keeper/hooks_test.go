@@ -146,3 +146,22 @@ func TestAPageLeftOutOfALoginRunsStoppedWorking(t *testing.T) {
 		t.Errorf("a Page kept saw %q, want %q", raw, want)
 	}
 }
+
+func TestAHookThatFailsForGoodIsANotice(t *testing.T) {
+	f := newFixture(t)
+	f.k.hooks.Backoff = time.Millisecond
+	if _, err := f.k.SetHook(HookInput{Command: "echo receiver down; exit 2"}); err != nil {
+		t.Fatal(err)
+	}
+	f.connectAllPages()
+	f.k.WaitHooks()
+	var failed []Notice
+	for _, n := range f.k.Notices() {
+		if strings.Contains(n.Message, "The hook all-command failed on new_token") {
+			failed = append(failed, n)
+		}
+	}
+	if len(failed) != len(f.pages()) || failed[0].Level != "warning" || !strings.Contains(failed[0].Message, "after 3 attempts: exited with status 2") {
+		t.Errorf("%d notices for %d Pages: %+v", len(failed), len(f.pages()), failed)
+	}
+}
