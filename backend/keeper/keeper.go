@@ -16,6 +16,7 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
 	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 	"github.com/pagekeeper/pagekeeper/backend/monitor"
@@ -59,6 +60,7 @@ type Keeper struct {
 
 	mon      *monitor.Monitor
 	notifier *notify.Notifier
+	hooks    *hooks.Runner
 	trigger  chan struct{}
 
 	checkMu sync.Mutex // one check at a time: the loop, Check now, after a connect, a simulation
@@ -129,6 +131,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 		return nil, err
 	}
 	k.notifier = notify.NewNotifier(sender, notifySettings(set))
+	k.startHooks()
 	k.mon = &monitor.Monitor{
 		DB:       k.db,
 		Vault:    k.vault,
@@ -178,6 +181,9 @@ func (k *Keeper) removeTmp() {
 // Close stops everything and releases the data folder.
 func (k *Keeper) Close() error {
 	k.CancelLogin()
+	if k.hooks != nil {
+		k.WaitHooks() // a command line run ends after its hooks, retries included
+	}
 	var errs []error
 	if k.db != nil {
 		errs = append(errs, k.db.Close())
@@ -381,15 +387,21 @@ func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, e
 	var rep monitor.Report
 	if err == nil {
 		rep, err = k.mon.Check(ctx, pageIDs)
+		k.hooks.Changes(rep.Changes)
 	}
 
 	k.mu.Lock()
 	k.check.Running = false
 	k.check.LastFinished = stamp(k.opts.Now())
-	k.check.Error = ""
-	if err != nil {
+	k.check.Error, k.check.AppProblem = "", nil
+	switch {
+	case err != nil:
 		k.check.Error = err.Error()
-	} else if rep.Unreachable > 0 {
+	case rep.AppProblem != nil:
+		// One note about the app, not "could not reach Facebook" for every Page.
+		d := rep.AppProblem
+		k.check.AppProblem = &AppProblemView{Issue: string(d.AppIssue), Summary: d.Summary, Fix: d.Fix}
+	case rep.Unreachable > 0:
 		k.check.Error = rep.UnreachableWhy
 	}
 	st = k.check

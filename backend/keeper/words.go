@@ -83,11 +83,33 @@ func activitySentence(kind, actor, details, page string) string {
 		return page + " stopped sending its events to Pagekeeper's app."
 	case "status_changed":
 		return statusSentence(details, page)
+	case "hook_run", "hook_test":
+		return hookSentence(kind == "hook_test", details, page)
+	case KindTokenRead:
+		// How (a command's name) stays in the support details.
+		return who + " copied Pagekeeper's access to " + page + " for another tool."
 	}
 	if details != "" {
 		return who + ": " + details
 	}
 	return who + " changed " + page + "."
+}
+
+// hookSentence reads backend/hooks' "command ID on EVENT: delivered ..." details.
+func hookSentence(test bool, details, page string) string {
+	what, rest, _ := strings.Cut(details, " ")
+	id, _, _ := strings.Cut(rest, " on ")
+	outcome := "it worked"
+	if strings.Contains(details, ": failed") {
+		outcome = "it failed"
+	}
+	if what != "command" && what != "webhook" {
+		what = "automation"
+	}
+	if test {
+		return "You tried the " + what + " “" + id + "” with " + page + ": " + outcome + "."
+	}
+	return "Pagekeeper ran the " + what + " “" + id + "” for " + page + ": " + outcome + "."
 }
 
 // statusSentence reads monitor's "from → to: summary" details.

@@ -63,6 +63,9 @@ func TestPlainWords(t *testing.T) {
 		connect.KindTokenRenewed: "new token from Dana's login", connect.KindNotGranted: "Dana left this Page out",
 		connect.KindDisconnected: "token removed from the keychain; history kept", connect.KindUnsubscribed: "",
 		"status_changed": "unknown → invalid: " + health.Summary(health.PasswordChanged, "Dana", "Harbor Street Bakery"),
+		"hook_run":       "webhook crm on page_broken: failed: HTTP 500, attempt 3 of 3, 2s",
+		"hook_test":      "command notify-team on page_broken: exit 0, attempt 1 of 1, 10ms",
+		KindTokenRead:    "the token was read by pagekeeper token",
 	}
 	for kind, details := range kinds {
 		assertPlain(t, "activity "+kind, activitySentence(kind, "Dana", details, "Harbor Street Bakery"))
@@ -84,6 +87,7 @@ func TestActivityReadsAsSentences(t *testing.T) {
 		{connect.KindDisconnected, "you", "token removed from the keychain; history kept", "You disconnected Harbor Street Bakery."},
 		{"status_changed", "Pagekeeper", "valid → warning: Something ends soon.", "Harbor Street Bakery needs attention (it was working). Something ends soon."},
 		{"status_changed", "Pagekeeper", "new → valid", "First check: Harbor Street Bakery works."},
+		{"hook_run", "Pagekeeper", "webhook crm on page_broken: failed: HTTP 500, attempt 3 of 3, 2s", "Pagekeeper ran the webhook “crm” for Harbor Street Bakery: it failed."},
 	}
 	for _, c := range cases {
 		if got := activitySentence(c.kind, c.actor, c.details, "Harbor Street Bakery"); got != c.want {

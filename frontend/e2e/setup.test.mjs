@@ -4,27 +4,16 @@
 // one clear message, the right one showing the app's name, the secret into
 // the keychain, Log in with Facebook, choose the Pages (the Business
 // Portfolio one and the Instagram accounts included), and the dashboard.
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { launchBrowser, startApp, test, assert, root, screenshot } from './lib.mjs'
+import { launchBrowser, startApp, startSandbox, test, assert, screenshot } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const APP_NAME = 'Harbor Street Pagekeeper'
 
-async function startSandbox() {
-  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json', '--app-name', APP_NAME], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const first = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout })
-    rl.once('line', resolve)
-    proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
-  })
-  return { info: JSON.parse(first), stop: () => proc.kill() }
-}
-
 await test('first run: Meta app, login, Pages with the Portfolio one and Instagram, dashboard', async (defer) => {
-  const sb = await startSandbox()
+  const sb = await startSandbox(['--app-name', APP_NAME])
   defer(sb.stop)
   const app = await startApp({ env: { PAGEKEEPER_GRAPH_URL: sb.info.url, PAGEKEEPER_FACEBOOK_URL: sb.info.url, NO_AT_BRIDGE: '1' } })
   defer(app.stop)

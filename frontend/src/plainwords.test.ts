@@ -23,7 +23,9 @@ const jargon = { test: (t: string) => !!(t.match(words) || t.match(taskNames)) }
 /** readable is the window's text as a person reads it: labels and titles too, the support lines left out. */
 function readable(): string {
   const body = document.body.cloneNode(true) as HTMLElement
-  body.querySelectorAll('[data-support], script, style').forEach((n) => n.remove())
+  // The hooks section is the integration for whoever scripts Pagekeeper: its
+  // variable names are its interface (and it is another issue's words).
+  body.querySelectorAll('[data-support], [aria-labelledby="hooks-title"], script, style').forEach((n) => n.remove())
   const attrs = [...body.querySelectorAll('[title], [aria-label], [placeholder]')].flatMap((n) =>
     ['title', 'aria-label', 'placeholder'].map((a) => n.getAttribute(a) ?? ''))
   return [body.textContent ?? '', ...attrs].join('\n')

@@ -1,7 +1,7 @@
 // The one door to Go: the generated Wails bindings and runtime, wrapped so
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
-import type { app, keeper, metaapp } from '../../wailsjs/go/models'
+import type { app, hooks, keeper, metaapp } from '../../wailsjs/go/models'
 import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
@@ -29,6 +29,10 @@ export type ScenarioView = Data<keeper.ScenarioView>
 export type AppCheck = Data<keeper.AppCheck>
 export type MetaAppGuide = Data<metaapp.Guide>
 export type MetaAppStep = Data<metaapp.Step>
+export type HookView = Data<keeper.HookView>
+export type HookInput = Data<keeper.HookInput>
+// Go sends a nil slice as null.
+export type HookResult = Omit<Data<hooks.Result>, 'output'> & { output: string[] | null }
 
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
@@ -50,6 +54,7 @@ export const Events = {
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
   loginProgress: 'pagekeeper:login-progress',
+  hookRun: 'pagekeeper:hook-run',
 } as const
 
 /** LoginProgress: what a login does after the browser said "connected" (keeper.LoginProgress). */
@@ -66,6 +71,7 @@ export interface EventPayloads {
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
   'pagekeeper:login-progress': LoginProgress
+  'pagekeeper:hook-run': string
 }
 
 export type EventName = keyof EventPayloads
@@ -101,6 +107,10 @@ export const api = {
   resetSimulation: (): Promise<void> => App.ResetSimulation(),
   startDemo: (): Promise<void> => App.StartDemo(),
   quit: (): Promise<void> => App.Quit(),
+  hooks: (): Promise<HookView[]> => App.Hooks(),
+  setHook: (h: HookInput): Promise<HookView> => App.SetHook(h as keeper.HookInput),
+  removeHook: (id: string): Promise<void> => App.RemoveHook(id),
+  testHook: (id: string, pageId: string): Promise<HookResult> => App.TestHook(id, pageId) as Promise<HookResult>,
 }
 
 export type Api = typeof api

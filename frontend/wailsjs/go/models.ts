@@ -19,6 +19,43 @@ export namespace app {
 
 }
 
+export namespace hooks {
+	
+	export class Result {
+	    hookId: string;
+	    event: string;
+	    attempt: number;
+	    attempts: number;
+	    ok: boolean;
+	    exitCode: number;
+	    http: number;
+	    error: string;
+	    output: string[];
+	    duration: string;
+	    delivery: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hookId = source["hookId"];
+	        this.event = source["event"];
+	        this.attempt = source["attempt"];
+	        this.attempts = source["attempts"];
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.http = source["http"];
+	        this.error = source["error"];
+	        this.output = source["output"];
+	        this.duration = source["duration"];
+	        this.delivery = source["delivery"];
+	    }
+	}
+
+}
+
 export namespace keeper {
 	
 	export class ActivityView {
@@ -55,6 +92,22 @@ export namespace keeper {
 	        this.appName = source["appName"];
 	        this.field = source["field"];
 	        this.problem = source["problem"];
+	    }
+	}
+	export class AppProblemView {
+	    issue: string;
+	    summary: string;
+	    fix: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AppProblemView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.issue = source["issue"];
+	        this.summary = source["summary"];
+	        this.fix = source["fix"];
 	    }
 	}
 	export class ApplyResult {
@@ -115,6 +168,7 @@ export namespace keeper {
 	    lastFinished: string;
 	    nextAt: string;
 	    error: string;
+	    appProblem?: AppProblemView;
 	
 	    static createFrom(source: any = {}) {
 	        return new CheckState(source);
@@ -129,7 +183,26 @@ export namespace keeper {
 	        this.lastFinished = source["lastFinished"];
 	        this.nextAt = source["nextAt"];
 	        this.error = source["error"];
+	        this.appProblem = this.convertValues(source["appProblem"], AppProblemView);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Counts {
 	    total: number;
@@ -183,6 +256,56 @@ export namespace keeper {
 	        this.label = source["label"];
 	        this.ok = source["ok"];
 	        this.missing = source["missing"];
+	    }
+	}
+	export class HookInput {
+	    pageId: string;
+	    command: string;
+	    url: string;
+	    secret: string;
+	    withCredential: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.secret = source["secret"];
+	        this.withCredential = source["withCredential"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
+	export class HookView {
+	    id: string;
+	    pageId: string;
+	    pageName: string;
+	    kind: string;
+	    command: string;
+	    url: string;
+	    withCredential: boolean;
+	    hasSecret: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.kind = source["kind"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.withCredential = source["withCredential"];
+	        this.hasSecret = source["hasSecret"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
 	    }
 	}
 	export class LoginResult {

@@ -3,6 +3,7 @@
 import {app} from '../models';
 import {keeper} from '../models';
 import {metaapp} from '../models';
+import {hooks} from '../models';
 
 export function About():Promise<app.About>;
 
@@ -20,6 +21,8 @@ export function FinishConnect(arg1:Array<string>):Promise<keeper.ApplyResult>;
 
 export function GetSettings():Promise<keeper.SettingsView>;
 
+export function Hooks():Promise<Array<keeper.HookView>>;
+
 export function Labels():Promise<Record<string, string>>;
 
 export function LastLogin():Promise<keeper.LoginResult>;
@@ -32,6 +35,8 @@ export function PageDetail(arg1:string):Promise<keeper.PageDetail>;
 
 export function Quit():Promise<void>;
 
+export function RemoveHook(arg1:string):Promise<void>;
+
 export function RemoveProfile(arg1:string):Promise<void>;
 
 export function ReplaceAppSecret(arg1:string):Promise<void>;
@@ -41,6 +46,8 @@ export function ResetSimulation():Promise<void>;
 export function SaveSettings(arg1:keeper.SettingsView):Promise<void>;
 
 export function Scenarios():Promise<Array<keeper.ScenarioView>>;
+
+export function SetHook(arg1:keeper.HookInput):Promise<keeper.HookView>;
 
 export function SetupMetaApp(arg1:string,arg2:string):Promise<keeper.AppCheck>;
 
@@ -53,3 +60,5 @@ export function StartConnect():Promise<keeper.LoginStart>;
 export function StartDemo():Promise<void>;
 
 export function StartReauthorize(arg1:string,arg2:string):Promise<keeper.LoginStart>;
+
+export function TestHook(arg1:string,arg2:string):Promise<hooks.Result>;

@@ -34,6 +34,10 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function Hooks() {
+  return window['go']['app']['App']['Hooks']();
+}
+
 export function Labels() {
   return window['go']['app']['App']['Labels']();
 }
@@ -58,6 +62,10 @@ export function Quit() {
   return window['go']['app']['App']['Quit']();
 }
 
+export function RemoveHook(arg1) {
+  return window['go']['app']['App']['RemoveHook'](arg1);
+}
+
 export function RemoveProfile(arg1) {
   return window['go']['app']['App']['RemoveProfile'](arg1);
 }
@@ -76,6 +84,10 @@ export function SaveSettings(arg1) {
 
 export function Scenarios() {
   return window['go']['app']['App']['Scenarios']();
+}
+
+export function SetHook(arg1) {
+  return window['go']['app']['App']['SetHook'](arg1);
 }
 
 export function SetupMetaApp(arg1, arg2) {
@@ -100,4 +112,8 @@ export function StartDemo() {
 
 export function StartReauthorize(arg1, arg2) {
   return window['go']['app']['App']['StartReauthorize'](arg1, arg2);
+}
+
+export function TestHook(arg1, arg2) {
+  return window['go']['app']['App']['TestHook'](arg1, arg2);
 }
