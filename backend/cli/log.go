@@ -37,9 +37,9 @@ func runLog(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s (%s): %s\n\n", d.Page.Name, d.Page.ID, keeper.StatusLabel(d.Page.Status))
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHEN\tWHAT HAPPENED")
+	fmt.Fprintln(tw, "WHEN\tWHAT HAPPENED\tFOR SUPPORT")
 	for _, a := range d.Activity {
-		fmt.Fprintf(tw, "%s\t%s\n", a.At, a.Sentence)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.At, a.Sentence, a.Kind)
 	}
 	tw.Flush()
 	return 0

@@ -73,6 +73,8 @@ var permissionWords = map[string]string{
 	"instagram_manage_messages": "Answer your Instagram messages",
 	"business_management":       "Reach Pages through your Business Portfolio",
 	"pages_read_user_content":   "Read what people post on your Pages",
+	"pages_manage_ads":          "Manage ads for your Pages",
+	"pages_manage_engagement":   "Manage comments on your Pages",
 	"public_profile":            "Your name and profile picture",
 	"email":                     "Your email address",
 }

@@ -129,7 +129,7 @@ func statusSentence(details, page string) string {
 		s = "First check: " + s
 	}
 	s += "."
-	if summary != "" {
+	if summary != "" && to != "valid" { // "works" already says it all
 		s += " " + summary
 	}
 	return s
