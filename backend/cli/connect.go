@@ -24,6 +24,11 @@ func init() {
 }
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 1 && isHelp(args[0]) {
+		printGuide(ctx, env, env.Stdout)
+		fmt.Fprintln(env.Stdout, "\nFlags:\n  --app-id ID   save the app: its App ID here, its App Secret on stdin")
+		return 0
+	}
 	var appID string
 	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&appID, "app-id", "", "your Meta app's App ID (the secret is read from stdin)")
