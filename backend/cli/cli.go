@@ -79,6 +79,7 @@ func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" |
 
 // Main runs a headless subcommand and returns the exit code.
 func Main(ctx context.Context, env *Env, args []string) int {
+	env = env.cleaned()
 	if len(args) == 0 || isHelp(args[0]) {
 		printHelp(env.Stdout)
 		return 0

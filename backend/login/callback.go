@@ -15,11 +15,10 @@ import (
 // State rule: a callback whose state is missing or wrong is answered with a
 // 400 page and otherwise ignored: the session keeps waiting for the real
 // redirect, so a stray or forged request (any web page can make the browser
-// hit localhost) can neither complete nor derail the login. One exception: an
-// error redirect (a cancel) without any state still ends the session, because
-// Meta's manual-flow documentation shows the cancel redirect without state
-// (graph-sample 40 shows one with it); a forged one can at worst cancel a
-// login, never complete it. An error redirect with a WRONG state is ignored.
+// hit localhost) can neither complete, cancel nor derail the login, and its
+// text is never shown. This holds for error redirects too: Facebook sends its
+// cancel redirect with the state (graph-sample 40); one without it cannot be
+// told apart from a forgery, so the owner cancels in Pagekeeper instead.
 func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -42,13 +41,18 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 	state := q.Get("state")
 	isError := q.Get("error") != "" || q.Get("error_code") != "" || q.Get("error_reason") != ""
 	switch {
-	case state != "" && !s.stateMatches(state):
+	case state == "" && isError:
+		// Its text is not shown: a forged page would put its own words there.
 		render(w, http.StatusBadRequest, pageBadRequest,
-			"This sign-in answer does not belong to the login Pagekeeper is waiting for. If you started a login, finish it in the tab Pagekeeper opened, or start again from Pagekeeper.")
+			"This sign-in answer has no state parameter, so Pagekeeper cannot tell it comes from the login it started, and it was ignored. If you cancelled the login, cancel it in Pagekeeper too.")
 		return
-	case state == "" && !isError:
+	case state == "":
 		render(w, http.StatusBadRequest, pageBadRequest,
 			"This sign-in answer has no state parameter, so Pagekeeper cannot tell it comes from the login it started. Start the login again from Pagekeeper.")
+		return
+	case !s.stateMatches(state):
+		render(w, http.StatusBadRequest, pageBadRequest,
+			"This sign-in answer does not belong to the login Pagekeeper is waiting for. If you started a login, finish it in the tab Pagekeeper opened, or start again from Pagekeeper.")
 		return
 	}
 
