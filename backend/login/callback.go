@@ -1,6 +1,7 @@
 package login
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -91,6 +92,9 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	s.phase = exchanging
 	s.mu.Unlock()
+	// The owner has done their part: from here on only ExchangeTimeout
+	// bounds the wait, so a silent Facebook is not blamed on them.
+	s.timer.Stop()
 
 	tok, err := s.exchange(code)
 	if !s.finish(tok, err) {
@@ -145,7 +149,9 @@ func clip(s string) string {
 }
 
 func (s *Session) exchange(code string) (*oauth2.Token, error) {
-	ctx := contextWithClient(s.ctx, s.cfg.HTTPClient)
+	ctx, cancel := context.WithTimeout(s.ctx, ExchangeTimeout)
+	defer cancel()
+	ctx = contextWithClient(ctx, s.cfg.HTTPClient)
 	tok, err := s.oauth.Exchange(ctx, code, oauth2.VerifierOption(s.verifier))
 	if err != nil {
 		return nil, exchangeError(err, code, s.cfg.AppSecret)
