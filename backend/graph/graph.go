@@ -52,9 +52,11 @@ type Client struct {
 	hc        *http.Client
 	now       func() time.Time
 
-	mu      sync.Mutex
-	usage   map[string]Usage
-	onUsage func([]Usage)
+	mu       sync.Mutex
+	usage    map[string]Usage
+	usageAt  map[string]uint64 // usageSeq of the answer that reported it
+	usageSeq uint64            // answers with usage headers so far
+	onUsage  func([]Usage)
 }
 
 // New returns a Client for cfg, filling in the defaults. Every call carries a
@@ -78,6 +80,7 @@ func New(cfg Config) *Client {
 		hc:        cfg.HTTPClient,
 		now:       cfg.Now,
 		usage:     map[string]Usage{},
+		usageAt:   map[string]uint64{},
 		onUsage:   cfg.OnUsage,
 	}
 }
