@@ -9,6 +9,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/connect"
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 // LoginRequest says what a login is for.
@@ -38,11 +39,17 @@ func (k *Keeper) StartLogin(ctx context.Context, req LoginRequest) (LoginStart, 
 	if err != nil {
 		return LoginStart{}, err
 	}
-	if !k.Configured() {
-		return LoginStart{}, errors.New("set up your Meta app (App ID and App Secret) before logging in")
+	notSetUp := errors.New("set up your Meta app (App ID and App Secret) before logging in")
+	if set.AppID == "" {
+		return LoginStart{}, notSetUp
 	}
 	secret, err := k.vault.AppSecret(set.AppID)
-	if err != nil {
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		return LoginStart{}, notSetUp
+	case err != nil:
+		// A missing or locked keychain is named as such: "set up your
+		// app" would send the owner to re-enter a secret that is there.
 		return LoginStart{}, err
 	}
 	mode, authType, person := "connect", "", ""
