@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/wailsapp/wails/v2"
@@ -34,6 +35,10 @@ func main() {
 		code := cli.Main(ctx, cli.OSEnv(), args)
 		stop()
 		os.Exit(code)
+	}
+	if err := cli.WindowProblem(runtime.GOOS, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
+		os.Exit(1)
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
