@@ -91,12 +91,26 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.phase = exchanging
+	s.busy.Add(1)
 	s.mu.Unlock()
+	defer s.busy.Done()
 	// The owner has done their part: from here on only ExchangeTimeout
 	// bounds the wait, so a silent Facebook is not blamed on them.
 	s.timer.Stop()
 
 	tok, err := s.exchange(code)
+	kind, done := pageSuccess, "You can close this tab and return to Pagekeeper."
+	if err == nil && s.cfg.Complete != nil {
+		var c Completion
+		if c, err = s.cfg.Complete(s.ctx, tok); err != nil {
+			tok = nil
+		} else if !c.Connected {
+			kind = pageLoggedIn
+		}
+		if c.Message != "" {
+			done = c.Message
+		}
+	}
 	if !s.finish(tok, err) {
 		// Cancelled or timed out while exchanging.
 		render(w, http.StatusOK, pageFailed, "Pagekeeper stopped this login before it finished. Start again from Pagekeeper.")
@@ -106,7 +120,7 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, pageFailed, "Pagekeeper could not finish connecting: "+strings.TrimPrefix(err.Error(), "login: ")+". You can close this tab and try again from Pagekeeper.")
 		return
 	}
-	render(w, http.StatusOK, pageSuccess, "You can close this tab and return to Pagekeeper.")
+	render(w, http.StatusOK, kind, done)
 }
 
 // hostAllowed accepts the two names the loopback server answers for.

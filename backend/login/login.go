@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/pagekeeper/pagekeeper/backend/outbound"
 )
 
@@ -59,9 +61,23 @@ type Config struct {
 	// Opener shows url in the owner's browser (Wails' BrowserOpenURL or the
 	// OS opener). Nil or failing is not fatal: Session.URL is there to copy.
 	Opener func(url string) error
+	// Complete, when set, finishes the caller's work with the new token
+	// (storing what the login connects) while the browser tab waits, so the
+	// tab says "connected" only once everything is stored, and says what went
+	// wrong otherwise. Its error ends the login (Wait returns it).
+	Complete func(ctx context.Context, tok *oauth2.Token) (Completion, error)
 	// HTTPClient carries the code exchange (nil: Go's default transport); it
 	// never follows a redirect and gives up after ExchangeTimeout.
 	HTTPClient *http.Client
+}
+
+// Completion is what Config.Complete did, for the browser tab.
+type Completion struct {
+	// Connected: everything is stored; the tab says "You're connected".
+	// Otherwise the tab says the person is logged in and Message says what
+	// is left to do in Pagekeeper.
+	Connected bool
+	Message   string
 }
 
 // RedirectURI is the exact redirect URI to register in the Meta app for port.
