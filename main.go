@@ -41,7 +41,7 @@ func main() {
 		os.Exit(1)
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
-		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
+		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }
