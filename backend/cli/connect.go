@@ -120,6 +120,9 @@ func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string,
 	if applied == nil {
 		ids := chosen(res.Candidates, pages)
 		if len(ids) == 0 {
+			for _, p := range res.Skipped {
+				fmt.Fprintf(env.Stderr, "Skipped %s: %s\n", p.Name, p.Why)
+			}
 			return fail(env, 1, errors.New("none of the Pages asked for with --pages was granted"))
 		}
 		a, err := k.FinishConnect(ctx, ids)
@@ -158,6 +161,9 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
 	list("Left out of this login, now invalid", a.NotGranted)
+	for _, p := range a.Skipped {
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
 	}

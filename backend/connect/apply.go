@@ -92,8 +92,8 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
 			continue
 		}
-		if _, ok := g.Page(p.ID); ok {
-			continue
+		if _, ok := g.Page(p.ID); ok || g.IsSkipped(p.ID) {
+			continue // a Page listed without a token was granted: the check tells how it is
 		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
 		from := p.Status
