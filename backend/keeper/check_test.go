@@ -170,3 +170,57 @@ func TestPageUntickedAtReloginIsInvalidOnce(t *testing.T) {
 		t.Fatalf("%d notifications in all, want 1: %+v", n, f.sent.sent[sentBefore:])
 	}
 }
+
+// A Page Facebook lists without a Page token (the field left out, or
+// empty) is skipped with plain words in the chooser and in the summary;
+// every other Page connects and nothing is stored for the skipped one. At a
+// later login it is not taken for a Page left out of the grant.
+func TestPageWithoutTokenIsSkipped(t *testing.T) {
+	for _, kind := range []sandbox.Kind{sandbox.PageTokenMissing, sandbox.PageTokenEmpty} {
+		t.Run(string(kind), func(t *testing.T) {
+			f := newFixture(t)
+			if err := f.sb.Apply(sandbox.Scenario{Kind: kind, Page: sandbox.PageCatering}); err != nil {
+				t.Fatal(err)
+			}
+			res := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+			if !res.OK || len(res.Skipped) != 1 || res.Skipped[0].ID != sandbox.PageCatering || !strings.Contains(res.Skipped[0].Why, "without an access token") {
+				t.Fatalf("login: %+v", res)
+			}
+			var ids []string
+			for _, c := range res.Candidates {
+				if c.ID == sandbox.PageCatering {
+					t.Fatalf("the tokenless Page is offered: %+v", c)
+				}
+				ids = append(ids, c.ID)
+			}
+			applied, err := f.k.FinishConnect(context.Background(), ids)
+			if err != nil || len(applied.Connected) != len(ids) || len(applied.Skipped) != 1 || applied.Skipped[0].Name != "Harbor Street Catering" {
+				t.Fatalf("connect: %+v %v", applied, err)
+			}
+			pages := f.pages()
+			if _, stored := pages[sandbox.PageCatering]; stored {
+				t.Fatal("a record was stored for the skipped Page")
+			}
+			if tok, _ := f.k.vault.PageToken(sandbox.PageCatering); tok != "" {
+				t.Fatal("a token was stored for the skipped Page")
+			}
+			for id, p := range pages {
+				if p.Status != "valid" && p.Status != "warning" {
+					t.Errorf("%s: %s/%s", id, p.Status, p.Reason)
+				}
+			}
+		})
+	}
+	t.Run("at a later login", func(t *testing.T) {
+		f := newFixture(t)
+		res := f.connectAllPages()
+		f.sb.Apply(sandbox.Scenario{Kind: sandbox.PageTokenMissing, Page: sandbox.PageCatering})
+		got := f.login(LoginRequest{Reauthorize: true, ProfileID: res.PersonID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+		if !got.OK || got.Applied == nil || len(got.Applied.NotGranted) != 0 || len(got.Applied.Skipped) != 1 {
+			t.Fatalf("re-login with Catering tokenless: %+v %+v", got, got.Applied)
+		}
+		if p := f.pages()[sandbox.PageCatering]; p.Status != "valid" {
+			t.Fatalf("Catering, still granted, became %s/%s", p.Status, p.Reason)
+		}
+	})
+}
