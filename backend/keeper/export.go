@@ -53,7 +53,7 @@ type ReportPage struct {
 	Profile            string            `json:"profile"`
 	Tasks              []string          `json:"tasks"`
 	MissingPermissions []string          `json:"missing_permissions"`
-	Features           map[string]string `json:"features"` // feature -> "ok" or what is missing
+	Features           map[string]string `json:"features"`   // feature -> "ok" or what is missing
 	CheckedAt          string            `json:"checked_at"` // access: the Page token probe
 	RolesCheckedAt     string            `json:"roles_checked_at"`
 	WebhooksCheckedAt  string            `json:"webhooks_checked_at"`
