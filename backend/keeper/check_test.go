@@ -224,3 +224,63 @@ func TestPageWithoutTokenIsSkipped(t *testing.T) {
 		}
 	})
 }
+
+// Every scenario of the demo's Simulate panel changes what the dashboard
+// shows within the one check Simulate runs, and Reset (with a reconnect for
+// the scenarios that kill tokens, as on Facebook) brings the dashboard back.
+func TestEveryDemoScenarioChangesTheDashboard(t *testing.T) {
+	rec := &recorder{}
+	k, err := Open(context.Background(), Options{Demo: true, Sender: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	f := &fixture{t: t, sb: k.sb, k: k, sent: rec}
+	res := f.connectAllPages()
+	ctx := context.Background()
+	view := func() string {
+		snap, err := k.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, p := range snap.Pages {
+			b.WriteString(p.ID + " " + p.Status + " " + p.Reason + " " + p.InstagramUsername + "\n")
+		}
+		for _, p := range snap.Profiles {
+			b.WriteString(p.ID + " " + p.Status + " " + p.Reason + "\n")
+		}
+		return b.String() + snap.Check.Error
+	}
+	settle := func(do func() error) {
+		t.Helper()
+		n := k.finishedChecks()
+		if err := do(); err != nil {
+			t.Fatal(err)
+		}
+		for k.finishedChecks() == n {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	base := view()
+	for _, sc := range k.Scenarios() {
+		t.Run(sc.Kind, func(t *testing.T) {
+			target := map[string]string{"person": res.PersonID, "page": sandbox.PageBakery, "none": ""}[sc.Target]
+			settle(func() error { return k.Simulate(ctx, sc.Kind, target) })
+			if got := view(); got == base {
+				t.Fatalf("%s changed nothing on the dashboard:\n%s", sc.Kind, got)
+			}
+			settle(k.ResetSimulation)
+			if view() != base {
+				// Dead tokens stay dead: the banner's Reconnect repairs them.
+				f.login(LoginRequest{Reauthorize: true, ProfileID: res.PersonID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+				if _, err := k.Check(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := view(); got != base {
+				t.Fatalf("after Reset (and a reconnect):\n%s\nwant\n%s", got, base)
+			}
+		})
+	}
+}

@@ -52,6 +52,7 @@ var demoScenarios = []struct {
 }{
 	{ScenarioView{"password_changed", "Password changed", "The person changes their Facebook password: all their tokens die.", "person"}, sandbox.Scenario{Kind: sandbox.PasswordChanged}},
 	{ScenarioView{"role_removed", "Role removed", "The person loses their role on one Page.", "page"}, sandbox.Scenario{Kind: sandbox.RoleRemoved}},
+	{ScenarioView{"task_removed", "Task removed", "A Page admin takes the Create content task away from the person on one Page: publishing stops.", "page"}, sandbox.Scenario{Kind: sandbox.TaskRemoved, Task: sandbox.TaskCreateContent}},
 	{ScenarioView{"app_removed", "App removed", "The person removes the app in Facebook's Business Integrations.", "person"}, sandbox.Scenario{Kind: sandbox.AppRemoved}},
 	{ScenarioView{"permission_declined", "Permission declined", "The person declines the Messenger permission (pages_messaging).", "person"}, sandbox.Scenario{Kind: sandbox.PermissionDeclined, Permission: "pages_messaging"}},
 	{ScenarioView{"user_token_expired", "Token expired", "The person's user token expires.", "person"}, sandbox.Scenario{Kind: sandbox.UserTokenExpired}},

@@ -24,14 +24,17 @@ export type ActivityView = Data<keeper.ActivityView>
 export type FeatureView = Data<keeper.FeatureView>
 export type SettingsView = Data<keeper.SettingsView>
 export type LoginStart = Data<keeper.LoginStart>
-export type ApplyResult = Data<keeper.ApplyResult>
+export type SkippedPage = Data<keeper.SkippedPage>
+// skipped: Pages a login listed without a Page token (absent from older results).
+export type ApplyResult = Omit<Data<keeper.ApplyResult>, 'skipped'> & { skipped?: SkippedPage[] | null }
 export type ScenarioView = Data<keeper.ScenarioView>
 
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
 // fields do not say.
-export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates'> & {
+export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates' | 'skipped'> & {
   applied: ApplyResult | null
+  skipped?: SkippedPage[] | null
   declined: string[] | null
   candidates: Candidate[] | null
 }
@@ -67,6 +70,8 @@ export const api = {
   about: (): Promise<About> => App.About(),
   snapshot: (): Promise<Snapshot> => App.Snapshot(),
   checkNow: (): Promise<void> => App.CheckNow(),
+  checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
+  checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
   setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
   startConnect: (): Promise<LoginStart> => App.StartConnect(),

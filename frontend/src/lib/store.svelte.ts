@@ -121,6 +121,15 @@ export class Store {
     }
   }
 
+  /** checkPage is "Check again" on one Page: a complete check of it. */
+  async checkPage(pageId: string): Promise<void> {
+    try {
+      await api.checkPage(pageId)
+    } catch (e) {
+      this.notify('error', `Could not check the Page: ${errorText(e)}`)
+    }
+  }
+
   async startDemo(): Promise<void> {
     try {
       await api.startDemo()
