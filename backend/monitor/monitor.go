@@ -198,10 +198,20 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		return rep, nil
 	}
 
-	m.lookAtPeople(ctx, g, targets, forced || spare, now, &rep)
-	peopleReqs := rep.Requests
+	// The people's tokens and the Pages' probes do not wait for each other:
+	// the owner waiting on a complete check waits for the longer of the two.
+	var looked Report
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.lookAtPeople(ctx, g, targets, forced || spare, now, &looked)
+	}()
 	m.probe(ctx, g, targets, &rep)
-	rep.MinRequests = minRequests(targets) + peopleReqs
+	wg.Wait()
+	rep.Requests += looked.Requests
+	rep.RateLimited = rep.RateLimited || looked.RateLimited
+	rep.MinRequests = minRequests(targets) + looked.Requests
 
 	var changes []notify.Change
 	var why []string
