@@ -263,6 +263,12 @@ func TestEveryDemoScenarioChangesTheDashboard(t *testing.T) {
 		}
 	}
 	base := view()
+	// Harbor Street Jobs, where Dana holds Insights alone, shows a task taken too.
+	settle(func() error { return k.Simulate(ctx, "task_removed", sandbox.PageJobs) })
+	if p := f.pages()[sandbox.PageJobs]; p.Reason != "task_missing" || !strings.Contains(p.Summary, "Insights") {
+		t.Fatalf("task taken on Jobs: %s/%s %s", p.Status, p.Reason, p.Summary)
+	}
+	settle(k.ResetSimulation)
 	for _, sc := range k.Scenarios() {
 		t.Run(sc.Kind, func(t *testing.T) {
 			target := map[string]string{"person": res.PersonID, "page": sandbox.PageBakery, "none": ""}[sc.Target]
