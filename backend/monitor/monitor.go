@@ -138,13 +138,6 @@ type target struct {
 	subsErr error
 }
 
-// Check checks pageIDs (nil: every connected Page, periodically). An
-// explicit list is a complete check of those Pages (after a connect or a
-// repair).
-func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
-	return m.Run(ctx, Scope{PageIDs: pageIDs, Complete: pageIDs != nil})
-}
-
 // Run checks the Pages of sc and records what changed.
 func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	pageIDs := sc.PageIDs
