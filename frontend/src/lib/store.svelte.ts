@@ -130,6 +130,15 @@ export class Store {
     }
   }
 
+  /** checkPerson is "Check again" on a person: a complete check of their Pages. */
+  async checkPerson(profileId: string): Promise<void> {
+    try {
+      await api.checkPerson(profileId)
+    } catch (e) {
+      this.notify('error', `Could not check: ${errorText(e)}`)
+    }
+  }
+
   async startDemo(): Promise<void> {
     try {
       await api.startDemo()
