@@ -311,7 +311,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 		wg.Add(1)
 		go func(id, token string, info graph.TokenInfo) {
 			defer wg.Done()
-			accts, err := g.Accounts(ctx, token)
+			accts, err := g.AccountTasks(ctx, token)
 			mu.Lock()
 			rep.Requests += max(1, (len(accts)+99)/100)
 			rep.RateLimited = rep.RateLimited || isRateLimit(err)
