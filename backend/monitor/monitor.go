@@ -66,6 +66,9 @@ type Report struct {
 	NotifyError    error
 	// Unchecked are the Pages this check could not confirm, and why.
 	Unchecked []Unchecked
+	// Deferred: a complete check was asked for while backing off from a
+	// rate limit, so only the Page tokens were read.
+	Deferred bool
 }
 
 // Unchecked is a Page a check got no definitive answer for.
@@ -162,8 +165,10 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		people[p.ID] = p
 	}
 	now := m.now()
-	forced := sc.Complete
+	// While Facebook asks to slow down, even a complete check reads only
+	// the Page tokens: the rest waits (and each Page shows it was not read).
 	spare := !m.BackingOff()
+	rep.Deferred = sc.Complete && !spare
 	var targets []*target
 	for _, p := range pages {
 		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
@@ -181,7 +186,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 			}
 		}
 		m.mu.Lock()
-		t.deep = forced || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
+		t.deep = spare && (sc.Complete || now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
 		m.mu.Unlock()
 		targets = append(targets, t)
 	}
@@ -198,7 +203,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		m.lookAtPeople(ctx, g, targets, forced || spare, now, &looked)
+		m.lookAtPeople(ctx, g, targets, spare, now, &looked)
 	}()
 	m.probe(ctx, g, targets, &rep)
 	wg.Wait()
