@@ -69,6 +69,9 @@ type Report struct {
 	// Deferred: a complete check was asked for while backing off from a
 	// rate limit, so only the Page tokens were read.
 	Deferred bool
+	// AppProblem is set when Facebook refused the owner's Meta app itself
+	// (health.MetaAppProblem): the window says so once, above the list.
+	AppProblem *health.Diagnosis
 }
 
 // Unchecked is a Page a check got no definitive answer for.
@@ -216,6 +219,9 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	diags := make([]health.Diagnosis, len(targets))
 	for i, t := range targets {
 		diags[i] = health.Diagnose(m.observe(t, now))
+		if diags[i].Reason == health.MetaAppProblem && rep.AppProblem == nil {
+			rep.AppProblem = &diags[i]
+		}
 		if diags[i].Status == health.Unknown {
 			rep.Unreachable++
 			why = append(why, diags[i].Summary)
@@ -450,8 +456,8 @@ func deliver(it item, r graph.BatchResponse, err error) {
 			t.probe = err
 			return
 		}
-		var info graph.PageInfo
-		if err := r.Decode(&info); err != nil {
+		info, err := r.DecodePage(t.page.ID) // an answer that is not this Page confirms nothing
+		if err != nil {
 			t.probe = err
 			return
 		}
