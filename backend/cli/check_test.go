@@ -70,7 +70,8 @@ func TestCheckThatCouldNotCheckSaysWhy(t *testing.T) {
 		t.Fatalf("JSON: %v %s", err, out)
 	}
 	for _, p := range rep.Pages {
-		if p.NotChecked == nil || p.NotChecked.Reason != "unreachable" || !strings.Contains(p.NotChecked.Summary, p.Name) {
+		// An HTML error page is an answer without a verdict (unexpected_answer).
+		if p.NotChecked == nil || p.NotChecked.Reason != "unexpected_answer" || !strings.Contains(p.NotChecked.Summary, p.Name) {
 			t.Errorf("%s: not_checked %+v", p.Name, p.NotChecked)
 		}
 		if p.Status != was[p.ID].Status {
