@@ -4,40 +4,13 @@
 // its reason, then a task taken away, a permission declined and webhooks
 // unsubscribed each show at the next Check now, and putting them back shows
 // Working at the one after (once through the Page's own Check again).
-import { spawn } from 'node:child_process'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { launchBrowser, startApp, screenshot, test, assert, root } from './lib.mjs'
+import { launchBrowser, startApp, startSandbox, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const DANA = '122098765432101'
 const CATERING = '104518538110002'
 const CAFE = '104518538110003'
 const CHECK_TIMEOUT = 30000
-
-async function startSandbox() {
-  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const first = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout })
-    rl.once('line', resolve)
-    proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
-  })
-  const info = JSON.parse(first)
-  const admin = async (method, body) => {
-    const res = await fetch(`${info.url}/__sandbox/scenarios`, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
-    assert(res.ok, `sandbox ${method} ${JSON.stringify(body)}: ${res.status} ${await res.text()}`)
-  }
-  return { info, admin, stop: () => proc.kill() }
-}
-
-async function step(name, fn) {
-  try {
-    return await fn()
-  } catch (e) {
-    e.message = `step "${name}": ${e.message}`
-    throw e
-  }
-}
 
 await test('check: Check now reads tasks, permissions and webhooks; a tokenless Page is skipped', async (defer) => {
   const sb = await startSandbox()
@@ -59,7 +32,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
   })
 
   await step('a Page listed without a token is skipped, with why, and the others connect', async () => {
-    await sb.admin('POST', { kind: 'page_token_missing', page: CAFE })
+    await sb.fault('POST', { kind: 'page_token_missing', page: CAFE })
     await page.getByRole('button', { name: 'Log in with Facebook' }).click()
     await finishFacebookLogin(browser, await loginURL(page), 'Dana Whitfield')
     await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })
@@ -72,7 +45,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
     await result.waitFor({ timeout: CHECK_TIMEOUT })
     const text = await result.innerText()
     assert(text.includes('Connected:') && text.includes('Skipped Little Harbor Café'), `the summary names the skipped Page: ${text}`)
-    await sb.admin('DELETE')
+    await sb.fault('DELETE')
     await page.getByRole('button', { name: 'Open the dashboard' }).click()
     await page.getByTestId('page-row').first().waitFor({ timeout: 15000 })
     assert((await page.locator(`[data-testid="page-row"][data-page-id="${CAFE}"]`).count()) === 0, 'nothing stored for the skipped Page')
@@ -90,7 +63,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
   ]
   for (const c of cases) {
     await step(`${c.sc.kind}: the next Check now reports it`, async () => {
-      await sb.admin('POST', c.sc)
+      await sb.fault('POST', c.sc)
       await checkNow()
       await rowIs('warning')
       const why = await row.locator('.why').innerText()
@@ -99,7 +72,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
       await screenshot(page, `check-${c.sc.kind}`)
     })
     await step(`${c.sc.kind}: put back, the next check reports Working`, async () => {
-      await sb.admin('DELETE', c.sc)
+      await sb.fault('DELETE', c.sc)
       if (c.again) {
         // The Page's own Check again is a complete check of that Page.
         await row.locator('.open').click()
