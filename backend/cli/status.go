@@ -114,8 +114,6 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", rep.UnreachableWhy)
 	case code == ExitUnknown:
 		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", neverConfirmed(snap))
-	case rep.Deferred:
-		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", keeper.DeferredWhy)
 	}
 	if asJSON {
 		report := keeper.NewReport(snap)

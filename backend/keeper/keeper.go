@@ -403,8 +403,6 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 		k.check.AppProblem = &AppProblemView{Issue: string(d.AppIssue), Summary: d.Summary, Fix: d.Fix}
 	case rep.Unreachable > 0:
 		k.check.Error = rep.UnreachableWhy
-	case rep.Deferred:
-		k.check.Error = DeferredWhy
 	}
 	st = k.check
 	k.mu.Unlock()
@@ -412,9 +410,6 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 	k.emitSnapshot()
 	return rep, err
 }
-
-// DeferredWhy says why a check asked for was not complete.
-const DeferredWhy = "Facebook asked Pagekeeper to slow down, so this check read only the Page tokens; roles, permissions and webhooks are read again once Facebook allows it"
 
 func notifySettings(s store.Settings) notify.Settings {
 	return notify.Settings{OnInvalid: s.NotifyInvalid, OnWarning: s.NotifyWarning, Reminder: s.ReminderInterval}

@@ -288,6 +288,7 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 	k.applyMu.Lock()
 	before := k.pagesOf(gr.Person.ID)
 	res, err := connect.Apply(k.db, k.vault, gr, chosen, k.opts.Now(), health.Explain)
+	k.mon.Forget(gr.Person.ID)
 	if len(res.NotGranted) > 0 {
 		k.notifyNotGranted(before, gr)
 	}

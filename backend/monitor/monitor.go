@@ -66,9 +66,6 @@ type Report struct {
 	NotifyError    error
 	// Unchecked are the Pages this check could not confirm, and why.
 	Unchecked []Unchecked
-	// Deferred: a complete check was asked for while backing off from a
-	// rate limit, so only the Page tokens were read.
-	Deferred bool
 	// AppProblem is set when Facebook refused the owner's Meta app itself
 	// (health.MetaAppProblem): the window says so once, above the list.
 	AppProblem *health.Diagnosis
@@ -106,6 +103,18 @@ func (m *Monitor) init() {
 		m.rolesAt = map[string]time.Time{}
 		m.accounts = map[string]map[string]graph.PageAccount{}
 	}
+}
+
+// Forget drops what the monitor knows of a person's user token: a new
+// login replaced it, so the next check of any kind reads it again.
+func (m *Monitor) Forget(profileID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	delete(m.userInfo, profileID)
+	delete(m.debugAt, profileID)
+	delete(m.rolesAt, profileID)
+	delete(m.accounts, profileID)
 }
 
 // NextWait is how long to wait before the next scheduled check: the interval
@@ -168,10 +177,10 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		people[p.ID] = p
 	}
 	now := m.now()
-	// While Facebook asks to slow down, even a complete check reads only
-	// the Page tokens: the rest waits (and each Page shows it was not read).
+	// A backoff slows the periodic checks down; a complete check, which the
+	// owner asked for or a repair needs confirmed, still reads everything
+	// (a few calls per person and one batch item per Page).
 	spare := !m.BackingOff()
-	rep.Deferred = sc.Complete && !spare
 	var targets []*target
 	for _, p := range pages {
 		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
@@ -189,7 +198,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 			}
 		}
 		m.mu.Lock()
-		t.deep = spare && (sc.Complete || now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
+		t.deep = sc.Complete || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
 		m.mu.Unlock()
 		targets = append(targets, t)
 	}
@@ -206,7 +215,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		m.lookAtPeople(ctx, g, targets, spare, now, &looked)
+		m.lookAtPeople(ctx, g, targets, sc.Complete || spare, now, &looked)
 	}()
 	m.probe(ctx, g, targets, &rep)
 	wg.Wait()
