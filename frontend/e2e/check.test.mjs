@@ -35,7 +35,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
     await finishFacebookLogin(browser, await loginURL(page), 'Dana Whitfield')
     await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })
     const skipped = await page.getByTestId('skipped').innerText()
-    assert(skipped.includes('Little Harbor Café cannot be connected') && skipped.includes('without an access token'), `the chooser says why: ${skipped}`)
+    assert(skipped.includes('Little Harbor Café cannot be connected') && skipped.includes('gave Pagekeeper no access to it'), `the chooser says why: ${skipped}`)
     assert(!(await page.locator('fieldset.cands').innerText()).includes('Little Harbor Café'), 'the tokenless Page cannot be ticked')
     await screenshot(page, 'skipped-page')
     await page.getByRole('button', { name: /^Connect \d+ Pages?$/ }).click()

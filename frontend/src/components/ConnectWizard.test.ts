@@ -209,7 +209,7 @@ describe('connect wizard', () => {
   })
 
   it('names a Page that came without a token, in the chooser and in the summary', async () => {
-    const why = 'Facebook listed Old Shop without an access token for it, so Pagekeeper cannot watch it and stored nothing for it.'
+    const why = 'Facebook listed Old Shop but gave Pagekeeper no access to it, so Pagekeeper cannot watch it and stored nothing for it.'
     const skipped = [{ id: '3', name: 'Old Shop', why }]
     fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1, skipped })
     await loggedIn([candidate({ id: '1', name: 'Corner Bakery' })], { skipped })
