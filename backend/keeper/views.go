@@ -23,6 +23,9 @@ type Counts struct {
 	Invalid      int `json:"invalid"`
 	Unknown      int `json:"unknown"`
 	Disconnected int `json:"disconnected"`
+	// Expiring counts the warnings about the future (access ends on a date);
+	// the other warnings are problems that exist now.
+	Expiring int `json:"expiring"`
 }
 
 // CheckState tells whether a check runs, how far it is, and when the last one ran.
@@ -80,6 +83,17 @@ type PageView struct {
 	CheckedAt          string        `json:"checkedAt"`
 	UpdatedAt          string        `json:"updatedAt"`
 	ConnectedAt        string        `json:"connectedAt"`
+	// Actions are the repairs offered for the Page's problem, main one first.
+	Actions []ActionView `json:"actions"`
+}
+
+// ActionView is one repair button: what it does (health.Action), its label,
+// the same on the command line, and the Facebook address of Open in Facebook.
+type ActionView struct {
+	Kind    string `json:"kind"` // reconnect | resubscribe | ask_admin | open_facebook | check_again | connect
+	Label   string `json:"label"`
+	Command string `json:"command"`
+	URL     string `json:"url"`
 }
 
 // ActivityView is one entry of a Page's activity log.

@@ -194,6 +194,25 @@ func (d *DBus) Send(ctx context.Context, n Notification) error {
 	return nil
 }
 
+// Withdraw closes the notification shown under id (CloseNotification);
+// nothing happens when none is shown.
+func (d *DBus) Withdraw(ctx context.Context, id string) error {
+	d.mu.Lock()
+	sid, ok := d.serverID[id]
+	delete(d.serverID, id)
+	delete(d.pageOf, sid)
+	d.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	if err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".CloseNotification", 0, sid).Err; err != nil {
+		return classify(ctx, err)
+	}
+	return nil
+}
+
 func classify(ctx context.Context, err error) error {
 	var de dbus.Error
 	if errors.As(err, &de) {
