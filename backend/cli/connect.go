@@ -157,6 +157,7 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	}
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
+	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))

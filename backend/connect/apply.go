@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -19,6 +20,7 @@ const (
 	KindDisconnected = "disconnected"
 	KindUnsubscribed = "webhooks_unsubscribed"
 	KindRemoved      = "person_removed"
+	KindWatcher      = "watcher_changed" // another person's connection now watches the Page
 )
 
 // Explain gives the plain words for a reason (the diagnosis owns them).
@@ -30,6 +32,13 @@ type Result struct {
 	Updated    []string // Page names whose token was replaced
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
+	Replaced   []string // Page names now watched through this person instead of another
+	Dropped    []Dropped
+}
+
+// Dropped is a Page this login left out, which stopped working because of it.
+type Dropped struct {
+	ID, Name, From, Summary string
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
@@ -66,6 +75,10 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 	prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
 	prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
 	prof.Status, prof.Reason, prof.Fix = "", "", ""
+	prof.Manages = map[string][]string{}
+	for _, p := range g.Pages {
+		prof.Manages[p.ID] = slices.Clone(p.Tasks)
+	}
 	if err := db.PutProfile(prof); err != nil {
 		return res, err
 	}
@@ -76,9 +89,12 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		if err != nil {
 			return res, err
 		}
-		if kind == KindTokenRenewed {
+		switch kind {
+		case KindTokenRenewed:
 			res.Updated = append(res.Updated, name)
-		} else {
+		case KindWatcher:
+			res.Replaced = append(res.Replaced, name)
+		default:
 			res.Connected = append(res.Connected, name)
 		}
 		res.Touched = append(res.Touched, id)
@@ -95,6 +111,11 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		if _, ok := g.Page(p.ID); ok {
 			continue
 		}
+		if p.Reason == "role_lost" {
+			// The person has no role on the Page: of course the login left
+			// it out. The diagnosis stays as it was, it is the true one.
+			continue
+		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
 		from := p.Status
 		change := &store.StatusChange{At: now, From: from, To: "invalid", Reason: "page_not_granted"}
@@ -107,6 +128,9 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 			return res, err
 		}
 		res.NotGranted = append(res.NotGranted, p.Name)
+		if from != "invalid" {
+			res.Dropped = append(res.Dropped, Dropped{ID: p.ID, Name: p.Name, From: from, Summary: summary})
+		}
 	}
 	return res, nil
 }
@@ -123,12 +147,17 @@ func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, s
 		kind = KindConnected
 	case old.Status == "disconnected":
 		kind = KindReconnected
+	case old.ProfileID != "" && old.ProfileID != g.Person.ID:
+		kind = KindWatcher
 	}
 	detail := map[string]string{
 		KindConnected:    "connected by " + g.Person.Name,
 		KindReconnected:  "connected again by " + g.Person.Name,
 		KindTokenRenewed: "new token from " + g.Person.Name + "'s login",
 	}[kind]
+	if kind == KindWatcher {
+		detail = Replaced(db, g.Person.Name, old.ProfileID, gp.Tasks, "logged in")
+	}
 	if gp.ViaPortfolio {
 		detail += " (through a Business Portfolio)"
 	}
@@ -155,6 +184,39 @@ func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, s
 	}
 	_, err = db.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
 	return gp.Name, kind, err
+}
+
+// Replaced words who replaced whom as the person Pagekeeper watches a Page
+// through, for the activity log.
+func Replaced(db *store.DB, newPerson, oldProfileID string, tasks []string, why string) string {
+	old := "someone else"
+	if prof, err := db.GetProfile(oldProfileID); err == nil && prof.Name != "" {
+		old = prof.Name
+	}
+	d := fmt.Sprintf("%s replaced %s as the person Pagekeeper watches this Page through (%s)", newPerson, old, why)
+	if len(tasks) > 0 {
+		d += "; tasks: " + strings.Join(tasks, ", ")
+	}
+	return d
+}
+
+// MovePage hands a Page over to another connected person: their Page token
+// goes to the vault first, then the record names them (with their tasks)
+// and the log says who replaced whom.
+func MovePage(db *store.DB, v *vault.Vault, pageID string, to store.Profile, token string, tasks []string, why string, now time.Time) error {
+	p, err := db.GetPage(pageID)
+	if err != nil {
+		return err
+	}
+	if err := v.SetPageToken(pageID, token); err != nil {
+		return err
+	}
+	detail := Replaced(db, to.Name, p.ProfileID, tasks, why)
+	_, err = db.RecordTransition(pageID, func(pg *store.Page) error {
+		pg.ProfileID, pg.Tasks = to.ID, slices.Clone(tasks)
+		return nil
+	}, nil, store.Activity{At: now, Kind: KindWatcher, Actor: to.Name, Details: detail})
+	return err
 }
 
 // Disconnect forgets a Page's token and marks it disconnected; its history,

@@ -106,7 +106,7 @@ func TestRepairFor(t *testing.T) {
 	if r := RepairFor(Warning, WebhooksUnsubscribed); r.Actions[0] != ActionResubscribe {
 		t.Errorf("webhooks: %v", r.Actions)
 	}
-	if r := RepairFor(Invalid, RoleLost); r.Actions[0] != ActionAskAdmin || r.URL != Links[LinkPageAccess] || r.Has(ActionReconnect) {
+	if r := RepairFor(Invalid, RoleLost); r.Actions[0] != ActionAskAdmin || r.URL != Links[LinkPageAccess] {
 		t.Errorf("a lost role: %+v", r)
 	}
 	if r := RepairFor(Invalid, AppRemoved); r.URL != Links[LinkBusinessIntegrations] {
