@@ -26,6 +26,9 @@ export type SettingsView = Data<keeper.SettingsView>
 export type LoginStart = Data<keeper.LoginStart>
 export type ApplyResult = Data<keeper.ApplyResult>
 export type ScenarioView = Data<keeper.ScenarioView>
+export type ActionView = Data<keeper.ActionView>
+export type AdminRequest = Data<keeper.AdminRequest>
+export type RemovePlan = Data<keeper.RemovePlan>
 
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
@@ -76,7 +79,12 @@ export const api = {
   lastLogin: (): Promise<LoginResult> => App.LastLogin() as Promise<LoginResult>,
   notices: (): Promise<Notice[]> => App.Notices() as Promise<Notice[]>,
   disconnect: (pageId: string, unsubscribeWebhooks: boolean): Promise<void> => App.Disconnect(pageId, unsubscribeWebhooks),
-  removeProfile: (profileId: string): Promise<void> => App.RemoveProfile(profileId),
+  removePlan: (profileId: string): Promise<RemovePlan> => App.RemovePlan(profileId),
+  removeProfile: (profileId: string): Promise<RemovePlan> => App.RemoveProfile(profileId),
+  resubscribe: (pageId: string): Promise<void> => App.Resubscribe(pageId),
+  checkPage: (pageId: string): Promise<PageView> => App.CheckPage(pageId),
+  askAdmin: (pageId: string): Promise<AdminRequest> => App.AskAdmin(pageId),
+  openFacebook: (pageId: string): Promise<string> => App.OpenFacebook(pageId),
   getSettings: (): Promise<SettingsView> => App.GetSettings(),
   saveSettings: (s: SettingsView): Promise<void> => App.SaveSettings(s as keeper.SettingsView),
   replaceAppSecret: (secret: string): Promise<void> => App.ReplaceAppSecret(secret),

@@ -6,12 +6,20 @@ export function About() {
   return window['go']['app']['App']['About']();
 }
 
+export function AskAdmin(arg1) {
+  return window['go']['app']['App']['AskAdmin'](arg1);
+}
+
 export function CancelLogin() {
   return window['go']['app']['App']['CancelLogin']();
 }
 
 export function CheckNow() {
   return window['go']['app']['App']['CheckNow']();
+}
+
+export function CheckPage(arg1) {
+  return window['go']['app']['App']['CheckPage'](arg1);
 }
 
 export function Disconnect(arg1, arg2) {
@@ -38,12 +46,20 @@ export function Notices() {
   return window['go']['app']['App']['Notices']();
 }
 
+export function OpenFacebook(arg1) {
+  return window['go']['app']['App']['OpenFacebook'](arg1);
+}
+
 export function PageDetail(arg1) {
   return window['go']['app']['App']['PageDetail'](arg1);
 }
 
 export function Quit() {
   return window['go']['app']['App']['Quit']();
+}
+
+export function RemovePlan(arg1) {
+  return window['go']['app']['App']['RemovePlan'](arg1);
 }
 
 export function RemoveProfile(arg1) {
@@ -56,6 +72,10 @@ export function ReplaceAppSecret(arg1) {
 
 export function ResetSimulation() {
   return window['go']['app']['App']['ResetSimulation']();
+}
+
+export function Resubscribe(arg1) {
+  return window['go']['app']['App']['Resubscribe'](arg1);
 }
 
 export function SaveSettings(arg1) {
