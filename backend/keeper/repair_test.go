@@ -230,3 +230,28 @@ func TestDroppedPageIsNotifiedOnce(t *testing.T) {
 		t.Errorf("Catering: %s/%s %q", p.Status, p.Reason, p.Fix)
 	}
 }
+
+// A task taken away: Ask an admin names the exact task; once the admin
+// gives it back, Check again turns the Page green.
+func TestMissingTaskAskAdminThenCheckAgain(t *testing.T) {
+	f := newFixture(t)
+	sc := sandbox.Scenario{Kind: sandbox.TaskRemoved, Persona: sandbox.DanaID, Page: sandbox.PageCatering, Task: sandbox.TaskCreateContent}
+	if err := f.sb.Apply(sc); err != nil {
+		t.Fatal(err)
+	}
+	f.connectAllPages()
+	p := f.pages()[sandbox.PageCatering]
+	if p.Reason != string(health.TaskMissing) || p.Actions[0].Kind != string(health.ActionAskAdmin) {
+		t.Fatalf("a missing task: %s/%s %+v", p.Status, p.Reason, p.Actions)
+	}
+	req, err := f.k.AskAdmin(sandbox.PageCatering)
+	if err != nil || len(req.Tasks) != 1 || req.Tasks[0] != "Create content" || !strings.Contains(req.Message, "Tasks needed: Create content") {
+		t.Fatalf("ask an admin: %v %+v", err, req)
+	}
+	if err := f.sb.Clear(sc); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.k.CheckPage(context.Background(), sandbox.PageCatering); err != nil || v.Status != "valid" {
+		t.Fatalf("Check again after the admin's fix: %v %s/%s", err, v.Status, v.Reason)
+	}
+}
