@@ -56,16 +56,33 @@ export function banners(pages: readonly PageView[], profiles: readonly ProfileVi
     if (b.kind === 'reconnect' && b.tone === 'invalid' && prof?.status === 'invalid' && prof.summary) {
       b.summary = prof.summary
       if (prof.fix) b.fix = prof.fix
-    } else if (b.pages.length > 1 && b.kind === 'reconnect') {
-      const reasons = new Set(b.pages.map((p) => p.reason))
-      if (reasons.size > 1) {
-        b.summary = `${b.pages.length} Pages connected by ${b.person || 'this person'} need a new login.`
-        b.fix = `Click Reconnect and log in as ${b.person || 'the person who connected them'}.`
-        b.actions = b.actions.filter((a) => a.kind === 'reconnect')
-      }
+    } else if (new Set(b.pages.map((p) => p.summary)).size > 1) {
+      // Each Page's words name that Page: a banner for several says it for all.
+      Object.assign(b, groupWords(b))
     }
   }
   const order = { reconnect: 0, admin: 1, resubscribe: 2, other: 3 }
   const tone = { invalid: 0, warning: 1 }
   return [...byKey.values()].sort((a, b) => tone[a.tone] - tone[b.tone] || order[a.kind] - order[b.kind] || a.person.localeCompare(b.person))
+}
+
+/** groupWords are a banner's words when its Pages' own words differ. */
+function groupWords(b: Banner): Pick<Banner, 'summary' | 'fix' | 'actions'> {
+  const who = b.person || 'the person who connected them'
+  const n = b.pages.length
+  switch (b.kind) {
+    case 'admin': {
+      const then = b.actions.some((a) => a.kind === 'check_again') ? 'Check again' : 'Reconnect'
+      return {
+        summary: `${who} lacks access Pagekeeper needs on ${n} Pages.`,
+        fix: `Click Ask an admin for ready messages to the admins of these Pages; once they have, click ${then}.`,
+        actions: b.actions,
+      }
+    }
+    case 'resubscribe':
+      return { summary: `${n} Pages no longer send their events to Pagekeeper's app.`, fix: 'Click Resubscribe to subscribe the app to their events again.', actions: b.actions.filter((a) => a.kind === 'resubscribe') }
+    case 'reconnect':
+      return { summary: `${n} Pages connected by ${who} need a new login.`, fix: `Click Reconnect and log in as ${who}.`, actions: b.actions.filter((a) => a.kind === 'reconnect') }
+  }
+  return { summary: `${n} Pages connected by ${who} need attention.`, fix: '', actions: b.actions.filter((a) => a.kind === 'check_again') }
 }

@@ -56,6 +56,16 @@ describe('banners', () => {
     expect(list[0].actions.map((a) => a.label)).toEqual(['Reconnect', 'Open in Facebook'])
   })
 
+  it('words a banner of several Pages for all of them, not the first one', () => {
+    const list = banners([
+      page({ id: '1', name: 'A', status: 'warning', reason: 'task_missing', summary: "Dana's role on A lacks Messages." }),
+      page({ id: '2', name: 'B', status: 'warning', reason: 'task_missing', summary: "Dana's role on B lacks Insights." }),
+    ], [])
+    expect(list).toHaveLength(1)
+    expect(list[0].summary).toBe('Dana Smith lacks access Pagekeeper needs on 2 Pages.')
+    expect(list[0].fix).toContain('click Check again')
+  })
+
   it('keeps admin repairs apart per reason, with Ask an admin first; logins first', () => {
     const list = banners([
       page({ id: '1', status: 'invalid', reason: 'task_missing', summary: 'No Messages task.' }),
