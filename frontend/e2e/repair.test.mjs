@@ -260,6 +260,7 @@ await test('repair: every fix through its own button', async (defer) => {
     const moves = await plan.getByTestId('moves').allInnerTexts()
     assert(moves.includes(`Harbor Street Bakery → ${SAM}`) && moves.includes(`Little Harbor Café → ${SAM}`), `moves: ${moves}`)
     assert((await plan.getByTestId('unwatched').allInnerTexts()).includes('Harbor Street Catering'), 'Catering is listed as no longer watched')
+    await plan.scrollIntoViewIfNeeded()
     await screenshot(page, 'repair-6-remove-person')
     await plan.getByRole('button', { name: `Remove ${DANA}` }).click()
     await page.getByText(`Pagekeeper forgot ${DANA}`).waitFor({ timeout: WAIT })
