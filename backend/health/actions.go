@@ -14,6 +14,8 @@ const (
 	ActionOpenFacebook Action = "open_facebook" // the Facebook settings page for the fix
 	ActionCheckAgain   Action = "check_again"   // re-read everything about the Page
 	ActionConnect      Action = "connect"       // the connect wizard, for a disconnected Page
+	ActionDisconnect   Action = "disconnect"    // stop watching a Page that is gone
+	ActionCheckNow     Action = "check_now"     // check every Page (a problem of the Meta app, not of a Page)
 )
 
 // ActionSpec is how an action shows: the button's label (the word a fix
@@ -32,6 +34,8 @@ var ActionSpecs = map[Action]ActionSpec{
 	ActionOpenFacebook: {"Open in Facebook", "pagekeeper open-facebook {page}"},
 	ActionCheckAgain:   {"Check again", "pagekeeper check"},
 	ActionConnect:      {"Connect", "pagekeeper connect"},
+	ActionDisconnect:   {"Disconnect", "pagekeeper disconnect {page}"},
+	ActionCheckNow:     {"Check now", "pagekeeper check"},
 }
 
 // Command is the command line for an action on a Page.
@@ -52,6 +56,7 @@ const (
 	LinkAccountCheckpoint    Link = "account_checkpoint"
 	LinkAccountConfirm       Link = "account_confirm"
 	LinkInstagram            Link = "instagram_linked_accounts"
+	LinkPage                 Link = "page" // the Page itself; {page} is its ID
 )
 
 // Links is THE table of Facebook addresses Pagekeeper opens, checked against
@@ -64,20 +69,25 @@ const (
 //     www.facebook.com and follow the instructions, which the login page shows.
 //   - An unconfirmed account: confirmemail.php is where Facebook asks for the code.
 //   - Instagram: Settings, Linked accounts, Instagram of the Page.
+//   - A Page: facebook.com/{page-id} opens the Page (or says it is gone).
 var Links = map[Link]string{
 	LinkBusinessIntegrations: "https://www.facebook.com/settings?tab=business_tools",
 	LinkPageAccess:           "https://www.facebook.com/settings/?tab=profile_access",
 	LinkAccountCheckpoint:    "https://www.facebook.com/login/",
 	LinkAccountConfirm:       "https://www.facebook.com/confirmemail.php",
 	LinkInstagram:            "https://www.facebook.com/settings/?tab=linked_profiles&setting_id=linked_profiles_instagram",
+	LinkPage:                 "https://www.facebook.com/{page}",
 }
 
 // Repair is what the owner can do about a status and reason: the actions,
 // main one first, and the Facebook page Open in Facebook opens.
 type Repair struct {
 	Actions []Action
-	URL     string // for ActionOpenFacebook; "" when not offered
+	URL     string // for ActionOpenFacebook, with {page} for the Page's ID; "" when not offered
 }
+
+// PageURL fills in the Page's ID.
+func (r Repair) PageURL(pageID string) string { return strings.ReplaceAll(r.URL, "{page}", pageID) }
 
 // RepairFor gives the actions of a status and reason (none when all is well).
 func RepairFor(status Status, reason Reason) Repair {

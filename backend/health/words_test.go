@@ -69,6 +69,9 @@ func TestEveryFixNamesOnlyItsOwnActions(t *testing.T) {
 	for r, w := range words {
 		all[r] = w
 	}
+	for issue, w := range appWords {
+		all[Reason("meta_app_problem/"+string(issue))] = w
+	}
 	for _, r := range Reasons {
 		if _, ok := words[r]; !ok {
 			t.Errorf("reason %s has no words", r)

@@ -125,7 +125,7 @@ func (k *Keeper) FacebookLink(pageID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no connected Page %s: %w", pageID, err)
 	}
-	return health.RepairFor(health.Status(p.Status), health.Reason(p.Reason)).URL, nil
+	return health.RepairFor(health.Status(p.Status), health.Reason(p.Reason)).PageURL(p.ID), nil
 }
 
 // OpenFacebook opens that page in the system browser.
@@ -150,7 +150,7 @@ func actionViews(p store.Page) []ActionView {
 	for _, a := range r.Actions {
 		v := ActionView{Kind: string(a), Label: a.Label(), Command: a.Command(p.ID)}
 		if a == health.ActionOpenFacebook {
-			v.URL = r.URL
+			v.URL = r.PageURL(p.ID)
 		}
 		out = append(out, v)
 	}

@@ -37,6 +37,16 @@ type CheckState struct {
 	LastFinished string `json:"lastFinished"`
 	NextAt       string `json:"nextAt"`
 	Error        string `json:"error"` // why the last check could not reach Facebook, if it could not
+	// AppProblem: Facebook refused the owner's Meta app in the last check;
+	// shown once, above the list. nil when the app is fine.
+	AppProblem *AppProblemView `json:"appProblem"`
+}
+
+// AppProblemView is what is wrong with the owner's Meta app, in plain words.
+type AppProblemView struct {
+	Issue   string `json:"issue"` // proof_required, secret_mismatch, not_live, app_unknown or ""
+	Summary string `json:"summary"`
+	Fix     string `json:"fix"`
 }
 
 // ProfileView is a Facebook person whose login connects Pages.
@@ -90,7 +100,7 @@ type PageView struct {
 // ActionView is one repair button: what it does (health.Action), its label,
 // the same on the command line, and the Facebook address of Open in Facebook.
 type ActionView struct {
-	Kind    string `json:"kind"` // reconnect | resubscribe | ask_admin | open_facebook | check_again | connect
+	Kind    string `json:"kind"` // reconnect | resubscribe | ask_admin | open_facebook | check_again | connect | disconnect | check_now
 	Label   string `json:"label"`
 	Command string `json:"command"`
 	URL     string `json:"url"`

@@ -46,6 +46,8 @@ export class Store {
   askAdmin = $state<string[] | null>(null)
   /** Page ids with a repair running (Resubscribe, Check again) */
   repairing = $state<Record<string, string>>({})
+  /** a Page whose Disconnect confirmation should open (the Disconnect action of a fix) */
+  confirmDisconnect = $state('')
 
   #off: (() => void)[] = []
   #noticeId = 0
