@@ -329,9 +329,6 @@ func (k *Keeper) notifyDropped(personID, person string, dropped []connect.Droppe
 		changes = append(changes, notify.Change{PageID: d.ID, PageName: d.Name, ProfileID: personID, PersonName: person,
 			From: d.From, To: notify.StatusInvalid, Reason: string(health.PageNotGranted), Summary: d.Summary})
 	}
-	if set, err := k.db.GetSettings(); err == nil {
-		k.notifier.Settings = notifySettings(set)
-	}
 	if err := k.notifier.Observe(k.opts.Now(), changes); err != nil {
 		k.notice("warning", "Could not show a notification: "+err.Error())
 	}
