@@ -1,6 +1,7 @@
 package health
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -120,5 +121,19 @@ func TestRepairFor(t *testing.T) {
 	}
 	if ActionResubscribe.Command("123") != "pagekeeper resubscribe 123" {
 		t.Error(ActionResubscribe.Command("123"))
+	}
+}
+
+// Every action exists in the window too: the buttons' component handles
+// each one (the command line's side is backend/cli's TestEveryActionHasACommand).
+func TestEveryActionHasAButton(t *testing.T) {
+	src, err := os.ReadFile("../../frontend/src/components/RepairActions.svelte")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := range ActionSpecs {
+		if !strings.Contains(string(src), "case '"+string(a)+"'") {
+			t.Errorf("RepairActions.svelte has no button for %s", a)
+		}
 	}
 }
