@@ -32,12 +32,13 @@ type Result struct {
 	Updated    []string // Page names whose token was replaced
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
+	Dropped    []string // ids of the NotGranted Pages
 	Replaced   []string // Page names now watched through this person instead of another
-	Dropped    []Dropped
+	Stopped    []Stopped
 }
 
-// Dropped is a Page this login left out, which stopped working because of it.
-type Dropped struct {
+// Stopped is a Page this login left out, which stopped working because of it.
+type Stopped struct {
 	ID, Name, From, Summary string
 }
 
@@ -127,9 +128,9 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		if err != nil {
 			return res, err
 		}
-		res.NotGranted = append(res.NotGranted, p.Name)
+		res.NotGranted, res.Dropped = append(res.NotGranted, p.Name), append(res.Dropped, p.ID)
 		if from != "invalid" {
-			res.Dropped = append(res.Dropped, Dropped{ID: p.ID, Name: p.Name, From: from, Summary: summary})
+			res.Stopped = append(res.Stopped, Stopped{ID: p.ID, Name: p.Name, From: from, Summary: summary})
 		}
 	}
 	return res, nil

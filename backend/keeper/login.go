@@ -305,10 +305,11 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 	k.applyMu.Unlock()
 	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted),
 		Replaced: nonNil(res.Replaced), PersonName: gr.Person.Name}
-	k.notifyDropped(gr.Person.ID, gr.Person.Name, res.Dropped)
+	k.notifyDropped(gr.Person.ID, gr.Person.Name, res.Stopped)
 	if err != nil {
 		return out, err
 	}
+	k.hooks.Applied(res.Touched, res.Dropped, gr.Person.Name)
 	if len(res.Touched) > 0 {
 		if _, err := k.Check(ctx, res.Touched); err == nil {
 			out.ChecksAfter = len(res.Touched)
@@ -320,7 +321,7 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 
 // notifyDropped tells the owner, once, of the Pages a login left out: they
 // stopped working at that moment, not at a later check.
-func (k *Keeper) notifyDropped(personID, person string, dropped []connect.Dropped) {
+func (k *Keeper) notifyDropped(personID, person string, dropped []connect.Stopped) {
 	if len(dropped) == 0 {
 		return
 	}

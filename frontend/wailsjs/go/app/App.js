@@ -38,6 +38,10 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function Hooks() {
+  return window['go']['app']['App']['Hooks']();
+}
+
 export function LastLogin() {
   return window['go']['app']['App']['LastLogin']();
 }
@@ -56,6 +60,10 @@ export function PageDetail(arg1) {
 
 export function Quit() {
   return window['go']['app']['App']['Quit']();
+}
+
+export function RemoveHook(arg1) {
+  return window['go']['app']['App']['RemoveHook'](arg1);
 }
 
 export function RemovePlan(arg1) {
@@ -86,6 +94,10 @@ export function Scenarios() {
   return window['go']['app']['App']['Scenarios']();
 }
 
+export function SetHook(arg1) {
+  return window['go']['app']['App']['SetHook'](arg1);
+}
+
 export function SetupMetaApp(arg1, arg2) {
   return window['go']['app']['App']['SetupMetaApp'](arg1, arg2);
 }
@@ -108,4 +120,8 @@ export function StartDemo() {
 
 export function StartReauthorize(arg1, arg2) {
   return window['go']['app']['App']['StartReauthorize'](arg1, arg2);
+}
+
+export function TestHook(arg1, arg2) {
+  return window['go']['app']['App']['TestHook'](arg1, arg2);
 }
