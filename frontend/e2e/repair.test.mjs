@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
-import { freePort, launchBrowser, startApp, screenshot, test, assert, root } from './lib.mjs'
+import { freePort, launchBrowser, startApp, startSandbox, screenshot, test, assert, root } from './lib.mjs'
 import { loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const WAIT = 30000
@@ -29,7 +29,8 @@ async function step(name, fn) {
   }
 }
 
-// lines spawns a process whose stdout is JSON lines; the first is waited for.
+// jsonLines spawns a process whose stdout is JSON lines (the notification
+// recorder); the first is waited for.
 async function jsonLines(cmd, args, opts, firstWithin) {
   const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'], ...opts })
   const seen = []
@@ -95,13 +96,10 @@ async function facebookLogin(browser, url, persona, { untick = [], tick = [] } =
 await test('repair: every fix through its own button', async (defer) => {
   const rec = await jsonLines('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root }, 180000)
   defer(rec.stop)
-  const sb = await jsonLines(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], {}, 20000)
+  const sb = await startSandbox()
   defer(sb.stop)
-  const fb = sb.first
-  const admin = async (method, body) => {
-    const r = await fetch(`${fb.url}/__sandbox/scenarios`, { method, body: JSON.stringify(body) })
-    assert(r.ok, `sandbox admin ${method} ${JSON.stringify(body)}: ${r.status} ${await r.text()}`)
-  }
+  const fb = sb.info
+  const admin = (method, scenario) => sb.fault(method, scenario)
   const taken = { kind: 'task_removed', persona: '122098765432101', page: ids.catering, task: 'CREATE_CONTENT' }
   // Before Pagekeeper ever looks: an admin took Create content from Dana on Catering.
   await admin('POST', taken)
