@@ -49,18 +49,6 @@ func (k *Keeper) Resubscribe(ctx context.Context, pageID, actor string) error {
 	return err
 }
 
-// CheckPage checks one Page now ("Check again") and returns its view.
-func (k *Keeper) CheckPage(ctx context.Context, pageID string) (PageView, error) {
-	if _, err := k.connectedPage(pageID); err != nil {
-		return PageView{}, err
-	}
-	if _, err := k.Check(ctx, []string{pageID}); err != nil {
-		return PageView{}, err
-	}
-	d, err := k.PageDetail(pageID)
-	return d.Page, err
-}
-
 func (k *Keeper) connectedPage(pageID string) (store.Page, error) {
 	p, err := k.db.GetPage(pageID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -83,10 +83,21 @@ describe('Page detail', () => {
     expect(((await within(dialog).findByTestId('admin-message')) as HTMLTextAreaElement).value).toContain('Please give Dana Smith access to Page 77.')
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Copy message' }))
     expect(fake.copied).toEqual(['Please give Dana Smith access to Page 77.'])
-    fake.api.checkPage.mockResolvedValueOnce(page({ id: '77' }))
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Check again' }))
     expect(fake.api.checkPage).toHaveBeenCalledWith('77')
     expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('says per aspect when it was read, and Check again checks this Page completely', async () => {
+    const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'task_missing', summary: 'Dana Smith cannot publish.',
+      checkedAt: ago(10_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000) })
+    await open(p)
+    expect(screen.getByTestId('checked-access').textContent).toContain('just now')
+    expect(screen.getByTestId('checked-roles').textContent).toContain('40 min. ago')
+    expect(screen.getByTestId('checked-webhooks').textContent).toContain('40 min. ago')
+    await fireEvent.click(within(screen.getByTestId('page-actions')).getByRole('button', { name: 'Check again' }))
+    expect(fake.api.checkPage).toHaveBeenCalledWith('77')
+    expect(fake.api.checkNow).not.toHaveBeenCalled()
   })
 
   it('disconnects after a confirmation, optionally unsubscribing webhooks, and keeps the history', async () => {

@@ -12,7 +12,9 @@ export function CancelLogin():Promise<void>;
 
 export function CheckNow():Promise<void>;
 
-export function CheckPage(arg1:string):Promise<keeper.PageView>;
+export function CheckPage(arg1:string):Promise<void>;
+
+export function CheckPerson(arg1:string):Promise<void>;
 
 export function Disconnect(arg1:string,arg2:boolean):Promise<void>;
 
