@@ -147,7 +147,7 @@ await test('repair: every fix through its own button', async (defer) => {
   })
 
   await step('Resubscribe: the Page without webhooks works again', async () => {
-    const banner = page.locator('[data-testid="reauth-banner"][data-kind="resubscribe"]')
+    const banner = page.locator('[data-testid="reauth-banner"][data-repair="resubscribe"]')
     assert((await banner.innerText()).includes("Dana's Baking Classes"), 'the resubscribe banner names the Page')
     await banner.getByRole('button', { name: 'Resubscribe' }).click()
     await waitStatus(ids.classes, 'valid')
@@ -182,7 +182,7 @@ await test('repair: every fix through its own button', async (defer) => {
     await dashboard()
     await page.getByRole('button', { name: 'Check now' }).click()
     await waitStatus(ids.catering, 'warning')
-    const banner = page.locator('[data-testid="reauth-banner"][data-tone="warning"][data-kind="reconnect"]')
+    const banner = page.locator('[data-testid="reauth-banner"][data-tone="warning"][data-repair="reconnect"]')
     await banner.waitFor({ timeout: WAIT })
     const headline = await page.getByTestId('headline').innerText()
     assert(/need(s)? attention$/.test(headline) && !/soon/.test(headline), `the headline speaks of now: ${headline}`)
