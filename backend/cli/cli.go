@@ -88,7 +88,7 @@ func WindowProblem(goos string, getenv func(string) string) error {
 	case "windows", "darwin":
 		return nil
 	}
-	if generatingBindings || getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
 		return nil
 	}
 	return errors.New("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): " +

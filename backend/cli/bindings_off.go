@@ -1,5 +1,0 @@
-//go:build !bindings
-
-package cli
-
-const generatingBindings = false
