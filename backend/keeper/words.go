@@ -83,6 +83,15 @@ func activitySentence(kind, actor, details, page string) string {
 		return page + " stopped sending its events to Pagekeeper's app."
 	case "status_changed":
 		return statusSentence(details, page)
+	case "watcher_changed":
+		// "Lee replaced Dana as the person Pagekeeper watches this Page through (why); tasks: ..."
+		head, _, _ := strings.Cut(details, "; tasks:")
+		return strings.Replace(head, "this Page", page, 1) + "."
+	case KindResubscribed:
+		if strings.HasPrefix(details, "Facebook refused") {
+			return who + " asked Facebook to send " + possessive(page) + " events to Pagekeeper's app again; Facebook refused."
+		}
+		return who + " had " + possessive(page) + " events sent to Pagekeeper's app again."
 	case "hook_run", "hook_test":
 		return hookSentence(kind == "hook_test", details, page)
 	case KindTokenRead:

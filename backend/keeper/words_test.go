@@ -62,10 +62,12 @@ func TestPlainWords(t *testing.T) {
 		connect.KindConnected: "connected by Dana (through a Business Portfolio)", connect.KindReconnected: "connected again by Dana",
 		connect.KindTokenRenewed: "new token from Dana's login", connect.KindNotGranted: "Dana left this Page out",
 		connect.KindDisconnected: "token removed from the keychain; history kept", connect.KindUnsubscribed: "",
-		"status_changed": "unknown → invalid: " + health.Summary(health.PasswordChanged, "Dana", "Harbor Street Bakery"),
-		"hook_run":       "webhook crm on page_broken: failed: HTTP 500, attempt 3 of 3, 2s",
-		"hook_test":      "command notify-team on page_broken: exit 0, attempt 1 of 1, 10ms",
-		KindTokenRead:    "the token was read by pagekeeper token",
+		"status_changed":  "unknown → invalid: " + health.Summary(health.PasswordChanged, "Dana", "Harbor Street Bakery"),
+		"hook_run":        "webhook crm on page_broken: failed: HTTP 500, attempt 3 of 3, 2s",
+		"hook_test":       "command notify-team on page_broken: exit 0, attempt 1 of 1, 10ms",
+		KindTokenRead:     "the token was read by pagekeeper token",
+		"watcher_changed": "Lee replaced Dana as the person Pagekeeper watches this Page through (logged in); tasks: MANAGE, MESSAGING",
+		KindResubscribed:  "app subscribed to the Page's events again: messages, feed",
 	}
 	for kind, details := range kinds {
 		assertPlain(t, "activity "+kind, activitySentence(kind, "Dana", details, "Harbor Street Bakery"))
@@ -87,6 +89,7 @@ func TestActivityReadsAsSentences(t *testing.T) {
 		{connect.KindDisconnected, "you", "token removed from the keychain; history kept", "You disconnected Harbor Street Bakery."},
 		{"status_changed", "Pagekeeper", "valid → warning: Something ends soon.", "Harbor Street Bakery needs attention (it was working). Something ends soon."},
 		{"status_changed", "Pagekeeper", "new → valid", "First check: Harbor Street Bakery works."},
+		{"watcher_changed", "Lee", "Lee replaced Dana as the person Pagekeeper watches this Page through (logged in); tasks: MANAGE", "Lee replaced Dana as the person Pagekeeper watches Harbor Street Bakery through (logged in)."},
 		{"hook_run", "Pagekeeper", "webhook crm on page_broken: failed: HTTP 500, attempt 3 of 3, 2s", "Pagekeeper ran the webhook “crm” for Harbor Street Bakery: it failed."},
 	}
 	for _, c := range cases {

@@ -1,7 +1,7 @@
 // Playing the person in the sandbox's Facebook login dialog, for the browser tests.
 import { assert } from './lib.mjs'
 
-export const LOGIN_TIMEOUT = 20000
+export const LOGIN_TIMEOUT = 60000
 
 // setUpMetaApp goes through the window's guided Meta app setup with the
 // sandbox app's ID and secret, Next on every step, and saves.

@@ -88,7 +88,8 @@ describe('plain words', () => {
     await screen.findByTestId('login-url')
     expectPlain('waiting for the login')
     const c = (id: string, name: string, extra: Partial<Candidate> = {}): Candidate => ({ id, name, category: 'Bakery', instagramUsername: '',
-      tasks: raw.tasks, missingPermissions: [], missingTasks: [], alreadyConnected: false, viaPortfolio: false, selected: true, ...extra })
+      tasks: raw.tasks, missingPermissions: [], missingTasks: [], alreadyConnected: false, viaPortfolio: false, selected: true,
+      watchedById: '', watchedBy: '', watchedTasks: [], watchedStatus: '', takeover: '', ...extra })
     fake.emit('pagekeeper:login-result', { ok: true, mode: 'connect', error: '', cancelled: false, personId: 'u1', personName: 'Dana Smith',
       declined: ['pages_messaging'], applied: null,
       candidates: [c('1', 'Harbor Street Bakery', { missingPermissions: raw.missingPermissions, missingTasks: raw.missingTasks }), c('2', 'Little Harbor Cafe', { alreadyConnected: true })] })

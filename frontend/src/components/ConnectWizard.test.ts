@@ -13,7 +13,8 @@ afterEach(() => cleanup())
 
 function candidate(c: Partial<Candidate> & { id: string; name: string }): Candidate {
   return { category: 'Bakery', instagramUsername: '', tasks: ['MANAGE'], missingPermissions: [], missingTasks: [],
-    alreadyConnected: false, viaPortfolio: false, selected: true, ...c }
+    alreadyConnected: false, viaPortfolio: false, selected: true,
+    watchedById: '', watchedBy: '', watchedTasks: [], watchedStatus: '', takeover: '', ...c }
 }
 
 function result(r: Partial<LoginResult>): LoginResult {
@@ -147,7 +148,7 @@ describe('connect wizard', () => {
     await waitFor(() => expect(screen.getByTestId('login-progress').textContent).toBe('Checking 0 of 1,207 Pages…'))
     fake.emit('pagekeeper:check-progress', { running: true, done: 600, total: 1207, lastStarted: ago(0), lastFinished: '', nextAt: '', error: '' })
     await waitFor(() => expect(screen.getByTestId('login-progress').textContent).toBe('Checking 600 of 1,207 Pages…'))
-    finish({ connected: cands.map((c) => c.name), updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1207 })
+    finish({ connected: cands.map((c) => c.name), updated: [], notGranted: [], replaced: [], skipped: [], personName: 'Dana Smith', checksAfter: 1207 })
     expect(await screen.findByTestId('apply-result')).toBeTruthy()
     expect(screen.queryByTestId('login-progress')).toBeNull()
   })
@@ -192,8 +193,29 @@ describe('connect wizard', () => {
     expect(btn.hasAttribute('disabled')).toBe(true)
   })
 
+  it('shows who watches each Page, and asks before moving one to fewer tasks, keeping it by default', async () => {
+    await loggedIn([
+      candidate({ id: '1', name: 'Corner Bakery', tasks: ['MODERATE'], watchedById: 'u1', watchedBy: 'Dana Smith', watchedTasks: ['MANAGE', 'MODERATE'], watchedStatus: 'valid', takeover: 'fewer_tasks', selected: false }),
+      candidate({ id: '2', name: 'Harbor Jobs', watchedById: 'u1', watchedBy: 'Dana Smith', watchedTasks: ['ANALYZE'], watchedStatus: 'valid' }),
+    ], { personId: 'u2', personName: 'Sam Ortiz' })
+    const [bakery] = screen.getAllByTestId('candidate')
+    expect(within(bakery).getByTestId('watched-by').textContent).toBe('Watched through Dana Smith · Full control, Moderate (community activity)')
+    expect(within(bakery).getByTestId('takeover').textContent).toContain('Sam Ortiz has fewer tasks on it than Dana Smith')
+    const boxes = screen.getAllByRole('checkbox') as HTMLInputElement[]
+    expect(boxes.map((b) => b.checked)).toEqual([false, true])
+    await fireEvent.click(boxes[0])
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 2 Pages' }))
+    expect(fake.api.finishConnect).not.toHaveBeenCalled()
+    const ask = screen.getByTestId('confirm-move')
+    expect(ask.textContent).toContain('Move 1 Page to Sam Ortiz?')
+    const keep = within(ask).getByRole('button', { name: 'Keep the current connection' })
+    expect(document.activeElement).toBe(keep)
+    await fireEvent.click(keep)
+    expect(fake.api.finishConnect).toHaveBeenCalledWith(['2'])
+  })
+
   it('connects the chosen Pages and sums up what changed', async () => {
-    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: ['Harbor Foods'], notGranted: [], personName: 'Dana Smith', checksAfter: 2 })
+    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: ['Harbor Foods'], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 2 })
     await loggedIn([candidate({ id: '1', name: 'Corner Bakery' }), candidate({ id: '2', name: 'Harbor Foods' }), candidate({ id: '3', name: 'Old Shop' })])
     await fireEvent.click(screen.getAllByRole('checkbox')[2])
     await fireEvent.click(screen.getByRole('button', { name: 'Connect 2 Pages' }))
@@ -211,7 +233,7 @@ describe('connect wizard', () => {
   it('names a Page that came without a token, in the chooser and in the summary', async () => {
     const why = 'Facebook listed Old Shop but gave Pagekeeper no access to it, so Pagekeeper cannot watch it and stored nothing for it.'
     const skipped = [{ id: '3', name: 'Old Shop', why }]
-    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1, skipped })
+    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: [], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 1, skipped })
     await loggedIn([candidate({ id: '1', name: 'Corner Bakery' })], { skipped })
     expect(screen.getByTestId('skipped').textContent).toContain(`Old Shop cannot be connected. ${why}`)
     expect(screen.getAllByRole('checkbox')).toHaveLength(1)
@@ -256,7 +278,7 @@ describe('a window opened after the login', () => {
   })
 
   it('does not offer a choice that was already made', async () => {
-    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })], applied: { connected: ['Harbor Street Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1 } }))
+    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })], applied: { connected: ['Harbor Street Bakery'], updated: [], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 1 } }))
     render(App)
     await screen.findByRole('heading', { name: 'Connect your Facebook Pages' })
     await waitFor(() => expect(fake.api.lastLogin).toHaveBeenCalled())
@@ -269,7 +291,7 @@ describe('chooser at scale', () => {
     const kinds = ['Bakery', 'Florist', 'Garage', 'Studio', 'Cafe']
     const cands = Array.from({ length: 5000 }, (_, i) => candidate({ id: String(100000000000000 + i), name: `Shop ${i} ${kinds[i % 5]}`,
       category: kinds[i % 5], alreadyConnected: i < 3 }))
-    fake.api.finishConnect.mockImplementation(async (ids: string[]) => ({ connected: ids.map(String), updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 0 }))
+    fake.api.finishConnect.mockImplementation(async (ids: string[]) => ({ connected: ids.map(String), updated: [], notGranted: [], replaced: [], skipped: [], personName: 'Dana Smith', checksAfter: 0 }))
     await loggedIn(cands)
     expect(screen.getAllByTestId('candidate')).toHaveLength(100)
     expect(screen.getByTestId('chosen-count').textContent).toBe('5,000 of 5,000 Pages selected')
