@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// Answers a hostile or sloppy path to Facebook could hand back, read over a
+// real HTTP server. Each was read wrong before: a definitive answer became
+// "no usable answer", or one odd batch item lost every Page of its batch.
+
+// A UTF-8 byte order mark before the JSON (some proxies and gateways add
+// one) hides nothing: the 190/463 is still a dead token, and the success
+// still names the Page.
+func TestByteOrderMarkBeforeJSON(t *testing.T) {
+	const bom = "\ufeff"
+	dead := bom + `{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463}}`
+	_, c := newServer(t, replay(400, []byte(dead)))
+	_, err := c.Page(context.Background(), "77", testPageToken)
+	var ge *Error
+	if !errors.As(err, &ge) || ge.Code != 190 || ge.Subcode != 463 || !IsDefinitive(err) {
+		t.Errorf("direct call: %v, want the definitive 190/463", err)
+	}
+
+	_, c = newServer(t, replay(200, []byte(bom+`{"id":"77","name":"Corner Bakery"}`)))
+	if p, err := c.Page(context.Background(), "77", testPageToken); err != nil || p.ID != "77" {
+		t.Errorf("direct success: %+v, %v", p, err)
+	}
+
+	// The same inside a batch: around the whole answer, and around an item's body.
+	item := `"` + bom + `{\"error\":{\"message\":\"x\",\"code\":190,\"error_subcode\":460}}"`
+	_, c = newServer(t, replay(200, []byte(bom+`[{"code":400,"body":`+item+`},{"code":200,"body":"`+bom+`{\"id\":\"78\"}"}]`)))
+	res, err := c.AppBatch(context.Background(), []BatchRequest{{Method: "GET", RelativeURL: "77"}, {Method: "GET", RelativeURL: "78"}})
+	if err != nil {
+		t.Fatalf("batch: %v", err)
+	}
+	if _, err := res[0].DecodePage("77"); !errors.As(err, &ge) || ge.Subcode != 460 {
+		t.Errorf("batch item 0: %v, want the definitive 190/460", err)
+	}
+	if p, err := res[1].DecodePage("78"); err != nil || p.ID != "78" {
+		t.Errorf("batch item 1: %+v, %v", p, err)
+	}
+}
+
+// One batch item written oddly (its code as a string or a float, its body
+// as an object rather than a JSON string, an item that is not an object)
+// loses that item at most: every other Page of the batch keeps its answer.
+func TestBatchItemOddTypesStayPerItem(t *testing.T) {
+	body := `[
+		{"code":"200","body":"{\"id\":\"1\"}"},
+		{"code":200.0,"body":"{\"id\":\"2\"}"},
+		{"code":200,"body":{"id":"3"}},
+		{"code":400,"body":{"error":{"code":190,"error_subcode":460,"message":"x"}}},
+		"garbage",
+		{"code":200,"headers":"not a list","body":"{\"id\":\"6\"}"},
+		{"code":{"x":1},"body":"{\"id\":\"7\"}"}
+	]`
+	_, c := newServer(t, replay(200, []byte(body)))
+	ids := []string{"1", "2", "3", "4", "5", "6", "7"}
+	reqs := make([]BatchRequest, len(ids))
+	for i, id := range ids {
+		reqs[i] = BatchRequest{Method: "GET", RelativeURL: id}
+	}
+	res, err := c.AppBatch(context.Background(), reqs)
+	if err != nil {
+		t.Fatalf("one odd item failed the whole batch: %v", err)
+	}
+	for _, i := range []int{0, 1, 2, 5} {
+		if p, err := res[i].DecodePage(ids[i]); err != nil || p.ID != ids[i] {
+			t.Errorf("item %d: %+v, %v", i, p, err)
+		}
+	}
+	var ge *Error
+	if _, err := res[3].DecodePage("4"); !errors.As(err, &ge) || ge.Subcode != 460 {
+		t.Errorf("item 3 (error body as an object): %v", err)
+	}
+	for _, i := range []int{4, 6} {
+		_, err := res[i].DecodePage(ids[i])
+		var ue *UnavailableError
+		if !errors.As(err, &ue) || !ue.Arrived() || IsDefinitive(err) {
+			t.Errorf("item %d (unreadable): %v, want an answer that arrived without a verdict", i, err)
+		}
+	}
+}
