@@ -5,6 +5,7 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -57,6 +58,27 @@ func skipped(id, name, person string) SkippedPage {
 	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s without an access token for it, so Pagekeeper cannot watch it and stored nothing for it. "+
 		"This can happen when %s's role on the Page does not let apps act for it: ask an admin of %s to check %s's access in Meta Business Suite, then connect again.",
 		name, person, name, person)}
+}
+
+// refusedForThisPage: Facebook's definitive answer about one Page of the
+// grant (it does not exist for this person, a permission or a field is
+// refused), which must not stop the other Pages from connecting. A dead
+// user token, a refused Meta app or an answer without a verdict fail the
+// login as a whole.
+func refusedForThisPage(err error) bool {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || !graph.IsDefinitive(err) {
+		return false
+	}
+	return ge.AppIssue() == graph.AppOK && !ge.IsLoginRecoverable()
+}
+
+// unreadable explains a Page of the grant that Facebook refused to show.
+func unreadable(id, person string) SkippedPage {
+	name := "Page " + id
+	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("%s is among the Pages %s allowed, but Facebook refused to show it to Pagekeeper with %s's access "+
+		"(it may have been deleted, or %s's role on it may not let apps act for it), so Pagekeeper stored nothing for it. "+
+		"Ask an admin of the Page to check %s's access in Meta Business Suite, then connect again.", name, person, person, person, person)}
 }
 
 // GrantedPage is a Page the person granted, with its Page token.
@@ -133,13 +155,17 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 		seen[id] = true
 		p, err := g.Page(ctx, id, long.AccessToken, pageFields...)
 		if err != nil {
-			return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
+			if !refusedForThisPage(err) {
+				return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
+			}
+			gr.Skipped = append(gr.Skipped, unreadable(id, me.Name))
+			continue
 		}
 		if p.AccessToken == "" {
-			if p.ID == id && p.Name != "" {
-				gr.Skipped = append(gr.Skipped, skipped(id, p.Name, me.Name))
-			}
-			continue // else an Instagram account or an object that is not a Page of this person
+			// Named even without a name: a Page dropped here would later
+			// read as left out of the grant.
+			gr.Skipped = append(gr.Skipped, skipped(id, p.Name, me.Name))
+			continue
 		}
 		gr.Pages = append(gr.Pages, grantedPage(p.ID, p.Name, p.Category, p.AccessToken, p.Tasks, p.Instagram, true))
 	}
