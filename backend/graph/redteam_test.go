@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
+	"time"
 )
 
 // Answers a hostile or sloppy path to Facebook could hand back, read over a
@@ -81,5 +83,28 @@ func TestBatchItemOddTypesStayPerItem(t *testing.T) {
 		if !errors.As(err, &ue) || !ue.Arrived() || IsDefinitive(err) {
 			t.Errorf("item %d (unreadable): %v, want an answer that arrived without a verdict", i, err)
 		}
+	}
+}
+
+// A usage header written with numbers as strings, or as a JSON string that
+// holds the object, still says how full the quota is: skipping it would
+// keep a check running at full speed into a quota Facebook says is used up.
+func TestUsageHeaderOddSpellings(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-App-Usage", `{"call_count":"96","total_cputime":" 12 ","total_time":40}`)
+	h.Set("X-Page-Usage", `"{\"call_count\":97,\"total_cputime\":1,\"total_time\":1}"`)
+	h.Set("X-Business-Use-Case-Usage", `{"77":[{"type":"pages","call_count":"98","total_cputime":1,"total_time":1,"estimated_time_to_regain_access":"12"}]}`)
+	got := map[string]Usage{}
+	for _, u := range ParseUsage(h, testNow) {
+		got[u.Kind] = u
+	}
+	if u := got[UsageApp]; u.CallCount != 96 || u.TotalCPUTime != 12 || u.TotalTime != 40 {
+		t.Errorf("X-App-Usage with numeric strings: %+v", u)
+	}
+	if u := got[UsagePage]; u.CallCount != 97 {
+		t.Errorf("X-Page-Usage as a JSON string: %+v", u)
+	}
+	if u := got[UsageBusiness]; u.CallCount != 98 || u.Regain != 12*time.Minute {
+		t.Errorf("X-Business-Use-Case-Usage with numeric strings: %+v", u)
 	}
 }
