@@ -124,7 +124,7 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 			AppID               flexString      `json:"app_id"`
 			Type                flexString      `json:"type"`
 			Application         flexString      `json:"application"`
-			IsValid             *bool           `json:"is_valid"`
+			IsValid             *flexBool       `json:"is_valid"`
 			ExpiresAt           flexInt         `json:"expires_at"`
 			DataAccessExpiresAt flexInt         `json:"data_access_expires_at"`
 			IssuedAt            flexInt         `json:"issued_at"`
@@ -149,7 +149,7 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 		AppID:               string(d.AppID),
 		Type:                string(d.Type),
 		Application:         string(d.Application),
-		IsValid:             *d.IsValid,
+		IsValid:             bool(*d.IsValid),
 		ExpiresAt:           unixTime(int64(d.ExpiresAt)),
 		DataAccessExpiresAt: unixTime(int64(d.DataAccessExpiresAt)),
 		IssuedAt:            unixTime(int64(d.IssuedAt)),
@@ -201,6 +201,33 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		*s = ""
 	}
 	return nil
+}
+
+// flexBool reads a JSON boolean, or one written as "true"/"false" or 1/0.
+// Any other value fails: is_valid is the verdict, and is never guessed.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	switch x := x.(type) {
+	case bool:
+		*v = flexBool(x)
+		return nil
+	case string:
+		if t, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
+			*v = flexBool(t)
+			return nil
+		}
+	case float64:
+		if x == 0 || x == 1 {
+			*v = x == 1
+			return nil
+		}
+	}
+	return errors.New("is_valid is neither true nor false")
 }
 
 // flexInt reads a JSON number or a numeric string; other kinds become 0.

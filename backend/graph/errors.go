@@ -464,10 +464,10 @@ func isDebugTokenBody(body []byte) bool {
 	var top struct {
 		Error json.RawMessage `json:"error"`
 		Data  *struct {
-			IsValid *bool `json:"is_valid"`
+			IsValid json.RawMessage `json:"is_valid"` // of any spelling: see flexBool
 		} `json:"data"`
 	}
-	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil && top.Data.IsValid != nil
+	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil && !isNull(top.Data.IsValid)
 }
 
 // describeBody says what kind of body came back, without quoting it (a body

@@ -108,3 +108,33 @@ func TestUsageHeaderOddSpellings(t *testing.T) {
 		t.Errorf("X-Business-Use-Case-Usage with numeric strings: %+v", u)
 	}
 }
+
+// debug_token's is_valid written as a string or a number is still read,
+// and an invalid token's data.error stays the token's verdict: never the
+// call's own error, which (made with the app token) would blame the
+// owner's Meta app for one person's dead token.
+func TestDebugTokenIsValidSpellings(t *testing.T) {
+	cases := []struct {
+		isValid string
+		want    bool
+	}{{`"true"`, true}, {`"false"`, false}, {`1`, true}, {`0`, false}}
+	for _, tc := range cases {
+		body := `{"data":{"app_id":"1","type":"USER","is_valid":` + tc.isValid + `,"scopes":[],` +
+			`"error":{"code":190,"subcode":460,"message":"Error validating access token: The session has been invalidated because the user changed their password."}}}`
+		if tc.want {
+			body = `{"data":{"app_id":"1","type":"USER","is_valid":` + tc.isValid + `,"scopes":["pages_show_list"],"user_id":"5"}}`
+		}
+		_, c := newServer(t, replay(200, []byte(body)))
+		info, err := c.DebugToken(context.Background(), testUserToken)
+		if err != nil {
+			t.Errorf("is_valid %s: the call failed: %v", tc.isValid, err)
+			continue
+		}
+		if info.IsValid != tc.want {
+			t.Errorf("is_valid %s read as %v", tc.isValid, info.IsValid)
+		}
+		if !tc.want && (info.Error == nil || info.Error.Subcode != 460 || info.Error.AppIssue() != AppOK) {
+			t.Errorf("is_valid %s: the token's verdict is %+v", tc.isValid, info.Error)
+		}
+	}
+}
