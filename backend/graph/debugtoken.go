@@ -142,6 +142,10 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 		return TokenInfo{}, &UnavailableError{Op: opDebugToken, HTTPStatus: httpStatus, Cause: errors.New("answer did not parse: " + err.Error())}
 	}
 	d := resp.Data
+	if d != nil && d.IsValid == nil && parseErrorObject(httpStatus, d.Error) != nil {
+		invalid := flexBool(false) // data.error is the verdict, is_valid or not
+		d.IsValid = &invalid
+	}
 	if d == nil || d.IsValid == nil {
 		return TokenInfo{}, &UnavailableError{Op: opDebugToken, HTTPStatus: httpStatus, Cause: errors.New("answer has no data.is_valid")}
 	}

@@ -459,15 +459,19 @@ func CheckResponse(op string, httpStatus int, body []byte) error {
 }
 
 // isDebugTokenBody: debug_token reports an invalid token as 200 with
-// data.error; that is a result (TokenInfo.Error), not a failed call.
+// data.error (is_valid false, or left out); that is a result
+// (TokenInfo.Error), not a failed call. No other answer nests an error in
+// a data object.
 func isDebugTokenBody(body []byte) bool {
 	var top struct {
 		Error json.RawMessage `json:"error"`
 		Data  *struct {
 			IsValid json.RawMessage `json:"is_valid"` // of any spelling: see flexBool
+			Error   json.RawMessage `json:"error"`
 		} `json:"data"`
 	}
-	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil && !isNull(top.Data.IsValid)
+	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil &&
+		(!isNull(top.Data.IsValid) || !isNull(top.Data.Error))
 }
 
 // describeBody says what kind of body came back, without quoting it (a body

@@ -138,3 +138,18 @@ func TestDebugTokenIsValidSpellings(t *testing.T) {
 		}
 	}
 }
+
+// A debug_token answer that carries data.error but leaves out is_valid is
+// still a verdict on the input token (the app token's own errors come at
+// the top level), never the owner's Meta app refused.
+func TestDebugTokenErrorWithoutIsValid(t *testing.T) {
+	body := `{"data":{"error":{"code":190,"message":"Error validating access token: Session has expired on Friday, 27-Nov-26 10:00:00 PST.","subcode":463},"scopes":[]}}`
+	_, c := newServer(t, replay(200, []byte(body)))
+	info, err := c.DebugToken(context.Background(), testUserToken)
+	if err != nil {
+		t.Fatalf("the call failed: %v", err)
+	}
+	if info.IsValid || info.Error == nil || info.Error.Subcode != 463 || info.Error.AppIssue() != AppOK {
+		t.Errorf("info = %+v, want an invalid token with its 463", info)
+	}
+}
