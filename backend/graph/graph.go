@@ -168,7 +168,11 @@ func (c *Client) send(ctx context.Context, r call) (int, []byte, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, nil, &UnavailableError{Op: r.op(), Cause: transportCause(ctx, err)}
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode // a redirect not followed: an answer did arrive
+		}
+		return status, nil, &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: transportCause(ctx, err)}
 	}
 	defer resp.Body.Close()
 	c.recordUsage(resp.Header)

@@ -153,3 +153,19 @@ func TestDebugTokenErrorWithoutIsValid(t *testing.T) {
 		t.Errorf("info = %+v, want an invalid token with its 463", info)
 	}
 }
+
+// A redirect Pagekeeper refuses to follow is an answer that arrived: the
+// Page is "Facebook answered oddly", never "could not reach Facebook".
+func TestRefusedRedirectIsAnAnswerThatArrived(t *testing.T) {
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://elsewhere.example/steal", code)
+		})
+		_, err := c.Page(context.Background(), "77", testPageToken)
+		var ue *UnavailableError
+		if !errors.As(err, &ue) || !ue.Arrived() || ue.HTTPStatus != code || IsDefinitive(err) {
+			t.Errorf("HTTP %d: %v, want an answer that arrived with its status and no verdict", code, err)
+		}
+		assertNoSecret(t, err)
+	}
+}
