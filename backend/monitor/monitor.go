@@ -478,13 +478,18 @@ func deliver(it item, r graph.BatchResponse, err error) {
 			return
 		}
 		var body struct {
-			Data []graph.SubscribedApp `json:"data"`
+			Data *[]graph.SubscribedApp `json:"data"`
 		}
 		if err := r.Decode(&body); err != nil {
 			t.subsErr = err
 			return
 		}
-		sub := len(body.Data) > 0
+		if body.Data == nil {
+			// Not "no app subscribed": no answer about the webhooks at all.
+			t.subsErr = &graph.UnavailableError{Op: "GET /subscribed_apps", HTTPStatus: r.Code, Cause: errors.New(`answer has no "data" list`)}
+			return
+		}
+		sub := len(*body.Data) > 0
 		t.subs = &sub
 	}
 }
