@@ -139,6 +139,9 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	}
 	seen := map[string]bool{}
 	for _, a := range accounts {
+		if a.ID == "" {
+			continue // a null entry, or one without an id: no Page to connect or name
+		}
 		seen[a.ID] = true
 		if a.AccessToken == "" {
 			gr.Skipped = append(gr.Skipped, skipped(a.ID, a.Name, me.Name))

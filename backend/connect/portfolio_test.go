@@ -91,3 +91,35 @@ func TestHarvestFailsWhenAPortfolioPageGetsNoVerdict(t *testing.T) {
 		t.Fatal("an error page for a portfolio Page was taken as a verdict")
 	}
 }
+
+// A null in /me/accounts' data list (or an entry without an id) is no Page:
+// it is neither connected nor named as skipped (as "Page " with no id).
+func TestHarvestIgnoresNullAccountEntries(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch strings.TrimPrefix(r.URL.Path, "/v25.0/") {
+		case "oauth/access_token":
+			w.Write([]byte(`{"access_token":"long-user-token","token_type":"bearer"}`))
+		case "me":
+			w.Write([]byte(`{"id":"U1","name":"Dana"}`))
+		case "debug_token":
+			w.Write([]byte(`{"data":{"app_id":"1","type":"USER","is_valid":true,"user_id":"U1","scopes":["pages_show_list"]}}`))
+		case "me/permissions":
+			w.Write([]byte(`{"data":[{"permission":"pages_show_list","status":"granted"}]}`))
+		case "me/accounts":
+			w.Write([]byte(`{"data":[null,{"id":"P1","name":"Bakery","access_token":"tok-1"},{"name":"No id"}]}`))
+		default:
+			t.Errorf("unexpected request %s", r.URL.Path)
+			w.WriteHeader(404)
+		}
+	}))
+	defer srv.Close()
+	g := graph.New(graph.Config{GraphURL: srv.URL, AppID: "1", AppSecret: "secret"})
+	gr, err := Harvest(context.Background(), g, "short", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gr.Pages) != 1 || gr.Pages[0].ID != "P1" || len(gr.Skipped) != 0 {
+		t.Errorf("pages %+v skipped %+v, want P1 alone", gr.Pages, gr.Skipped)
+	}
+}
