@@ -151,7 +151,8 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	}
 	// Pages reached only through a Business Portfolio are listed in the
 	// grant's target_ids but not in /me/accounts (FACEBOOK.md §9, complaint 3).
-	for _, id := range pageTargets(info) {
+	targets, _ := info.PageTargets()
+	for _, id := range targets {
 		if seen[id] {
 			continue
 		}
@@ -186,20 +187,6 @@ func grantedPage(id, name, category, token string, tasks []string, ig *graph.Ins
 		p.InstagramID, p.InstagramUsername = ig.ID, ig.Username
 	}
 	return p
-}
-
-// pageTargets are the object ids the Page scopes were granted for.
-func pageTargets(info graph.TokenInfo) []string {
-	var ids []string
-	for _, scope := range []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"} {
-		t, _ := info.Targets(scope)
-		for _, id := range t {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
 }
 
 // scopesFor lists the granted scopes that cover a Page. A Page scope with

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,28 @@ func (t TokenInfo) Targets(scope string) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// pageScopes are the scopes whose granular target_ids name Pages.
+var pageScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"}
+
+// PageTargets lists the Pages the page scopes were granted for, and whether
+// any of them lists targets at all (when none does, the grant is not
+// limited to chosen Pages). Connecting and checking read the same list, so
+// a Page connected because the grant names it is in the grant for the check.
+func (t TokenInfo) PageTargets() ([]string, bool) {
+	var ids []string
+	listed := false
+	for _, scope := range pageScopes {
+		targets, ok := t.Targets(scope)
+		listed = listed || ok
+		for _, id := range targets {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, listed
 }
 
 // DebugToken asks Facebook about inputToken with the app token. An invalid

@@ -442,20 +442,17 @@ func expiry(obs Observation) (time.Time, Reason) {
 }
 
 // InGrant reports whether pageID is among the Pages a token was granted for
-// (granular_scopes target_ids of pages_show_list); nil when the token lists no
-// Page targets (then nothing can be said).
+// (granular_scopes target_ids of the page scopes, as connect reads them);
+// nil when the token lists no Page targets (then nothing can be said).
 func InGrant(t *graph.TokenInfo, pageID string) *bool {
 	if t == nil {
 		return nil
 	}
-	ids, ok := t.Targets("pages_show_list")
+	ids, ok := t.PageTargets()
 	if !ok {
 		return nil
 	}
-	in := false
-	for _, id := range ids {
-		in = in || id == pageID
-	}
+	in := slices.Contains(ids, pageID)
 	return &in
 }
 

@@ -1,0 +1,32 @@
+package health
+
+import (
+	"testing"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+)
+
+// A Page connect accepted because the grant names it (a Business Portfolio
+// Page listed in pages_read_engagement's targets but not in
+// pages_show_list's) is in the grant for the check too: the very next
+// check must not call it "no longer among the Pages allowed".
+func TestInGrantReadsEveryPageScopeConnectReads(t *testing.T) {
+	info := &graph.TokenInfo{IsValid: true, GranularScopes: []graph.GranularScope{
+		{Scope: "pages_show_list", TargetIDs: []string{"P1"}},
+		{Scope: "pages_read_engagement", TargetIDs: []string{"P1", "P2"}},
+		{Scope: "instagram_basic", TargetIDs: []string{"IG9"}},
+	}}
+	if in := InGrant(info, "P2"); in == nil || !*in {
+		t.Errorf("P2 (in pages_read_engagement's targets): InGrant = %v, want true", in)
+	}
+	if in := InGrant(info, "P3"); in == nil || *in {
+		t.Errorf("P3 (in no page scope's targets): InGrant = %v, want false", in)
+	}
+	if in := InGrant(info, "IG9"); in == nil || *in {
+		t.Errorf("an Instagram target is no Page of the grant: %v", in)
+	}
+	none := &graph.TokenInfo{IsValid: true, GranularScopes: []graph.GranularScope{{Scope: "pages_show_list"}}}
+	if in := InGrant(none, "P1"); in != nil {
+		t.Errorf("no page scope lists targets: InGrant = %v, want nil (all)", *in)
+	}
+}
