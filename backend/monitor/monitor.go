@@ -418,6 +418,7 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 				reqs[i] = it.req
 			}
 			res, err := g.AppBatch(ctx, reqs)
+			err = asBatchRefusal(err)
 			for i, it := range chunk {
 				var r graph.BatchResponse
 				itemErr := err
@@ -451,6 +452,20 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 		}
 	}
 	m.mu.Unlock()
+}
+
+// asBatchRefusal keeps a refusal of the whole batch request from reading
+// as a verdict on each Page in it: Facebook refused the envelope (the words
+// of an unknown object, a permission the request lacked), not the Pages.
+// The owner's Meta app refused, a rate limit and a temporary error keep
+// their type, which already gives no verdict on a Page.
+func asBatchRefusal(err error) error {
+	ge := graphError(err)
+	if ge == nil || ge.IsTransient() || ge.AppIssue() != graph.AppOK {
+		return err
+	}
+	return &graph.UnavailableError{Op: "POST / (the whole batch)", HTTPStatus: ge.HTTPStatus,
+		Cause: errors.New(ge.Error())}
 }
 
 // answered: Facebook gave a definitive answer (a success or a refusal).

@@ -1,10 +1,16 @@
 package monitor
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/store"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 // A 200 answer to subscribed_apps that holds no "data" list is not
@@ -27,5 +33,59 @@ func TestSubscribedAppsWithoutADataListIsNoAnswer(t *testing.T) {
 		if tg.subs == nil || *tg.subs != want {
 			t.Errorf("%s: subs %v (err %v), want %v", body, tg.subs, tg.subsErr, want)
 		}
+	}
+}
+
+// Facebook refusing the batch request as a whole (the envelope sent with
+// the app token) says nothing about any one Page: an "Unsupported post
+// request" (code 100, the words of an unknown object) or a permission
+// error about the envelope must not turn every Page to page_gone or
+// permission_missing. Real HTTP server, real bbolt file.
+func TestWholeBatchRefusalIsNoVerdictOnAnyPage(t *testing.T) {
+	for _, body := range []string{
+		`{"error":{"message":"Unsupported post request. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api","type":"GraphMethodException","code":100,"error_subcode":33}}`,
+		`{"error":{"message":"(#200) Permissions error","type":"OAuthException","code":200}}`,
+		`{"error":{"message":"(#10) Application does not have permission for this action","type":"OAuthException","code":10}}`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			w.Write([]byte(body))
+		}))
+		db, err := store.Open(filepath.Join(t.TempDir(), "pagekeeper.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := vault.New(vault.NewMemory())
+		for _, id := range []string{"77", "78"} {
+			if err := db.PutPage(store.Page{ID: id, Name: "Page " + id, Status: "valid"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.SetPageToken(id, "tok-"+id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g := graph.New(graph.Config{GraphURL: srv.URL, AppID: "1", AppSecret: "secret"})
+		m := &Monitor{DB: db, Vault: v, Graph: func() (*graph.Client, error) { return g, nil }}
+		rep, err := m.Run(context.Background(), Scope{Complete: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, _ := db.ListPages()
+		for _, p := range pages {
+			if p.Status != "valid" {
+				t.Errorf("%.40s: Page %s became %s/%s", body, p.ID, p.Status, p.Reason)
+			}
+		}
+		for _, u := range rep.Unchecked {
+			if u.Reason != health.UnexpectedAnswer {
+				t.Errorf("%.40s: Page %s unchecked as %s, want unexpected_answer", body, u.PageID, u.Reason)
+			}
+		}
+		if rep.Unreachable != 2 {
+			t.Errorf("%.40s: %d Pages unchecked, want 2", body, rep.Unreachable)
+		}
+		db.Close()
+		srv.Close()
 	}
 }
