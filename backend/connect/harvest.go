@@ -139,8 +139,8 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	}
 	seen := map[string]bool{}
 	for _, a := range accounts {
-		if a.ID == "" {
-			continue // a null entry, or one without an id: no Page to connect or name
+		if a.ID == "" || seen[a.ID] {
+			continue // a null entry, one without an id, or a Page listed twice
 		}
 		seen[a.ID] = true
 		if a.AccessToken == "" {

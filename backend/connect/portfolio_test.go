@@ -93,7 +93,8 @@ func TestHarvestFailsWhenAPortfolioPageGetsNoVerdict(t *testing.T) {
 }
 
 // A null in /me/accounts' data list (or an entry without an id) is no Page:
-// it is neither connected nor named as skipped (as "Page " with no id).
+// it is neither connected nor named as skipped (as "Page " with no id); a
+// Page listed twice is one Page.
 func TestHarvestIgnoresNullAccountEntries(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -107,7 +108,8 @@ func TestHarvestIgnoresNullAccountEntries(t *testing.T) {
 		case "me/permissions":
 			w.Write([]byte(`{"data":[{"permission":"pages_show_list","status":"granted"}]}`))
 		case "me/accounts":
-			w.Write([]byte(`{"data":[null,{"id":"P1","name":"Bakery","access_token":"tok-1"},{"name":"No id"}]}`))
+			// P1 twice: a cursor page can repeat an entry when the list changes while it is read.
+			w.Write([]byte(`{"data":[null,{"id":"P1","name":"Bakery","access_token":"tok-1"},{"name":"No id"},{"id":"P1","name":"Bakery","access_token":"tok-1"}]}`))
 		default:
 			t.Errorf("unexpected request %s", r.URL.Path)
 			w.WriteHeader(404)
