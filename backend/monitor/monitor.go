@@ -321,6 +321,11 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, r := range res {
+		// debug_token runs on the app's own quota: its items can be
+		// refused for a rate limit while the Pages' probes still pass.
+		mu.Lock()
+		rep.RateLimited = rep.RateLimited || isRateLimit(r.Err)
+		mu.Unlock()
 		if r.Err != nil || !r.Info.IsValid {
 			m.mu.Lock()
 			if r.Err == nil {

@@ -2,9 +2,11 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pagekeeper/pagekeeper/backend/graph"
@@ -87,5 +89,60 @@ func TestWholeBatchRefusalIsNoVerdictOnAnyPage(t *testing.T) {
 		}
 		db.Close()
 		srv.Close()
+	}
+}
+
+// debug_token runs on the app's own quota (code 4 when it is used up),
+// apart from the Pages' quotas the probes use: a rate limit on the debug
+// items alone still slows the checks down.
+func TestRateLimitedDebugTokenItemsBackOff(t *testing.T) {
+	limited := `{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		var reqs []graph.BatchRequest
+		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
+		var items []map[string]any
+		for _, q := range reqs {
+			if strings.HasPrefix(q.RelativeURL, "debug_token") {
+				items = append(items, map[string]any{"code": 400, "body": limited})
+				continue
+			}
+			id := strings.SplitN(q.RelativeURL, "?", 2)[0]
+			body := `{"id":"` + id + `","name":"Page"}`
+			if strings.Contains(id, "/subscribed_apps") {
+				body = `{"data":[{"id":"1","name":"Pagekeeper"}]}`
+			}
+			items = append(items, map[string]any{"code": 200, "body": body})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(items)
+	}))
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "pagekeeper.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v := vault.New(vault.NewMemory())
+	if err := db.PutProfile(store.Profile{ID: "U1", Name: "Dana"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.SetUserToken("U1", "user-tok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutPage(store.Page{ID: "77", Name: "Page", ProfileID: "U1", Status: "valid"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.SetPageToken("77", "tok-77"); err != nil {
+		t.Fatal(err)
+	}
+	g := graph.New(graph.Config{GraphURL: srv.URL, AppID: "1", AppSecret: "secret"})
+	m := &Monitor{DB: db, Vault: v, Graph: func() (*graph.Client, error) { return g, nil }}
+	rep, err := m.Run(context.Background(), Scope{Complete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.RateLimited || !m.BackingOff() {
+		t.Errorf("debug_token refused for the app's rate limit: RateLimited %v, backing off %v", rep.RateLimited, m.BackingOff())
 	}
 }
