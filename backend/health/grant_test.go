@@ -30,3 +30,21 @@ func TestInGrantReadsEveryPageScopeConnectReads(t *testing.T) {
 		t.Errorf("no page scope lists targets: InGrant = %v, want nil (all)", *in)
 	}
 }
+
+// Code 803 ("Some of the aliases you requested do not exist: 77") is
+// Facebook's other "this object does not exist" answer: as definitive for
+// the Page as 100/33.
+func TestAliasDoesNotExistIsPageGone(t *testing.T) {
+	d := probeWith(t, 404, `{"error":{"message":"(#803) Some of the aliases you requested do not exist: 77","type":"OAuthException","code":803,"fbtrace_id":"AbC"}}`)
+	if d.Status != Invalid || d.Reason != PageGone {
+		t.Errorf("803: %s/%s, want invalid/page_gone", d.Status, d.Reason)
+	}
+}
+
+// The same answer seen without a code, the code only in the message.
+func TestAliasDoesNotExistWithoutCode(t *testing.T) {
+	d := probeWith(t, 200, `{"error":{"message":"(#803) Some of the aliases you requested do not exist: 77","type":"OAuthException"}}`)
+	if d.Status != Invalid || d.Reason != PageGone {
+		t.Errorf("803 without a code: %s/%s, want invalid/page_gone", d.Status, d.Reason)
+	}
+}

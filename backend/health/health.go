@@ -286,7 +286,8 @@ func noVerdict(err error) Reason {
 // ("Unsupported get request. Object with ID ... does not exist, cannot be
 // loaded due to missing permissions, or does not support this operation";
 // samples 18 and 33 are the same answer without the subcode), code 33
-// ("This object does not exist or does not support this action"), or a token
+// ("This object does not exist or does not support this action"), code 803
+// ("Some of the aliases you requested do not exist: 77"), or a token
 // that "belongs to a Page that has been deleted". Asked with the Page's own
 // token, "missing permissions" cannot be it: reading a Page's id and name
 // needs none. Other code 100 answers (a bad parameter) say nothing about
@@ -294,9 +295,11 @@ func noVerdict(err error) Reason {
 func pageGone(e *graph.Error) bool {
 	msg := strings.ToLower(e.Message)
 	switch {
-	case e.Code == 33, e.Code == 100 && e.Subcode == 33:
+	case e.Code == 33, e.Code == 100 && e.Subcode == 33, e.Code == 803:
 		return true
-	case strings.Contains(msg, "belongs to a page that has been deleted"):
+	case strings.Contains(msg, "belongs to a page that has been deleted"),
+		// Code 803, also seen with the code only in the message.
+		strings.Contains(msg, "aliases you requested do not exist"):
 		return true
 	}
 	return e.Code == 100 && (strings.Contains(msg, "does not exist") || strings.Contains(msg, "unsupported get request"))
