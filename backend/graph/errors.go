@@ -410,10 +410,26 @@ func parseErrorObject(httpStatus int, raw json.RawMessage) *Error {
 	if e.Type == "" {
 		e.Type = jsonString(m["error"]) // an OAuth error string next to error_code
 	}
+	if e.Code == 0 {
+		e.Code = codeInMessage(e.Message)
+	}
 	if e.Code == 0 && e.Message == "" {
 		return nil
 	}
 	return e
+}
+
+// messageCode is the "(#803) " that starts Graph's messages: older answers
+// carry the code there only.
+var messageCode = regexp.MustCompile(`^\(#(\d{1,9})\)`)
+
+func codeInMessage(msg string) int {
+	m := messageCode.FindStringSubmatch(strings.TrimSpace(msg))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 // The helpers below read a value of the expected kind and yield zero for any

@@ -169,3 +169,24 @@ func TestRefusedRedirectIsAnAnswerThatArrived(t *testing.T) {
 		assertNoSecret(t, err)
 	}
 }
+
+// Older answers carry the code only as the "(#N)" that starts the message
+// ({"message":"(#803) Some of the aliases ...","type":"OAuthException"}):
+// it is the code, so a "(#4)" without one is still a rate limit.
+func TestCodeOnlyInTheMessage(t *testing.T) {
+	for body, want := range map[string]int{
+		`{"error":{"message":"(#4) Application request limit reached","type":"OAuthException"}}`:                   4,
+		`{"error":{"message":"(#803) Some of the aliases you requested do not exist: x","type":"OAuthException"}}`: 803,
+		`{"error":{"message":"(#10) Application does not have permission","code":"x"}}`:                            10,
+		`{"error":{"message":"Error (#12) in the middle","type":"OAuthException"}}`:                                0,
+		`{"error":{"message":"(#190) x","code":463}}`:                                                              463,
+	} {
+		e := ParseError(400, []byte(body))
+		if e == nil || e.Code != want {
+			t.Errorf("%s: %+v, want code %d", body, e, want)
+		}
+	}
+	if e := ParseError(400, []byte(`{"error":{"message":"(#4) Application request limit reached","type":"OAuthException"}}`)); e == nil || !e.IsRateLimit() {
+		t.Errorf("a (#4) without a code is no rate limit: %+v", e)
+	}
+}
