@@ -62,23 +62,24 @@ func (t TokenInfo) Targets(scope string) ([]string, bool) {
 // pageScopes are the scopes whose granular target_ids name Pages.
 var pageScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"}
 
-// PageTargets lists the Pages the page scopes were granted for, and whether
-// any of them lists targets at all (when none does, the grant is not
-// limited to chosen Pages). Connecting and checking read the same list, so
-// a Page connected because the grant names it is in the grant for the check.
+// PageTargets lists the Pages the page scopes were granted for, and
+// whether the grant is limited to chosen Pages at all: pages_show_list, the
+// scope that lists Pages, names its targets (when it does not, other
+// scopes' targets say nothing about the rest). Connecting and checking read
+// the same list, so a Page connected because the grant names it is in the
+// grant for the check.
 func (t TokenInfo) PageTargets() ([]string, bool) {
 	var ids []string
-	listed := false
 	for _, scope := range pageScopes {
-		targets, ok := t.Targets(scope)
-		listed = listed || ok
+		targets, _ := t.Targets(scope)
 		for _, id := range targets {
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
 		}
 	}
-	return ids, listed
+	_, limited := t.Targets("pages_show_list")
+	return ids, limited
 }
 
 // DebugToken asks Facebook about inputToken with the app token. An invalid

@@ -48,3 +48,15 @@ func TestAliasDoesNotExistWithoutCode(t *testing.T) {
 		t.Errorf("803 without a code: %s/%s, want invalid/page_gone", d.Status, d.Reason)
 	}
 }
+
+// Targets on another page scope while pages_show_list lists none say
+// nothing about the Pages they leave out.
+func TestInGrantUnlimitedWithoutPagesShowListTargets(t *testing.T) {
+	info := &graph.TokenInfo{IsValid: true, GranularScopes: []graph.GranularScope{
+		{Scope: "pages_show_list"},
+		{Scope: "pages_manage_metadata", TargetIDs: []string{"P1"}},
+	}}
+	if in := InGrant(info, "P2"); in != nil {
+		t.Errorf("P2: InGrant = %v, want nil", *in)
+	}
+}

@@ -446,7 +446,8 @@ func expiry(obs Observation) (time.Time, Reason) {
 
 // InGrant reports whether pageID is among the Pages a token was granted for
 // (granular_scopes target_ids of the page scopes, as connect reads them);
-// nil when the token lists no Page targets (then nothing can be said).
+// nil when the grant is not limited to chosen Pages (pages_show_list lists
+// no targets): then nothing can be said.
 func InGrant(t *graph.TokenInfo, pageID string) *bool {
 	if t == nil {
 		return nil
