@@ -11,6 +11,10 @@ import (
 // outside, so every line the commands print passes through here.
 func Clean(s string) string { return printable.Clean(s) }
 
+// line is one field of a line of output: Facebook's text (a Page name
+// holding a line break or a tab) cannot forge a line or shift the columns.
+func line(s string) string { return printable.Line(s) }
+
 // cleanWriter passes everything written through Clean.
 type cleanWriter struct{ w io.Writer }
 

@@ -24,6 +24,13 @@ func Clean(s string) string {
 	}, s)
 }
 
+// Line is Clean for one field of a line (a table cell, a name in a
+// sentence): line breaks and tabs become spaces, so outside text can neither
+// start a line of its own nor shift the columns.
+func Line(s string) string { return lineBreaks.Replace(Clean(s)) }
+
+var lineBreaks = strings.NewReplacer("\n", " ", "\t", " ")
+
 // UTF8 is Clean for channels that carry only valid UTF-8 (a D-Bus string):
 // invalid bytes become U+FFFD rather than fail the whole message.
 func UTF8(s string) string { return Clean(strings.ToValidUTF8(s, "\uFFFD")) }
