@@ -62,15 +62,16 @@ func skipped(id, name, person string) SkippedPage {
 
 // refusedForThisPage: Facebook's definitive answer about one Page of the
 // grant (it does not exist for this person, a permission or a field is
-// refused), which must not stop the other Pages from connecting. A dead
-// user token, a refused Meta app or an answer without a verdict fail the
-// login as a whole.
+// refused, no role on it that lets apps act for it: 190/492 "must be an
+// administrator ... in order to impersonate it"), which must not stop the
+// other Pages from connecting. A dead user token, a refused Meta app or an
+// answer without a verdict fail the login as a whole.
 func refusedForThisPage(err error) bool {
 	var ge *graph.Error
-	if !errors.As(err, &ge) || !graph.IsDefinitive(err) {
+	if !errors.As(err, &ge) || !graph.IsDefinitive(err) || ge.AppIssue() != graph.AppOK {
 		return false
 	}
-	return ge.AppIssue() == graph.AppOK && !ge.IsLoginRecoverable()
+	return !ge.IsLoginRecoverable() || ge.Subcode == graph.SubcodeNoPageRole
 }
 
 // unreadable explains a Page of the grant that Facebook refused to show.

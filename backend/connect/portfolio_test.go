@@ -83,6 +83,24 @@ func TestHarvestSkipsAPortfolioPageFacebookRefuses(t *testing.T) {
 	}
 }
 
+// No role on one portfolio Page that lets apps act for it (190/492, asked
+// for its token) is about that Page, not a dead login.
+func TestHarvestSkipsAPortfolioPageWithoutARole(t *testing.T) {
+	noRole := `{"error":{"message":"(#190) The user must be an administrator, editor, or moderator of the page in order to impersonate it.","type":"OAuthException","code":190,"error_subcode":492}}`
+	gr, err := Harvest(context.Background(), portfolioFacebook(t, 400, noRole), "short", time.Now())
+	if err != nil {
+		t.Fatalf("one portfolio Page without a role failed the whole login: %v", err)
+	}
+	if !gr.IsSkipped("P3") || len(gr.Pages) != 2 {
+		t.Errorf("pages %+v skipped %+v", gr.Pages, gr.Skipped)
+	}
+	// A dead user token is no Page's problem: the login fails as a whole.
+	dead := `{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463}}`
+	if _, err := Harvest(context.Background(), portfolioFacebook(t, 400, dead), "short", time.Now()); err == nil {
+		t.Error("a dead user token connected the other Pages")
+	}
+}
+
 // An answer that says nothing (an error page) is no verdict on the Page:
 // the login fails as a whole rather than connect without it.
 func TestHarvestFailsWhenAPortfolioPageGetsNoVerdict(t *testing.T) {
