@@ -60,3 +60,29 @@ func TestInGrantUnlimitedWithoutPagesShowListTargets(t *testing.T) {
 		t.Errorf("P2: InGrant = %v, want nil", *in)
 	}
 }
+
+// debug_token answering is_valid false with a temporary error in data.error
+// (code 1 "An unknown error occurred", code 2) gave no verdict on the
+// token: the person is unknown, not "token invalid", and a working Page
+// keeps its status.
+func TestTemporaryDebugTokenErrorIsNoVerdict(t *testing.T) {
+	for _, body := range []string{
+		`{"data":{"is_valid":false,"error":{"code":2,"message":"Service temporarily unavailable"},"scopes":[]}}`,
+		`{"data":{"is_valid":false,"error":{"code":1,"message":"An unknown error occurred","is_transient":true},"scopes":[]}}`,
+		`{"data":{"is_valid":false,"error":{"code":4,"message":"(#4) Application request limit reached"},"scopes":[]}}`,
+	} {
+		info, err := graph.ParseDebugToken(200, []byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		person := Diagnose(Observation{PersonName: "Dana", UserToken: &info, Now: now, Wanted: []string{}})
+		if person.Status != Unknown || person.Reason == Unreachable {
+			t.Errorf("%.60s: person %s/%s, want unknown (an answer that arrived)", body, person.Status, person.Reason)
+		}
+		o := healthy()
+		o.UserToken = &info
+		if d := Diagnose(o); d.Status != Valid {
+			t.Errorf("%.60s: a working Page became %s/%s", body, d.Status, d.Reason)
+		}
+	}
+}

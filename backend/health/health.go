@@ -185,6 +185,14 @@ func diagnose(obs Observation) Diagnosis {
 			return Diagnosis{Status: Unknown, Reason: MetaAppProblem, AppIssue: ge.AppIssue()}
 		}
 	}
+	// is_valid false with a temporary error as the reason (data.error code
+	// 1, 2, a rate limit) is no verdict on the user token: as if unread.
+	if e := tokenError(obs.UserToken); e != nil && e.IsTransient() {
+		if obs.PageID == "" {
+			return Diagnosis{Status: Unknown, Reason: noVerdict(e)}
+		}
+		obs.UserToken = nil
+	}
 	userDead := deadReason(tokenError(obs.UserToken))
 
 	// A dead Page token, said by Facebook: by the probe or by debug_token.
