@@ -11,6 +11,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"github.com/pagekeeper/pagekeeper/backend/autostart"
+	"github.com/pagekeeper/pagekeeper/backend/cli"
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 )
@@ -38,6 +40,7 @@ type Shell struct {
 	mu       sync.Mutex
 	startErr error
 	cancel   context.CancelFunc
+	engine   *engine.Server // serves the keeper to the command line
 	quitting atomic.Bool
 }
 
@@ -63,20 +66,34 @@ func (s *Shell) start(ctx context.Context, rt Runtime) {
 }
 
 func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
-	opts.Emit = s.rt.Emit
+	// What changes reaches the window and the commands running in it alike,
+	// whoever made the change.
+	hub := engine.NewHub()
+	opts.Emit = func(name string, data any) {
+		s.rt.Emit(name, data)
+		hub.Emit(name, data)
+	}
 	opts.Opener = s.rt.OpenURL
 	opts.Sender = runtimeSender{s.rt}
 	k, err := keeper.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
+	srv, serr := cli.ServeEngine(k, hub)
+	if serr != nil {
+		// The window works without it; only the commands wait for it to quit.
+		s.rt.Emit(keeper.EventNotice, keeper.Notice{Level: "warning", Message: "The command line cannot reach this window: " + serr.Error()})
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
-	old, oldCancel := s.App.keeper, s.cancel
-	s.App.keeper, s.cancel, s.startErr = k, cancel, nil
+	old, oldCancel, oldSrv := s.App.keeper, s.cancel, s.engine
+	s.App.keeper, s.cancel, s.engine, s.startErr = k, cancel, srv, nil
 	s.mu.Unlock()
 	if oldCancel != nil {
 		oldCancel()
+	}
+	if oldSrv != nil {
+		oldSrv.Close()
 	}
 	if old != nil {
 		old.Close()
@@ -112,6 +129,9 @@ func (s *Shell) Shutdown(context.Context) {
 	defer s.mu.Unlock()
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.engine != nil {
+		s.engine.Close()
 	}
 	if s.App.keeper != nil {
 		s.App.keeper.Close()

@@ -21,6 +21,8 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether f is an interactive terminal (progress and prompts).
 	IsTerminal func(f any) bool
+
+	site *site // where an Engine command's keeper comes from (served.go)
 }
 
 // OSEnv is the Env of a real process.
@@ -43,6 +45,11 @@ type Command struct {
 	Usage   string // e.g. "status [--json]"
 	Summary string
 	Run     func(ctx context.Context, env *Env, args []string) int
+	// Engine runs the command in the running app when there is one (see
+	// backend/engine): it then uses the app's keeper, and the window shows
+	// what it changes. Such a command gets its keeper from openKeeper, reads
+	// no stdin and prints no secret.
+	Engine bool
 }
 
 var commands = map[string]Command{}
@@ -91,6 +98,9 @@ func Main(ctx context.Context, env *Env, args []string) int {
 	if !ok {
 		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
 		return 64 // EX_USAGE
+	}
+	if cmd.Engine && env.site == nil {
+		return runEngineCommand(ctx, env, cmd, args[1:])
 	}
 	return cmd.Run(ctx, env, args[1:])
 }

@@ -17,6 +17,10 @@ type LoginRequest struct {
 	ProfileID   string // reauthorize this person's Pages
 	PageID      string // or the person who connected this Page
 	NoBrowser   bool   // only give the URL (the CLI's --no-browser)
+	// Quiet keeps the result from the window: a command that logs in
+	// chooses its Pages itself, so the window must not offer the choice.
+	// The window still sees what the login changed (a snapshot).
+	Quiet bool
 }
 
 type pendingLogin struct {
@@ -24,6 +28,7 @@ type pendingLogin struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	result  LoginResult
+	quiet   bool
 }
 
 type pendingGrant struct {
@@ -69,7 +74,7 @@ func (k *Keeper) StartLogin(ctx context.Context, req LoginRequest) (LoginStart, 
 		cancel()
 		return LoginStart{}, err
 	}
-	pl := &pendingLogin{session: sess, cancel: cancel, done: make(chan struct{})}
+	pl := &pendingLogin{session: sess, cancel: cancel, done: make(chan struct{}), quiet: req.Quiet}
 	k.mu.Lock()
 	k.login = pl
 	k.mu.Unlock()
@@ -115,10 +120,12 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPe
 	res := LoginResult{Mode: mode}
 	defer func() {
 		pl.result = res
-		k.mu.Lock()
-		k.lastRes = &res
-		k.mu.Unlock()
-		k.opts.Emit(EventLoginResult, res)
+		if !pl.quiet {
+			k.mu.Lock()
+			k.lastRes = &res
+			k.mu.Unlock()
+			k.opts.Emit(EventLoginResult, res)
+		}
 		k.emitSnapshot()
 	}()
 	tok, err := pl.session.Wait(ctx)

@@ -79,7 +79,20 @@ type DB struct {
 // its schema up to date.
 func Open(path string) (*DB, error) { return openWith(path, migrations) }
 
-func openWith(path string, migs []migration) (db *DB, err error) {
+// OpenWait is Open waiting up to wait for another process to release the
+// file (the command line waits for another command this way).
+func OpenWait(path string, wait time.Duration) (*DB, error) {
+	if wait <= 0 {
+		wait = openTimeout // bbolt's zero Timeout would wait forever
+	}
+	return openWaiting(path, migrations, wait)
+}
+
+func openWith(path string, migs []migration) (*DB, error) {
+	return openWaiting(path, migs, openTimeout)
+}
+
+func openWaiting(path string, migs []migration, wait time.Duration) (db *DB, err error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
@@ -96,7 +109,7 @@ func openWith(path string, migs []migration) (db *DB, err error) {
 			db, err = nil, &CorruptError{Path: abs, Cause: fmt.Errorf("%v", r)}
 		}
 	}()
-	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: openTimeout})
+	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: wait})
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/engine"
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+)
+
+// lockWait is how long a command waits for another command that holds the
+// data folder (bbolt lets one process in at a time) before giving up.
+var lockWait = 15 * time.Second
+
+// site is where an Engine command's keeper comes from: the running app's
+// (the command runs inside it), or one this process opened for it.
+type site struct {
+	k    *keeper.Keeper
+	err  error // why no keeper could be had; the command reports it its own way
+	hub  *engine.Hub
+	subs []func()
+}
+
+// keeper lends the site's keeper to a command; emit gets its events until
+// the command ends.
+func (s *site) keeper(emit func(string, any)) (*keeper.Keeper, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if emit != nil {
+		s.subs = append(s.subs, s.hub.Subscribe(emit))
+	}
+	return s.k.Retain(), nil
+}
+
+func (s *site) end() {
+	for _, cancel := range s.subs {
+		cancel()
+	}
+}
+
+// runEngineCommand runs an Engine command in the app serving the data
+// folder, or else on the database itself; while another command holds the
+// database it waits (saying so), and goes through an app that starts meanwhile.
+func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string) int {
+	dir, err := dataDir(env)
+	if err != nil {
+		return cmd.Run(ctx, withSite(env, &site{err: err}), args)
+	}
+	deadline := time.Now().Add(lockWait)
+	waiting := false
+	for {
+		c, err := engine.Dial(dir)
+		if err == nil {
+			return runInEngine(ctx, env, c, cmd, args)
+		}
+		if !errors.Is(err, engine.ErrNoEngine) {
+			return fail(env, ExitUnknown, err)
+		}
+		hub := engine.NewHub()
+		k, err := openKeeperWait(ctx, env, hub.Emit, 200*time.Millisecond)
+		if err == nil {
+			s := &site{k: k, hub: hub}
+			code := cmd.Run(ctx, withSite(env, s), args)
+			s.end()
+			k.Close()
+			return code
+		}
+		if !errors.Is(err, store.ErrAlreadyRunning) || time.Now().After(deadline) {
+			if errors.Is(err, store.ErrAlreadyRunning) {
+				err = fmt.Errorf("%w\nAnother pagekeeper command kept the data folder busy for %s; try again when it has finished", err, lockWait)
+			}
+			return cmd.Run(ctx, withSite(env, &site{err: err}), args)
+		}
+		if !waiting {
+			waiting = true
+			fmt.Fprintf(env.Stderr, "pagekeeper: another pagekeeper command is using %s; waiting for it (up to %s)...\n", dir, lockWait)
+		}
+		select {
+		case <-ctx.Done():
+			return cmd.Run(ctx, withSite(env, &site{err: ctx.Err()}), args)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func withSite(env *Env, s *site) *Env {
+	e := *env
+	e.site = s
+	return &e
+}
+
+// runInEngine runs the command in the app and prints what it prints.
+func runInEngine(ctx context.Context, env *Env, c *engine.Client, cmd Command, args []string) int {
+	req := engine.RunRequest{Args: append([]string{}, args...),
+		StdinTerminal: env.IsTerminal(env.Stdin), StdoutTerminal: env.IsTerminal(env.Stdout), StderrTerminal: env.IsTerminal(env.Stderr)}
+	code, err := c.Run(ctx, cmd.Name, req, env.Stdout, env.Stderr)
+	if err != nil {
+		return fail(env, ExitUnknown, err)
+	}
+	return code
+}
+
+// dataDir is the data folder a command works on, as keeper.Open finds it.
+func dataDir(env *Env) (string, error) {
+	if dir := env.Getenv(datadir.EnvVar); dir != "" {
+		return filepath.Abs(dir)
+	}
+	return datadir.Resolve()
+}
+
+// EngineCommands are the commands that run in the app when it runs.
+func EngineCommands() []string {
+	var names []string
+	for n, c := range commands {
+		if c.Engine {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ServeEngine serves k (whose events feed hub) to the command line of its
+// data folder; the window calls it once its keeper is open.
+func ServeEngine(k *keeper.Keeper, hub *engine.Hub) (*engine.Server, error) {
+	return engine.Serve(k.DataDir(), engine.Config{Keeper: k, Hub: hub, Commands: EngineCommands(),
+		Run: func(ctx context.Context, name string, req engine.RunRequest, stdout, stderr io.Writer) int {
+			return runServed(ctx, k, hub, name, req, stdout, stderr)
+		}})
+}
+
+// runServed runs a command for a client, on the app's keeper. It gets no
+// stdin and none of the client's environment: it works with the app's.
+func runServed(ctx context.Context, k *keeper.Keeper, hub *engine.Hub, name string, req engine.RunRequest, stdout, stderr io.Writer) int {
+	cmd := commands[name]
+	stdin := strings.NewReader("")
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" },
+		IsTerminal: func(f any) bool {
+			switch f {
+			case stdin:
+				return req.StdinTerminal
+			case stdout:
+				return req.StdoutTerminal
+			case stderr:
+				return req.StderrTerminal
+			}
+			return false
+		}}
+	s := &site{k: k, hub: hub}
+	defer s.end()
+	return cmd.Run(ctx, withSite(env, s), req.Args)
+}

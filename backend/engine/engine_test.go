@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+)
+
+// TestMain lets the test binary play a client of another user: the test
+// runs it again under uid 65534 with envClient naming the data folder.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(envClient); dir != "" {
+		os.Exit(playClient(dir))
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	envClient = "PAGEKEEPER_ENGINE_TEST_CLIENT"
+	envRaw    = "PAGEKEEPER_ENGINE_TEST_RAW"
+)
+
+// playClient asks for the version: through Dial, or (raw) on a bare
+// connection that skips the client's own check of the engine's user.
+func playClient(dir string) int {
+	c, err := Dial(dir)
+	if os.Getenv(envRaw) != "" {
+		c, err = &Client{dir: dir, http: &http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", Endpoint(dir))
+			}}}}, nil
+	}
+	if err != nil {
+		fmt.Println("dial:", err)
+		return 2
+	}
+	var v Version
+	if err := c.Get(context.Background(), "/version", &v); err != nil {
+		fmt.Println("get:", err)
+		return 3
+	}
+	fmt.Println("served:", v.Version)
+	return 0
+}
+
+// echo is a command that prints its arguments (one to each stream, a
+// character split across two writes included) and exits with len(args).
+func echo(_ context.Context, name string, req RunRequest, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stdout, "%s %s\n", name, strings.Join(req.Args, " "))
+	b := []byte("café ✓\n")
+	stderr.Write(b[:4])
+	stderr.Write(b[4:])
+	if req.StderrTerminal {
+		fmt.Fprint(stderr, "tty\n")
+	}
+	return len(req.Args)
+}
+
+func serve(t *testing.T, dir string) (*Server, *keeper.Keeper, *Hub) {
+	t.Helper()
+	hub := NewHub()
+	k, err := keeper.Open(context.Background(), keeper.Options{DataDir: dir, Secrets: vault.NewMemory(), Emit: hub.Emit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	s, err := Serve(dir, Config{Keeper: k, Hub: hub, Commands: []string{"echo"}, Run: echo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, k, hub
+}
+
+// shortDir is a data folder whose socket path fits in sun_path (t.TempDir's may not).
+func shortDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pk-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+func TestRunStreamsOutputAndExitCode(t *testing.T) {
+	dir := shortDir(t)
+	serve(t, dir)
+	c, err := Dial(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code, err := c.Run(context.Background(), "echo", RunRequest{Args: []string{"a", "--json"}, StderrTerminal: true}, &out, &errb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 2 || out.String() != "echo a --json\n" || errb.String() != "café ✓\ntty\n" {
+		t.Fatalf("code %d stdout %q stderr %q", code, out.String(), errb.String())
+	}
+	_, err = c.Run(context.Background(), "setup", RunRequest{}, &out, &errb)
+	var refused *RefusedError
+	if !errors.As(err, &refused) || refused.Status != http.StatusNotFound || !strings.Contains(err.Error(), "setup") {
+		t.Fatalf("a command the engine does not run: %v", err)
+	}
+}
+
+func TestSnapshotAndEventsAreServed(t *testing.T) {
+	dir := shortDir(t)
+	_, _, hub := serve(t, dir)
+	c, err := Dial(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap keeper.Snapshot
+	if err := c.Get(context.Background(), "/snapshot", &snap); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Configured || snap.Pages == nil {
+		t.Fatalf("snapshot of an empty folder: %+v", snap)
+	}
+	// A script following /v1/events sees what the keeper tells the window.
+	resp, err := c.http.Get(c.url("/events"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	go func() {
+		for i := 0; i < 50; i++ {
+			hub.Emit(keeper.EventNotice, keeper.Notice{Level: "info", Message: "hello"})
+		}
+	}()
+	var ev struct {
+		Name string        `json:"event"`
+		Data keeper.Notice `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Name != keeper.EventNotice || ev.Data.Message != "hello" {
+		t.Fatalf("event %+v", ev)
+	}
+}
+
+func TestSocketIsTheUsersAlone(t *testing.T) {
+	dir := shortDir(t)
+	serve(t, dir)
+	st, err := os.Stat(Endpoint(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("socket mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func TestNoEngineAndStaleSocket(t *testing.T) {
+	dir := shortDir(t)
+	if _, err := Dial(dir); !errors.Is(err, ErrNoEngine) {
+		t.Fatalf("empty folder: %v", err)
+	}
+	// A killed app leaves its socket behind, listened on by nobody.
+	ln, err := net.Listen("unix", Endpoint(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close()
+	if _, err := os.Stat(Endpoint(dir)); err != nil {
+		t.Fatal("the stale socket should still be there:", err)
+	}
+	if _, err := Dial(dir); !errors.Is(err, ErrNoEngine) {
+		t.Fatalf("stale socket: %v, want ErrNoEngine", err)
+	}
+	serve(t, dir)
+	c, err := Dial(dir)
+	if err != nil {
+		t.Fatal("after the stale socket was replaced:", err)
+	}
+	var v Version
+	if err := c.Get(context.Background(), "/version", &v); err != nil || v.API != APIVersion {
+		t.Fatalf("version %+v %v", v, err)
+	}
+}
+
+func TestSomethingElseInTheWayIsLeftAlone(t *testing.T) {
+	dir := shortDir(t)
+	if err := os.WriteFile(Endpoint(dir), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Serve(dir, Config{Run: echo}); err == nil || !strings.Contains(err.Error(), "not a socket") {
+		t.Fatalf("Serve over a regular file: %v", err)
+	}
+	if b, _ := os.ReadFile(Endpoint(dir)); string(b) != "mine" {
+		t.Fatal("the file in the way was touched")
+	}
+}
+
+// TestAnotherUserIsRefused runs a client as uid 65534 (nobody). With the
+// folder's and socket's modes as Pagekeeper sets them, the system keeps it
+// out; with them opened up, the engine's own peer check refuses it.
+func TestAnotherUserIsRefused(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("running a client as another user needs root (the test sessions run as root)")
+	}
+	dir := shortDir(t)
+	serve(t, dir)
+	exe := copyExecutable(t)
+	run := func(raw bool) (int, string) {
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), envClient+"="+dir)
+		if raw {
+			cmd.Env = append(cmd.Env, envRaw+"=1")
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	if code, out := run(false); code != 2 || !strings.Contains(out, "permission denied") {
+		t.Fatalf("nobody behind a 0700 folder and a 0600 socket: exit %d, %q", code, out)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(Endpoint(dir), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	code, out := run(true)
+	if code != 3 || !strings.Contains(out, "refused") || !strings.Contains(out, "another user") || !strings.Contains(out, "not uid 65534") {
+		t.Fatalf("nobody on an open socket: exit %d, %q", code, out)
+	}
+	// Pagekeeper's own client will not talk to another user's engine either.
+	if code, out := run(false); code != 2 || !strings.Contains(out, "runs as another user (uid 0)") {
+		t.Fatalf("nobody's client on root's open socket: exit %d, %q", code, out)
+	}
+	// And the owner is still served.
+	if code := playClient(dir); code != 0 {
+		t.Fatalf("the owner's client: exit %d", code)
+	}
+}
+
+// copyExecutable puts this test binary where nobody may run it.
+func copyExecutable(t *testing.T) string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := shortDir(t)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "client.test")
+	if err := os.WriteFile(exe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
