@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/engine"
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/notify/notifytest"
+	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+)
+
+// window plays the running app: the keeper open on the world's data folder,
+// served to the command line, its events recorded as the window gets them.
+type window struct {
+	k   *keeper.Keeper
+	srv *engine.Server
+	mu  sync.Mutex
+	got []keeper.Snapshot
+}
+
+func (w *world) startWindow() *window {
+	w.t.Helper()
+	hub := engine.NewHub()
+	win := &window{}
+	hub.Subscribe(func(name string, data any) {
+		if snap, ok := data.(keeper.Snapshot); ok && name == keeper.EventSnapshot {
+			win.mu.Lock()
+			win.got = append(win.got, snap)
+			win.mu.Unlock()
+		}
+	})
+	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), hub.Emit)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	srv, err := ServeEngine(k, hub)
+	if err != nil {
+		k.Close()
+		w.t.Fatal(err)
+	}
+	win.k, win.srv = k, srv
+	w.t.Cleanup(win.stop)
+	return win
+}
+
+func (win *window) stop() {
+	if win.srv != nil {
+		win.srv.Close()
+		win.k.Close()
+		win.srv = nil
+	}
+}
+
+// last is the last snapshot the window was sent.
+func (win *window) last() keeper.Snapshot {
+	win.mu.Lock()
+	defer win.mu.Unlock()
+	if len(win.got) == 0 {
+		return keeper.Snapshot{}
+	}
+	return win.got[len(win.got)-1]
+}
+
+func (win *window) status(pageID string) string {
+	for _, p := range win.last().Pages {
+		if p.ID == pageID {
+			return p.Status
+		}
+	}
+	return ""
+}
+
+var (
+	reStamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
+	rePort  = regexp.MustCompile(`(127\.0\.0\.1|localhost):\d+`)
+	reURL   = regexp.MustCompile(`https?://\S+`)
+)
+
+// same makes two runs comparable: times, ports and login URLs differ by nature.
+func same(s string) string {
+	return reURL.ReplaceAllString(rePort.ReplaceAllString(reStamp.ReplaceAllString(s, "TIME"), "HOST"), "URL")
+}
+
+// TestCommandsBesideTheWindow runs every command on two worlds, one with a
+// window serving its folder and one without, with the same assertions, and
+// the same output and exit code expected from both.
+func TestCommandsBesideTheWindow(t *testing.T) {
+	// A notification service, as on a desktop: the app's and a command's
+	// notifications are both shown, so neither prints why it could not.
+	rec := notifytest.Start(t)
+	alone, beside := newWorld(t), newWorld(t)
+	alone.setup()
+	beside.setup()
+	win := beside.startWindow()
+
+	type result struct {
+		code     int
+		out, err string
+	}
+	type step struct {
+		name  string
+		code  int
+		want  string // in stdout (or stderr when the command fails)
+		run   func(w *world) (int, string, string)
+		after func(t *testing.T) // what the window shows afterwards
+	}
+	cmd := func(args ...string) func(w *world) (int, string, string) {
+		return func(w *world) (int, string, string) { return w.run("", args...) }
+	}
+	all := sandbox.PageBakery + "," + sandbox.PageCatering + "," + sandbox.PageCafe
+	steps := []step{
+		{name: "status before any Page", code: ExitOK, want: "No Pages connected yet", run: cmd("status")},
+		{name: "connect", code: 0, want: "Connected (3)", run: func(w *world) (int, string, string) {
+			return w.connect([]string{"connect", "--pages", all}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+		}, after: func(t *testing.T) {
+			if n := len(win.last().Pages); n != 3 {
+				t.Errorf("the window shows %d Pages after the connect, want 3", n)
+			}
+		}},
+		{name: "status", code: ExitOK, want: "3 Pages: 3 valid", run: cmd("status")},
+		{name: "status --json", code: ExitOK, want: `"status": "valid"`, run: cmd("status", "--json")},
+		{name: "check", code: ExitOK, want: "Harbor Street Bakery", run: cmd("check")},
+		{name: "password changed, check", code: ExitCritical, want: "3 invalid", run: func(w *world) (int, string, string) {
+			if err := w.sb.Apply(sandbox.Scenario{Kind: sandbox.PasswordChanged, Persona: sandbox.DanaID}); err != nil {
+				t.Fatal(err)
+			}
+			return w.run("", "check")
+		}, after: func(t *testing.T) {
+			if st := win.status(sandbox.PageBakery); st != "invalid" {
+				t.Errorf("the window shows the Bakery %q after a command-line check, want invalid", st)
+			}
+			if n := len(rec.Calls()); n != 2 {
+				t.Errorf("%d notifications, want one for each world's broken Pages", n)
+			}
+		}},
+		{name: "check on a terminal shows progress", code: ExitCritical, want: "\rChecking 3 of 3 Pages...", run: func(w *world) (int, string, string) {
+			var out, errb bytes.Buffer
+			env := w.envWith(strings.NewReader(""), &out, &errb)
+			env.IsTerminal = func(f any) bool { return f == env.Stderr }
+			code := Main(context.Background(), env, []string{"check"})
+			return code, out.String(), errb.String()
+		}},
+		{name: "check --json", code: ExitCritical, want: `"reason": "password_changed"`, run: cmd("check", "--json")},
+		{name: "log", code: 0, want: "WHEN", run: cmd("log", sandbox.PageBakery)},
+		{name: "log --json", code: 0, want: `"history"`, run: cmd("log", sandbox.PageBakery, "--json")},
+		{name: "log of an unknown Page", code: 1, want: "not known to Pagekeeper", run: cmd("log", "424242")},
+		{name: "export", code: 0, want: "id,name,status", run: cmd("export")},
+		{name: "export --format json", code: 0, want: `"pages"`, run: cmd("export", "--format", "json")},
+		{name: "export --format xml", code: 64, want: "unknown export format", run: cmd("export", "--format", "xml")},
+		{name: "status --bogus", code: 64, want: "flag provided but not defined", run: cmd("status", "--bogus")},
+		{name: "reconnect", code: 0, want: "Token renewed (3)", run: func(w *world) (int, string, string) {
+			w.sb.Reset()
+			return w.connect([]string{"reconnect", sandbox.DanaID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+		}, after: func(t *testing.T) {
+			if st := win.status(sandbox.PageBakery); st != "valid" {
+				t.Errorf("the window shows the Bakery %q after the reconnect, want valid", st)
+			}
+		}},
+		{name: "disconnect", code: 0, want: "is disconnected", run: cmd("disconnect", sandbox.PageCafe), after: func(t *testing.T) {
+			if st := win.status(sandbox.PageCafe); st != "disconnected" {
+				t.Errorf("the window shows the Cafe %q after the disconnect, want disconnected", st)
+			}
+		}},
+		{name: "disconnect an unknown Page", code: 1, want: "", run: cmd("disconnect", "424242")},
+		{name: "status at the end", code: ExitOK, want: "1 disconnected", run: cmd("status")},
+	}
+	for _, s := range steps {
+		var got [2]result
+		for i, w := range []*world{alone, beside} {
+			code, out, errs := s.run(w)
+			got[i] = result{code, same(out), same(errs)}
+			where := [2]string{"alone", "beside the window"}[i]
+			if code != s.code {
+				t.Errorf("%s, %s: exit %d, want %d\nstdout %s\nstderr %s", s.name, where, code, s.code, out, errs)
+			}
+			if !strings.Contains(out+errs, s.want) {
+				t.Errorf("%s, %s: %q not in\nstdout %s\nstderr %s", s.name, where, s.want, out, errs)
+			}
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s: the output differs beside the window\nalone:  %+v\nbeside: %+v", s.name, got[0], got[1])
+		}
+		if s.after != nil {
+			s.after(t)
+		}
+	}
+	if !strings.Contains(alone.env["PAGEKEEPER_DATA_DIR"], "/") || win.k.DataDir() != beside.env["PAGEKEEPER_DATA_DIR"] {
+		t.Fatal("the window does not serve the folder the commands use")
+	}
+}
+
+// TestCommandsWaitForEachOther: without a window, a command waits (saying
+// so) while another one holds the data folder, and goes on once it is free.
+func TestCommandsWaitForEachOther(t *testing.T) {
+	w := newWorld(t)
+	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan [3]any, 1)
+	go func() {
+		code, out, errs := w.run("", "status")
+		done <- [3]any{code, out, errs}
+	}()
+	time.Sleep(500 * time.Millisecond)
+	k.Close()
+	r := <-done
+	if r[0] != ExitUnknown || !strings.Contains(r[1].(string), "not set up yet") || !strings.Contains(r[2].(string), "waiting for it") {
+		t.Fatalf("status after waiting: %v", r)
+	}
+}
+
+func TestCommandGivesUpAfterWaiting(t *testing.T) {
+	old := lockWait
+	lockWait = 300 * time.Millisecond
+	defer func() { lockWait = old }()
+	w := newWorld(t)
+	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	code, _, errs := w.run("", "log", "1")
+	if code != 1 || !strings.Contains(errs, "waiting for it") || !strings.Contains(errs, "busy for 300ms") {
+		t.Fatalf("log on a busy folder: exit %d, %q", code, errs)
+	}
+}
+
+// TestWaitingCommandTakesTheWindowThatStarts: a command waiting for the
+// folder goes through a window that opens it meanwhile.
+func TestWaitingCommandTakesTheWindowThatStarts(t *testing.T) {
+	w := newWorld(t)
+	hub := engine.NewHub()
+	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), hub.Emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	done := make(chan [3]any, 1)
+	go func() {
+		code, out, errs := w.run("", "export")
+		done <- [3]any{code, out, errs}
+	}()
+	time.Sleep(400 * time.Millisecond)
+	srv, err := ServeEngine(k, hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := <-done
+	if r[0] != 0 || !strings.HasPrefix(r[1].(string), "id,name,status") || !strings.Contains(r[2].(string), "waiting for it") {
+		t.Fatalf("export: %v", r)
+	}
+}
+
+// TestSetupBesideTheWindowSaysWhere: setup reads a secret, which never
+// crosses the socket, so it does not go through the window: it says where to do it.
+func TestSetupBesideTheWindowSaysWhere(t *testing.T) {
+	w := newWorld(t)
+	w.startWindow()
+	id, secret := w.sb.App()
+	code, out, errs := w.run(secret+"\n", "setup", "--app-id", id)
+	if code != 1 || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
+		t.Fatalf("setup beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
