@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import net from 'node:net'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -56,14 +57,32 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
     try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ }
     throw new Error(`${e.message}\n--- app output ---\n${output}`)
   }
+  const exited = new Promise((r) => proc.once('exit', r))
   return {
     url, dataDir: data, output: () => output,
+    // kill9 ends the app as a crash would: nothing of it runs its clean-up.
+    async kill9() {
+      try { process.kill(-proc.pid, 'SIGKILL') } catch { return }
+      await exited
+    },
     async stop() {
       try { process.kill(-proc.pid, 'SIGTERM') } catch { return }
       await new Promise((r) => { const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ } r() }, 3000); proc.once('exit', () => { clearTimeout(t); r() }) })
       if (!dataDir) rmSync(data, { recursive: true, force: true })
     },
   }
+}
+
+// startSandbox runs `pagekeeper sandbox` standalone and returns its --json
+// line (URLs, the sandbox app's ID and secret).
+export async function startSandbox() {
+  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const first = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout })
+    rl.once('line', resolve)
+    proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
+  })
+  return { info: JSON.parse(first), stop: () => proc.kill() }
 }
 
 export async function screenshot(page, name) {
