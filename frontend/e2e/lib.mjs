@@ -85,6 +85,21 @@ export async function startSandbox() {
   return { info: JSON.parse(first), stop: () => proc.kill() }
 }
 
+// startNotifications runs a recording desktop notification service on the
+// session bus (backend/notify/notifytest/notifyd), as a desktop has one.
+export async function startNotifications() {
+  const proc = spawn('go', ['run', './backend/notify/notifytest/notifyd'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+  const shown = []
+  const rl = createInterface({ input: proc.stdout })
+  await new Promise((resolve, reject) => {
+    rl.once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(`notifyd: ${l}`))))
+    proc.once('exit', (code) => reject(new Error(`notifyd exited with ${code}`)))
+  })
+  rl.on('line', (l) => shown.push(JSON.parse(l)))
+  const exited = new Promise((r) => proc.once('exit', r))
+  return { shown, stop: async () => { proc.stdin.end(); await exited } }
+}
+
 export async function screenshot(page, name) {
   mkdirSync(shotsDir, { recursive: true })
   const file = path.join(shotsDir, `${name}.png`)
