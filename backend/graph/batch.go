@@ -31,7 +31,7 @@ const opBatchItem = "batch item"
 // error model, *UnavailableError for no answer or a non-JSON failure, nil otherwise.
 func (r BatchResponse) Err() error {
 	if r.Code == 0 {
-		return &UnavailableError{Op: opBatchItem, Cause: errors.New("Facebook returned no answer for this item")}
+		return &UnavailableError{Op: opBatchItem, ItemLeftOut: true, Cause: errors.New("Facebook returned no answer for this item")}
 	}
 	return CheckResponse(opBatchItem, r.Code, r.Body)
 }

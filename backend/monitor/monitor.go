@@ -62,6 +62,9 @@ type Report struct {
 	Requests       int  // Graph HTTP requests made
 	MinRequests    int  // the fewest that batching allows for the same work
 	NotifyError    error
+	// AppProblem is set when Facebook refused the owner's Meta app itself
+	// (health.MetaAppProblem): the window says so once, above the list.
+	AppProblem *health.Diagnosis
 }
 
 func (m *Monitor) now() time.Time {
@@ -177,6 +180,9 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	diags := make([]health.Diagnosis, len(targets))
 	for i, t := range targets {
 		diags[i] = health.Diagnose(m.observe(t, now))
+		if diags[i].Reason == health.MetaAppProblem && rep.AppProblem == nil {
+			rep.AppProblem = &diags[i]
+		}
 		if diags[i].Status == health.Unknown {
 			rep.Unreachable++
 			why = append(why, diags[i].Summary)
@@ -410,8 +416,8 @@ func deliver(it item, r graph.BatchResponse, err error) {
 			t.probe = err
 			return
 		}
-		var info graph.PageInfo
-		if err := r.Decode(&info); err != nil {
+		info, err := r.DecodePage(t.page.ID) // an answer that is not this Page confirms nothing
+		if err != nil {
 			t.probe = err
 			return
 		}

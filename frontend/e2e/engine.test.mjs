@@ -101,8 +101,7 @@ await test('commands beside the window: same output, the window follows, another
   assert(await page.getByTestId('page-row').count() === 2, 'the window lists the two Pages the command connected')
 
   // check from the command line: it runs in the app, and the window shows it at once.
-  const res = await fetch(`${sb.info.url}/__sandbox/scenarios`, { method: 'POST', body: JSON.stringify({ kind: 'password_changed', persona: DANA }) })
-  assert(res.ok, `the sandbox took the scenario: ${res.status}`)
+  await sb.fault('POST', { kind: 'password_changed', persona: DANA })
   r = await pk(env, ['check'])
   assert(r.code === 2 && r.stdout.includes('2 invalid') && !r.stderr.includes('waiting'), `check beside the window: ${r.code}\n${r.stdout}\n${r.stderr}`)
   await page.locator('[data-testid=page-row].invalid').nth(1).waitFor({ timeout: 5000 })

@@ -73,8 +73,9 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
   }
 }
 
-// startSandbox runs `pagekeeper sandbox` standalone and returns its --json
-// line (URLs, the sandbox app's ID and secret).
+// startSandbox serves the Facebook sandbox standalone (`pagekeeper sandbox`)
+// and returns what it prints: {url, app_id, app_secret, ...}. fault switches
+// a scenario or fault on (POST) or off (DELETE) over its admin endpoint.
 export async function startSandbox() {
   const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const first = await new Promise((resolve, reject) => {
@@ -82,7 +83,15 @@ export async function startSandbox() {
     rl.once('line', resolve)
     proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
   })
-  return { info: JSON.parse(first), stop: () => proc.kill() }
+  const info = JSON.parse(first)
+  return {
+    info,
+    stop: () => proc.kill(),
+    async fault(method, scenario) {
+      const res = await fetch(`${info.url}/__sandbox/scenarios`, { method, body: scenario ? JSON.stringify(scenario) : undefined })
+      if (!res.ok) throw new Error(`sandbox ${method} ${JSON.stringify(scenario)}: HTTP ${res.status} ${await res.text()}`)
+    },
+  }
 }
 
 // startNotifications runs a recording desktop notification service on the
