@@ -16,9 +16,9 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
-// lockWait is how long a command waits for another command that holds the
+// LockWait is how long a command waits for another command that holds the
 // data folder (bbolt lets one process in at a time) before giving up.
-var lockWait = 15 * time.Second
+var LockWait = 15 * time.Second
 
 // site is where an Engine command's keeper comes from: the running app's
 // (the command runs inside it), or one this process opened for it.
@@ -55,7 +55,7 @@ func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string)
 	if err != nil {
 		return cmd.Run(ctx, withSite(env, &site{err: err}), args)
 	}
-	deadline := time.Now().Add(lockWait)
+	deadline := time.Now().Add(LockWait)
 	waiting := false
 	for {
 		c, err := engine.Dial(dir)
@@ -76,13 +76,13 @@ func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string)
 		}
 		if !errors.Is(err, store.ErrAlreadyRunning) || time.Now().After(deadline) {
 			if errors.Is(err, store.ErrAlreadyRunning) {
-				err = fmt.Errorf("%w\nAnother pagekeeper command kept the data folder busy for %s; try again when it has finished", err, lockWait)
+				err = fmt.Errorf("%w\nAnother pagekeeper command kept the data folder busy for %s; try again when it has finished", err, LockWait)
 			}
 			return cmd.Run(ctx, withSite(env, &site{err: err}), args)
 		}
 		if !waiting {
 			waiting = true
-			fmt.Fprintf(env.Stderr, "pagekeeper: another pagekeeper command is using %s; waiting for it (up to %s)...\n", dir, lockWait)
+			fmt.Fprintf(env.Stderr, "pagekeeper: another pagekeeper command is using %s; waiting for it (up to %s)...\n", dir, LockWait)
 		}
 		select {
 		case <-ctx.Done():

@@ -246,9 +246,9 @@ func TestCommandsWaitForEachOther(t *testing.T) {
 }
 
 func TestCommandGivesUpAfterWaiting(t *testing.T) {
-	old := lockWait
-	lockWait = 300 * time.Millisecond
-	defer func() { lockWait = old }()
+	old := LockWait
+	LockWait = 300 * time.Millisecond
+	defer func() { LockWait = old }()
 	w := newWorld(t)
 	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), nil)
 	if err != nil {
