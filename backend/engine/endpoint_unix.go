@@ -19,8 +19,15 @@ const SocketName = "engine.sock"
 // Endpoint is where the engine of the data folder dir listens.
 func Endpoint(dir string) string { return filepath.Join(dir, SocketName) }
 
+// maxPath is the longest socket path every Unix takes (sun_path is 104
+// bytes on macOS and the BSDs, 108 on Linux, NUL included).
+const maxPath = 103
+
 func listen(dir string) (net.Listener, error) {
 	path := Endpoint(dir)
+	if len(path) > maxPath {
+		return nil, fmt.Errorf("cannot serve the command line: the data folder's path is too long for a socket (%d characters, at most %d)", len(path), maxPath-len(SocketName)-1)
+	}
 	// The caller holds the database, so no live engine can be here: whatever
 	// is left is a killed app's socket. Anything that is not a socket stays.
 	if st, err := os.Lstat(path); err == nil {
@@ -44,6 +51,9 @@ func listen(dir string) (net.Listener, error) {
 }
 
 func dial(ctx context.Context, dir string) (net.Conn, error) {
+	if len(Endpoint(dir)) > maxPath {
+		return nil, ErrNoEngine // no app can serve it
+	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "unix", Endpoint(dir))
 	if err != nil {

@@ -425,6 +425,10 @@ func (k *Keeper) notice(level, msg string) {
 	k.opts.Emit(EventNotice, n)
 }
 
+// AddNotice tells the window about a problem met outside the keeper (the
+// app's own), kept like the keeper's for a window that was not listening.
+func (k *Keeper) AddNotice(level, msg string) { k.notice(level, msg) }
+
 // Notices are the last background problems, oldest first.
 func (k *Keeper) Notices() []Notice {
 	k.mu.Lock()
