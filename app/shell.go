@@ -82,7 +82,7 @@ func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
 	srv, serr := cli.ServeEngine(k, hub)
 	if serr != nil {
 		// The window works without it; only the commands wait for it to quit.
-		k.AddNotice("warning", "Pagekeeper commands cannot go through this window ("+serr.Error()+"); while it runs they wait for it.")
+		k.AddNotice("warning", "Pagekeeper commands cannot go through this window ("+serr.Error()+"): quit it to use them.")
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
