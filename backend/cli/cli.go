@@ -50,6 +50,10 @@ type Command struct {
 	// what it changes. Such a command gets its keeper from openKeeper, reads
 	// no stdin and prints no secret.
 	Engine bool
+	// Local, when set, names the invocations of an Engine command that run
+	// in this process all the same (those that read a secret from stdin,
+	// which never crosses the socket); beside the window they say to use it.
+	Local func(args []string) bool
 }
 
 var commands = map[string]Command{}
@@ -99,7 +103,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
 		return 64 // EX_USAGE
 	}
-	if cmd.Engine && env.site == nil {
+	if cmd.Engine && env.site == nil && (cmd.Local == nil || !cmd.Local(args[1:])) {
 		return runEngineCommand(ctx, env, cmd, args[1:])
 	}
 	return cmd.Run(ctx, env, args[1:])

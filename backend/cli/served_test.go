@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
@@ -297,5 +299,34 @@ func TestSetupBesideTheWindowSaysWhere(t *testing.T) {
 	code, out, errs := w.run(secret+"\n", "setup", "--app-id", id)
 	if code != 1 || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
 		t.Fatalf("setup beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
+// probe is a command of the tests' own: it says where it ran, and with
+// --stdin it reads stdin, so it runs in this process (Local).
+func init() {
+	Register(Command{Name: "probe", Usage: "probe [--stdin]", Summary: "(tests)", Engine: true,
+		Local: func(args []string) bool { return len(args) > 0 && args[0] == "--stdin" },
+		Run: func(ctx context.Context, env *Env, args []string) int {
+			in, _ := io.ReadAll(env.Stdin)
+			k, err := openKeeper(ctx, env, nil)
+			if err != nil {
+				return fail(env, 1, err)
+			}
+			defer k.Close()
+			fmt.Fprintf(env.Stdout, "served=%v stdin=%q\n", env.site != nil && env.site.hub != nil && env.Getenv(EnvKeyringService) == "", in)
+			return 0
+		}})
+}
+
+func TestLocalInvocationsStayInTheClient(t *testing.T) {
+	w := newWorld(t)
+	w.startWindow()
+	if code, out, errs := w.run("kept here", "probe"); code != 0 || out != "served=true stdin=\"\"\n" {
+		t.Fatalf("probe beside the window: %d %q %q", code, out, errs)
+	}
+	code, out, errs := w.run("kept here", "probe", "--stdin")
+	if code != 1 || out != "" || !strings.Contains(errs, "do this in its window") {
+		t.Fatalf("probe --stdin beside the window: %d %q %q", code, out, errs)
 	}
 }

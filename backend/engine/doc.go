@@ -33,9 +33,14 @@
 //
 // A command (backend/cli) runs in the engine when it is registered with
 // Engine: true. That is the whole step: the engine runs the very same code on
-// the app's keeper, so its output and exit code are the same either way. The
-// command must get its keeper from openKeeper (never keeper.Open), must not
-// read stdin, and must not print a secret (it crosses the socket).
+// the app's keeper, so its output and exit code are the same either way, and
+// the window hears of what it changes through the keeper's events. The
+// command gets its keeper from openKeeper (never keeper.Open), reads no
+// stdin (it gets none there) and prints no secret (that would cross the
+// socket). Invocations that read a secret from stdin are named by the
+// command's Local func: they stay in the client, which beside the window
+// says to do it there. A command that hands a secret out (a token) stays in
+// the client and asks the engine only for what needs the database.
 //
 // A socket left by a killed app refuses connections: commands then open the
 // database themselves, and the next app replaces the socket.
