@@ -216,6 +216,16 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			s.after(t)
 		}
 	}
+	// And the commands see what the window did.
+	if err := win.k.Disconnect(context.Background(), sandbox.PageCatering, false, "you"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := beside.run("", "status"); code != ExitOK || !strings.Contains(out, "2 disconnected") {
+		t.Errorf("status after the window disconnected a Page: exit %d\n%s", code, out)
+	}
+	if code, out, _ := beside.run("", "log", sandbox.PageCatering); code != 0 || !regexp.MustCompile(`(?m)^\S+\s+disconnected\s+you\b`).MatchString(out) {
+		t.Errorf("log after the window disconnected a Page: exit %d\n%s", code, out)
+	}
 	if len(secrets) < 6 { // the app secret, and two generations of three tokens
 		t.Fatalf("only %d secrets to look for", len(secrets))
 	}
