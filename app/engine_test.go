@@ -68,3 +68,28 @@ func TestWindowServesTheCommandLine(t *testing.T) {
 		t.Fatalf("status on the real folder during the demo: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestWindowWaitsForACommand: a window opened while a command holds the
+// data folder (a check from cron) waits for it instead of refusing to start.
+func TestWindowWaitsForACommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(datadir.EnvVar, dir)
+	k, err := keeper.Open(context.Background(), keeper.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(1500 * time.Millisecond) // longer than bbolt's usual second
+		k.Close()
+	}()
+	s := NewShell(false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); s.Shutdown(ctx) }()
+	s.start(ctx, &windowless{})
+	if s.startErr != nil {
+		t.Fatal("the window gave up on a folder a command held:", s.startErr)
+	}
+	if _, err := engine.Dial(dir); err != nil {
+		t.Fatal("the window does not serve its folder:", err)
+	}
+}

@@ -46,7 +46,9 @@ type Shell struct {
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
 func NewShell(demo bool) *Shell {
-	s := &Shell{opts: keeper.Options{Demo: demo}}
+	// A command that holds the data folder (a check from cron) is waited
+	// for as long as commands wait for each other, rather than refused.
+	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}}
 	s.App = &App{shell: s}
 	return s
 }
