@@ -27,16 +27,10 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 	if appID == "" {
 		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
 	}
-	if env.IsTerminal(env.Stdin) {
-		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ")
-	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	secret := strings.TrimSpace(line)
-	if secret == "" {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
-		}
-		return fail(env, 64, errors.New("no App Secret on stdin: e.g. `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`"))
+	secret, code := readSecret(env, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ",
+		"App Secret", "printf %s \"$SECRET\" | pagekeeper setup --app-id ID", false)
+	if code != 0 {
+		return code
 	}
 	k, err := openKeeper(ctx, env, nil)
 	if err != nil {
@@ -185,4 +179,22 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
 	return 0
+}
+
+// readSecret reads a secret from the first line of stdin (piped, so it
+// stays off the screen and out of the process list); code is non-zero when
+// there was none and it is not optional, after saying so with an example.
+func readSecret(env *Env, prompt, what, example string, optional bool) (secret string, code int) {
+	if env.IsTerminal(env.Stdin) {
+		fmt.Fprint(env.Stderr, prompt)
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	secret = strings.TrimSpace(line)
+	if secret == "" && !optional {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fail(env, 1, fmt.Errorf("reading the %s: %w", what, err))
+		}
+		return "", fail(env, 64, fmt.Errorf("no %s on stdin: e.g. `%s`", what, example))
+	}
+	return secret, 0
 }

@@ -30,6 +30,7 @@ type Result struct {
 	Updated    []string // Page names whose token was replaced
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
+	Dropped    []string // ids of the NotGranted Pages
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
@@ -106,7 +107,7 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		if err != nil {
 			return res, err
 		}
-		res.NotGranted = append(res.NotGranted, p.Name)
+		res.NotGranted, res.Dropped = append(res.NotGranted, p.Name), append(res.Dropped, p.ID)
 	}
 	return res, nil
 }

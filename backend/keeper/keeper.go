@@ -15,6 +15,7 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
 	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/monitor"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
@@ -61,6 +62,7 @@ type Keeper struct {
 
 	mon      *monitor.Monitor
 	notifier *notify.Notifier
+	hooks    *hooks.Runner
 	trigger  chan struct{}
 
 	checkMu sync.Mutex // one check at a time: the loop, Check now, after a connect, a simulation
@@ -131,6 +133,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 		return nil, err
 	}
 	k.notifier = notify.NewNotifier(sender, notifySettings(set))
+	k.startHooks()
 	k.mon = &monitor.Monitor{
 		DB:       k.db,
 		Vault:    k.vault,
@@ -196,6 +199,9 @@ func (k *Keeper) Close() error {
 		return nil
 	}
 	k.CancelLogin()
+	if k.hooks != nil {
+		k.WaitHooks() // a command line run ends after its hooks, retries included
+	}
 	var errs []error
 	if k.db != nil {
 		errs = append(errs, k.db.Close())
@@ -376,6 +382,7 @@ func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, e
 	var rep monitor.Report
 	if err == nil {
 		rep, err = k.mon.Check(ctx, pageIDs)
+		k.hooks.Changes(rep.Changes)
 	}
 
 	k.mu.Lock()

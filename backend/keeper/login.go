@@ -285,6 +285,7 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 	if err != nil {
 		return out, err
 	}
+	k.hooks.Applied(res.Touched, res.Dropped, gr.Person.Name)
 	if len(res.Touched) > 0 {
 		if _, err := k.Check(ctx, res.Touched); err == nil {
 			out.ChecksAfter = len(res.Touched)

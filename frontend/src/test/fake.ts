@@ -36,6 +36,15 @@ function makeApi() {
     startDemo: vi.fn(async () => {}),
     lastLogin: vi.fn(async (): Promise<Real.LoginResult> => ({ ok: false, mode: '', error: '', cancelled: false, personId: '', personName: '', declined: null, candidates: null, applied: null })),
     notices: vi.fn(async (): Promise<Real.Notice[]> => []),
+    hooks: vi.fn(async (): Promise<Real.HookView[]> => []),
+    setHook: vi.fn(async (h: Real.HookInput): Promise<Real.HookView> => ({
+      id: `${h.pageId || 'all'}-${h.command ? 'command' : 'webhook'}`, pageId: h.pageId, pageName: '', kind: h.command ? 'command' : 'webhook',
+      command: h.command, url: h.url, withCredential: h.withCredential, hasSecret: !!h.secret, timeoutSeconds: h.timeoutSeconds,
+    })),
+    removeHook: vi.fn(async (_id: string) => {}),
+    testHook: vi.fn(async (id: string, _page: string): Promise<Real.HookResult> => ({
+      hookId: id, event: 'new_token', attempt: 1, attempts: 1, ok: true, exitCode: 0, http: 0, error: '', output: ['ok'], duration: '5ms', delivery: '',
+    })),
   } satisfies Real.Api
 }
 

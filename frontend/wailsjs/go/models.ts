@@ -19,6 +19,43 @@ export namespace app {
 
 }
 
+export namespace hooks {
+	
+	export class Result {
+	    hookId: string;
+	    event: string;
+	    attempt: number;
+	    attempts: number;
+	    ok: boolean;
+	    exitCode: number;
+	    http: number;
+	    error: string;
+	    output: string[];
+	    duration: string;
+	    delivery: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hookId = source["hookId"];
+	        this.event = source["event"];
+	        this.attempt = source["attempt"];
+	        this.attempts = source["attempts"];
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.http = source["http"];
+	        this.error = source["error"];
+	        this.output = source["output"];
+	        this.duration = source["duration"];
+	        this.delivery = source["delivery"];
+	    }
+	}
+
+}
+
 export namespace keeper {
 	
 	export class ActivityView {
@@ -201,6 +238,56 @@ export namespace keeper {
 	        this.label = source["label"];
 	        this.ok = source["ok"];
 	        this.missing = source["missing"];
+	    }
+	}
+	export class HookInput {
+	    pageId: string;
+	    command: string;
+	    url: string;
+	    secret: string;
+	    withCredential: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.secret = source["secret"];
+	        this.withCredential = source["withCredential"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
+	export class HookView {
+	    id: string;
+	    pageId: string;
+	    pageName: string;
+	    kind: string;
+	    command: string;
+	    url: string;
+	    withCredential: boolean;
+	    hasSecret: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.kind = source["kind"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.withCredential = source["withCredential"];
+	        this.hasSecret = source["hasSecret"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
 	    }
 	}
 	export class LoginResult {
