@@ -50,11 +50,15 @@ type Command struct {
 	// what it changes. Such a command gets its keeper from openKeeper, reads
 	// no stdin and prints no secret.
 	Engine bool
-	// Local, when set, names the invocations of an Engine command that run
-	// in this process all the same (those that read a secret from stdin,
-	// which never crosses the socket); beside the window they say to use it.
-	Local func(args []string) bool
+	// Local, when set, names the invocations of an Engine command that must
+	// run in this process (they read a secret from stdin, which never
+	// crosses the socket): beside the window they say to use it instead.
+	Local  func(args []string) bool
+	Hidden bool // left out of --help (a command's part that runs in the engine)
 }
+
+// always is a Local for commands that always read a secret.
+func always([]string) bool { return true }
 
 var commands = map[string]Command{}
 
@@ -103,7 +107,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
 		return 64 // EX_USAGE
 	}
-	if cmd.Engine && env.site == nil && (cmd.Local == nil || !cmd.Local(args[1:])) {
+	if cmd.Engine && env.site == nil {
 		return runEngineCommand(ctx, env, cmd, args[1:])
 	}
 	return cmd.Run(ctx, env, args[1:])
@@ -114,8 +118,10 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  pagekeeper                 open the desktop app")
 	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	for n, c := range commands {
+		if !c.Hidden {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup})
+	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup, Engine: true, Local: always})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect, Engine: true})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect, Engine: true})
 	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect, Engine: true})

@@ -30,12 +30,8 @@ func openKeeper(ctx context.Context, env *Env, emit func(string, any)) (*keeper.
 // openKeeperWait opens the data folder, waiting up to wait for another
 // process to release it (0 = a second).
 func openKeeperWait(ctx context.Context, env *Env, emit func(string, any), wait time.Duration) (*keeper.Keeper, error) {
-	var secrets vault.Secrets
-	if svc := env.Getenv(EnvKeyringService); svc != "" {
-		secrets = vault.Keyring{Service: svc}
-	}
 	k, err := keeper.Open(ctx, keeper.Options{
-		Secrets:     secrets,
+		Secrets:     secretsFor(env),
 		Emit:        emit,
 		DataDir:     env.Getenv("PAGEKEEPER_DATA_DIR"),
 		GraphURL:    env.Getenv(keeper.EnvGraphURL),
@@ -52,6 +48,15 @@ func openKeeperWait(ctx context.Context, env *Env, emit func(string, any), wait 
 		return nil, fmt.Errorf("%w\nAnother pagekeeper command is using this data folder; try again when it has finished", err)
 	}
 	return k, err
+}
+
+// secretsFor is the keychain a command uses.
+func secretsFor(env *Env) vault.Secrets {
+	svc := env.Getenv(EnvKeyringService)
+	if svc == "" {
+		svc = vault.DefaultService
+	}
+	return vault.Keyring{Service: svc}
 }
 
 // fail prints err as "pagekeeper: ..." and returns code.

@@ -23,10 +23,11 @@ var LockWait = 15 * time.Second
 // site is where an Engine command's keeper comes from: the running app's
 // (the command runs inside it), or one this process opened for it.
 type site struct {
-	k    *keeper.Keeper
-	err  error // why no keeper could be had; the command reports it its own way
-	hub  *engine.Hub
-	subs []func()
+	k     *keeper.Keeper
+	err   error // why no keeper could be had; the command reports it its own way
+	hub   *engine.Hub
+	subs  []func()
+	owned bool // opened for the command: closed after it
 }
 
 // keeper lends the site's keeper to a command; emit gets its events until
@@ -41,44 +42,59 @@ func (s *site) keeper(emit func(string, any)) (*keeper.Keeper, error) {
 	return s.k.Retain(), nil
 }
 
-func (s *site) end() {
+// close ends the command's use of the site.
+func (s *site) close() {
 	for _, cancel := range s.subs {
 		cancel()
+	}
+	if s.owned {
+		s.k.Close()
 	}
 }
 
 // runEngineCommand runs an Engine command in the app serving the data
-// folder, or else on the database itself; while another command holds the
-// database it waits (saying so), and goes through an app that starts meanwhile.
+// folder, or else on the database itself.
 func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string) int {
+	c, s := reach(ctx, env)
+	if c != nil {
+		if cmd.Local != nil && cmd.Local(args) {
+			return fail(env, 1, errors.New("this reads a secret, which never goes through the running Pagekeeper app: do this in its window, or quit it and try again"))
+		}
+		return runInEngine(ctx, env, c, cmd.Name, args)
+	}
+	defer s.close()
+	return cmd.Run(ctx, withSite(env, s), args)
+}
+
+// reach finds where a command works on its data folder: the app serving it
+// (c), or else the database itself (s, whose err says why not). While
+// another command holds the database it waits, saying so, and goes through
+// an app that starts meanwhile.
+func reach(ctx context.Context, env *Env) (c *engine.Client, s *site) {
 	dir, err := dataDir(env)
 	if err != nil {
-		return cmd.Run(ctx, withSite(env, &site{err: err}), args)
+		return nil, &site{err: err}
 	}
 	deadline := time.Now().Add(LockWait)
 	waiting := false
 	for {
 		c, err := engine.Dial(dir)
 		if err == nil {
-			return runInEngine(ctx, env, c, cmd, args)
+			return c, nil
 		}
 		if !errors.Is(err, engine.ErrNoEngine) {
-			return fail(env, ExitUnknown, err)
+			return nil, &site{err: err}
 		}
 		hub := engine.NewHub()
 		k, err := openKeeperWait(ctx, env, hub.Emit, 200*time.Millisecond)
 		if err == nil {
-			s := &site{k: k, hub: hub}
-			code := cmd.Run(ctx, withSite(env, s), args)
-			s.end()
-			k.Close()
-			return code
+			return nil, &site{k: k, hub: hub, owned: true}
 		}
 		if !errors.Is(err, store.ErrAlreadyRunning) || time.Now().After(deadline) {
 			if errors.Is(err, store.ErrAlreadyRunning) {
 				err = fmt.Errorf("%w\nAnother pagekeeper command kept the data folder busy for %s; try again when it has finished", err, LockWait)
 			}
-			return cmd.Run(ctx, withSite(env, &site{err: err}), args)
+			return nil, &site{err: err}
 		}
 		if !waiting {
 			waiting = true
@@ -86,7 +102,7 @@ func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string)
 		}
 		select {
 		case <-ctx.Done():
-			return cmd.Run(ctx, withSite(env, &site{err: ctx.Err()}), args)
+			return nil, &site{err: ctx.Err()}
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -98,11 +114,11 @@ func withSite(env *Env, s *site) *Env {
 	return &e
 }
 
-// runInEngine runs the command in the app and prints what it prints.
-func runInEngine(ctx context.Context, env *Env, c *engine.Client, cmd Command, args []string) int {
+// runInEngine runs the command name in the app and prints what it prints.
+func runInEngine(ctx context.Context, env *Env, c *engine.Client, name string, args []string) int {
 	req := engine.RunRequest{Args: append([]string{}, args...),
 		StdinTerminal: env.IsTerminal(env.Stdin), StdoutTerminal: env.IsTerminal(env.Stdout), StderrTerminal: env.IsTerminal(env.Stderr)}
-	code, err := c.Run(ctx, cmd.Name, req, env.Stdout, env.Stderr)
+	code, err := c.Run(ctx, name, req, env.Stdout, env.Stderr)
 	if err != nil {
 		return fail(env, ExitUnknown, err)
 	}
@@ -156,6 +172,6 @@ func runServed(ctx context.Context, k *keeper.Keeper, hub *engine.Hub, name stri
 			return false
 		}}
 	s := &site{k: k, hub: hub}
-	defer s.end()
+	defer s.close()
 	return cmd.Run(ctx, withSite(env, s), req.Args)
 }

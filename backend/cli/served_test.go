@@ -21,10 +21,20 @@ import (
 // window plays the running app: the keeper open on the world's data folder,
 // served to the command line, its events recorded as the window gets them.
 type window struct {
-	k   *keeper.Keeper
-	srv *engine.Server
-	mu  sync.Mutex
-	got []keeper.Snapshot
+	k       *keeper.Keeper
+	srv     *engine.Server
+	mu      sync.Mutex
+	got     []keeper.Snapshot
+	crossed bytes.Buffer // everything that went through the socket: arguments and output
+}
+
+// tap copies what a command writes to the socket into the window's record.
+type tap struct{ win *window }
+
+func (t tap) Write(p []byte) (int, error) {
+	t.win.mu.Lock()
+	defer t.win.mu.Unlock()
+	return t.win.crossed.Write(p)
 }
 
 func (w *world) startWindow() *window {
@@ -42,7 +52,12 @@ func (w *world) startWindow() *window {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	srv, err := ServeEngine(k, hub)
+	// ServeEngine's server, with a tap on what crosses the socket.
+	srv, err := engine.Serve(k.DataDir(), engine.Config{Keeper: k, Hub: hub, Commands: EngineCommands(),
+		Run: func(ctx context.Context, name string, req engine.RunRequest, stdout, stderr io.Writer) int {
+			fmt.Fprintln(tap{win}, name, req.Args)
+			return runServed(ctx, k, hub, name, req, io.MultiWriter(stdout, tap{win}), io.MultiWriter(stderr, tap{win}))
+		}})
 	if err != nil {
 		k.Close()
 		w.t.Fatal(err)
@@ -83,11 +98,19 @@ var (
 	reStamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
 	rePort  = regexp.MustCompile(`(127\.0\.0\.1|localhost):\d+`)
 	reURL   = regexp.MustCompile(`https?://\S+`)
+	reToken = regexp.MustCompile(`EAA[0-9A-Za-z_-]+`)
+	reTook  = regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|ms|s)\b`)
 )
 
-// same makes two runs comparable: times, ports and login URLs differ by nature.
+// same makes two runs comparable: times, ports, login URLs and tokens differ by nature.
 func same(s string) string {
-	return reURL.ReplaceAllString(rePort.ReplaceAllString(reStamp.ReplaceAllString(s, "TIME"), "HOST"), "URL")
+	for _, r := range []struct {
+		re   *regexp.Regexp
+		with string
+	}{{reStamp, "TIME"}, {rePort, "HOST"}, {reURL, "URL"}, {reToken, "TOKEN"}, {reTook, "TOOK"}} {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
 }
 
 // TestCommandsBesideTheWindow runs every command on two worlds, one with a
@@ -120,7 +143,6 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 	// Every secret the beside world held at some point, and everything that
 	// crossed its socket: none of the first may be in the second.
 	secrets := map[string]bool{}
-	var crossed strings.Builder
 	collect := func() {
 		v := vault.New(vault.Keyring{Service: beside.env[EnvKeyringService]})
 		appID, _ := beside.sb.App()
@@ -169,6 +191,14 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			return code, out.String(), errb.String()
 		}},
 		{name: "check --json", code: ExitCritical, want: `"reason": "password_changed"`, run: cmd("check", "--json")},
+		{name: "token", code: 0, want: "EAA", run: cmd("token", sandbox.PageBakery)},
+		{name: "token of an unknown Page", code: 1, want: "no Page 424242", run: cmd("token", "424242")},
+		{name: "hooks list, none", code: 0, want: "No hooks", run: cmd("hooks", "list")},
+		{name: "hooks set", code: 0, want: "is set", run: cmd("hooks", "set", "--page", sandbox.PageBakery, "--command", "cat >/dev/null; echo delivered")},
+		{name: "hooks list", code: 0, want: "echo delivered", run: cmd("hooks", "list")},
+		{name: "hooks test --dry-run", code: 0, want: "", run: cmd("hooks", "test", sandbox.PageBakery+"-command", "--dry-run")},
+		{name: "hooks test", code: 0, want: "delivered", run: cmd("hooks", "test", sandbox.PageBakery+"-command")},
+		{name: "hooks remove", code: 0, want: "is removed", run: cmd("hooks", "remove", sandbox.PageBakery+"-command")},
 		{name: "log", code: 0, want: "WHEN", run: cmd("log", sandbox.PageBakery)},
 		{name: "log --json", code: 0, want: `"history"`, run: cmd("log", sandbox.PageBakery, "--json")},
 		{name: "log of an unknown Page", code: 1, want: "not known to Pagekeeper", run: cmd("log", "424242")},
@@ -198,9 +228,6 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 		for i, w := range []*world{alone, beside} {
 			code, out, errs := s.run(w)
 			got[i] = result{code, same(out), same(errs)}
-			if w == beside {
-				crossed.WriteString(out + errs)
-			}
 			where := [2]string{"alone", "beside the window"}[i]
 			if code != s.code {
 				t.Errorf("%s, %s: exit %d, want %d\nstdout %s\nstderr %s", s.name, where, code, s.code, out, errs)
@@ -229,8 +256,14 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 	if len(secrets) < 6 { // the app secret, and two generations of three tokens
 		t.Fatalf("only %d secrets to look for", len(secrets))
 	}
+	win.mu.Lock()
+	crossed := win.crossed.String()
+	win.mu.Unlock()
+	if !strings.Contains(crossed, "Harbor Street Bakery") || !strings.Contains(crossed, "token-read") {
+		t.Fatalf("the tap saw nothing of the commands: %.200q", crossed)
+	}
 	for sec := range secrets {
-		if strings.Contains(crossed.String(), sec) {
+		if strings.Contains(crossed, sec) {
 			t.Errorf("a secret crossed the socket: %.12s...", sec)
 		}
 	}
@@ -300,15 +333,21 @@ func TestWaitingCommandTakesTheWindowThatStarts(t *testing.T) {
 	}
 }
 
-// TestSetupBesideTheWindowSaysWhere: setup reads a secret, which never
-// crosses the socket, so it does not go through the window: it says where to do it.
+// TestSetupBesideTheWindowSaysWhere: setup and a webhook's secret are read
+// from stdin, and a secret never crosses the socket, so they do not go
+// through the window: they say where to do it.
 func TestSetupBesideTheWindowSaysWhere(t *testing.T) {
 	w := newWorld(t)
 	w.startWindow()
 	id, secret := w.sb.App()
-	code, out, errs := w.run(secret+"\n", "setup", "--app-id", id)
-	if code != 1 || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
-		t.Fatalf("setup beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	for _, args := range [][]string{{"setup", "--app-id", id}, {"hooks", "set", "--webhook", "https://example.com/hook"}, {"hooks", "set", "-webhook=https://example.com/hook"}} {
+		code, out, errs := w.run(secret+"\n", args...)
+		if code != 1 || !strings.Contains(errs, "reads a secret") || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
+			t.Errorf("%s beside the window: exit %d\nstdout %s\nstderr %s", strings.Join(args, " "), code, out, errs)
+		}
+	}
+	if code, out, errs := w.run("", "hooks", "set", "--command", "true"); code != 0 {
+		t.Errorf("hooks set --command beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
 }
 
