@@ -114,7 +114,13 @@ await test('commands beside the window: same output, the window follows, another
   assert(r.code === 0 && r.stdout.includes('is disconnected'), `disconnect beside the window: ${r.code} ${r.stderr}`)
   await page.locator(`[data-page-id="${CAFE}"].disconnected`).waitFor({ timeout: 5000 })
 
-  const commands = [['status'], ['status', '--json'], ['check', '--json'], ['log', BAKERY], ['log', BAKERY, '--json'], ['log', '999'], ['export'], ['export', '--format', 'json'], ['disconnect', '999']]
+  // token beside the window: the window logs the read, the token itself
+  // comes from the keychain, never through the socket.
+  const tokBeside = await pk(env, ['token', BAKERY])
+  assert(tokBeside.code === 0 && /^EAA\S+\n$/.test(tokBeside.stdout), `token beside the window: ${tokBeside.code} ${tokBeside.stderr} (${tokBeside.stdout.length} bytes: ${tokBeside.stdout.slice(0, 5)}...)`)
+
+  const commands = [['status'], ['status', '--json'], ['check', '--json'], ['log', BAKERY], ['log', BAKERY, '--json'], ['log', '999'],
+    ['export'], ['export', '--format', 'json'], ['disconnect', '999'], ['hooks', 'list'], ['token', CAFE]]
   const beside = []
   for (const c of commands) beside.push(await pk(env, c))
 
@@ -150,6 +156,9 @@ await test('commands beside the window: same output, the window follows, another
       `${c.join(' ')}: the same beside the window and alone\nbeside ${b.code}\n${b.stdout}\n${b.stderr}\nalone ${a.code}\n${a.stdout}\n${a.stderr}`)
   }
   assert(beside[0].code === 0 && beside[0].stdout.includes('1 disconnected'), `status: ${beside[0].code} ${beside[0].stdout}`)
+  assert(beside[3].stdout.includes('token_read'), `the window logged the token read: ${beside[3].stdout}`)
+  const tokAlone = await pk(env, ['token', BAKERY])
+  assert(tokAlone.code === 0 && tokAlone.stdout === tokBeside.stdout, 'token: the same token alone')
 
   // The next app replaces the stale socket.
   const again = await startApp({ dataDir: data, env })
