@@ -39,8 +39,10 @@
 // stdin (it gets none there) and prints no secret (that would cross the
 // socket). Invocations that read a secret from stdin are named by the
 // command's Local func: they stay in the client, which beside the window
-// says to do it there. A command that hands a secret out (a token) stays in
-// the client and asks the engine only for what needs the database.
+// says to do it there. A command that hands a secret out stays in the
+// client and runs in the engine, as a Hidden command, only the part that
+// needs the database: `token` reads the keychain itself and asks the
+// engine's `token-read` to log the read.
 //
 // A socket left by a killed app refuses connections: commands then open the
 // database themselves, and the next app replaces the socket.
