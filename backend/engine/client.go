@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 // ErrNoEngine means no Pagekeeper serves this data folder: the caller opens
@@ -25,7 +26,10 @@ type Client struct {
 // Dial finds the engine of the data folder dir: ErrNoEngine when there is
 // none (no endpoint, or one left by a killed app).
 func Dial(dir string) (*Client, error) {
-	c, err := dial(context.Background(), dir)
+	// A busy Windows pipe is waited for; a live engine answers far sooner.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	c, err := dial(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
