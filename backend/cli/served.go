@@ -118,7 +118,9 @@ func withSite(env *Env, s *site) *Env {
 func runInEngine(ctx context.Context, env *Env, c *engine.Client, name string, args []string) int {
 	req := engine.RunRequest{Args: append([]string{}, args...),
 		StdinTerminal: env.IsTerminal(env.Stdin), StdoutTerminal: env.IsTerminal(env.Stdout), StderrTerminal: env.IsTerminal(env.Stderr)}
-	code, err := c.Run(ctx, name, req, env.Stdout, env.Stderr)
+	// The engine cleaned the output already, and a progress line's own
+	// carriage returns must reach the terminal.
+	code, err := c.Run(ctx, name, req, raw(env.Stdout), raw(env.Stderr))
 	if err != nil {
 		return fail(env, ExitUnknown, err)
 	}
@@ -173,5 +175,5 @@ func runServed(ctx context.Context, k *keeper.Keeper, hub *engine.Hub, name stri
 		}}
 	s := &site{k: k, hub: hub}
 	defer s.close()
-	return cmd.Run(ctx, withSite(env, s), req.Args)
+	return cmd.Run(ctx, withSite(env.cleaned(), s), req.Args)
 }
