@@ -107,7 +107,7 @@ func openWaiting(path string, migs []migration, wait time.Duration) (db *DB, err
 	}
 	if statErr == nil && st.Size() > 0 {
 		// Read-only and whole, before anything may write to it.
-		if err := validate(abs, st.Size()); err != nil {
+		if err := validate(abs, st.Size(), wait); err != nil {
 			return nil, err
 		}
 	}
