@@ -156,6 +156,9 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
 	list("Left out of this login, now invalid", a.NotGranted)
+	for _, p := range a.Skipped {
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
 	}

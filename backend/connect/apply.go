@@ -155,8 +155,8 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
 			continue
 		}
-		if _, ok := g.Page(p.ID); ok {
-			continue
+		if _, ok := g.Page(p.ID); ok || g.IsSkipped(p.ID) {
+			continue // a Page listed without a token was granted: the check tells how it is
 		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
 		change := &store.StatusChange{At: now, From: p.Status, To: "invalid", Reason: "page_not_granted"}

@@ -24,7 +24,9 @@ export type ActivityView = Data<keeper.ActivityView>
 export type FeatureView = Data<keeper.FeatureView>
 export type SettingsView = Data<keeper.SettingsView>
 export type LoginStart = Data<keeper.LoginStart>
-export type ApplyResult = Data<keeper.ApplyResult>
+export type SkippedPage = Data<keeper.SkippedPage>
+// skipped: Pages a login listed without a Page token (absent from older results).
+export type ApplyResult = Omit<Data<keeper.ApplyResult>, 'skipped'> & { skipped?: SkippedPage[] | null }
 export type ScenarioView = Data<keeper.ScenarioView>
 export type HookView = Data<keeper.HookView>
 export type HookInput = Data<keeper.HookInput>
@@ -34,8 +36,9 @@ export type HookResult = Omit<Data<hooks.Result>, 'output'> & { output: string[]
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
 // fields do not say.
-export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates'> & {
+export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates' | 'skipped'> & {
   applied: ApplyResult | null
+  skipped?: SkippedPage[] | null
   declined: string[] | null
   candidates: Candidate[] | null
 }
@@ -73,6 +76,8 @@ export const api = {
   about: (): Promise<About> => App.About(),
   snapshot: (): Promise<Snapshot> => App.Snapshot(),
   checkNow: (): Promise<void> => App.CheckNow(),
+  checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
+  checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
   setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
   startConnect: (): Promise<LoginStart> => App.StartConnect(),

@@ -92,12 +92,29 @@ export namespace keeper {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class SkippedPage {
+	    id: string;
+	    name: string;
+	    why: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SkippedPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.why = source["why"];
+	    }
+	}
 	export class ApplyResult {
 	    connected: string[];
 	    updated: string[];
 	    notGranted: string[];
 	    personName: string;
 	    checksAfter: number;
+	    skipped: SkippedPage[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ApplyResult(source);
@@ -110,7 +127,26 @@ export namespace keeper {
 	        this.notGranted = source["notGranted"];
 	        this.personName = source["personName"];
 	        this.checksAfter = source["checksAfter"];
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Candidate {
 	    id: string;
@@ -299,6 +335,7 @@ export namespace keeper {
 	    personName: string;
 	    declined: string[];
 	    candidates: Candidate[];
+	    skipped: SkippedPage[];
 	    applied?: ApplyResult;
 	
 	    static createFrom(source: any = {}) {
@@ -315,6 +352,7 @@ export namespace keeper {
 	        this.personName = source["personName"];
 	        this.declined = source["declined"];
 	        this.candidates = this.convertValues(source["candidates"], Candidate);
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	        this.applied = this.convertValues(source["applied"], ApplyResult);
 	    }
 	
@@ -403,6 +441,8 @@ export namespace keeper {
 	    features: FeatureView[];
 	    webhooksSubscribed?: boolean;
 	    checkedAt: string;
+	    rolesCheckedAt: string;
+	    webhooksCheckedAt: string;
 	    updatedAt: string;
 	    connectedAt: string;
 	
@@ -430,6 +470,8 @@ export namespace keeper {
 	        this.features = this.convertValues(source["features"], FeatureView);
 	        this.webhooksSubscribed = source["webhooksSubscribed"];
 	        this.checkedAt = source["checkedAt"];
+	        this.rolesCheckedAt = source["rolesCheckedAt"];
+	        this.webhooksCheckedAt = source["webhooksCheckedAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.connectedAt = source["connectedAt"];
 	    }
@@ -569,6 +611,7 @@ export namespace keeper {
 	        this.redirectUri = source["redirectUri"];
 	    }
 	}
+	
 	export class Snapshot {
 	    demo: boolean;
 	    configured: boolean;
