@@ -379,3 +379,32 @@ func TestLocalInvocationsStayInTheClient(t *testing.T) {
 		t.Fatalf("probe --stdin beside the window: %d %q %q", code, out, errs)
 	}
 }
+
+// TestCommandsSideBySideThroughTheWindow: scripts run at once (two cron
+// jobs, a person at the terminal) all go through the one window.
+func TestCommandsSideBySideThroughTheWindow(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.startWindow()
+	if code, out, errs := w.connect([]string{"connect", "--pages", sandbox.PageBakery + "," + sandbox.PageCafe}, sandbox.ConsentChoice{Persona: "Dana Whitfield"}); code != 0 {
+		t.Fatalf("connect: %d\n%s\n%s", code, out, errs)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		args := [][]string{{"check", "--json"}, {"status"}}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, out, stderr := w.run("", args...)
+			if code != ExitOK || !strings.Contains(out, "Harbor Street Bakery") || stderr != "" {
+				errs <- fmt.Sprintf("%v: exit %d\n%s\n%s", args, code, out, stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
