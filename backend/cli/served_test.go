@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,7 @@ type window struct {
 	srv     *engine.Server
 	mu      sync.Mutex
 	got     []keeper.Snapshot
+	events  []string     // the other events' names, with their Page ID if any
 	crossed bytes.Buffer // everything that went through the socket: arguments and output
 }
 
@@ -42,10 +44,12 @@ func (w *world) startWindow() *window {
 	hub := engine.NewHub()
 	win := &window{}
 	hub.Subscribe(func(name string, data any) {
+		win.mu.Lock()
+		defer win.mu.Unlock()
 		if snap, ok := data.(keeper.Snapshot); ok && name == keeper.EventSnapshot {
-			win.mu.Lock()
 			win.got = append(win.got, snap)
-			win.mu.Unlock()
+		} else if id, ok := data.(string); ok {
+			win.events = append(win.events, name+" "+id)
 		}
 	})
 	k, err := openKeeper(context.Background(), w.envWith(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}), hub.Emit)
@@ -191,7 +195,13 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			return code, out.String(), errb.String()
 		}},
 		{name: "check --json", code: ExitCritical, want: `"reason": "password_changed"`, run: cmd("check", "--json")},
-		{name: "token", code: 0, want: "EAA", run: cmd("token", sandbox.PageBakery)},
+		{name: "token", code: 0, want: "EAA", run: cmd("token", sandbox.PageBakery), after: func(t *testing.T) {
+			win.mu.Lock()
+			defer win.mu.Unlock()
+			if !slices.Contains(win.events, keeper.EventHookRun+" "+sandbox.PageBakery) {
+				t.Errorf("the window was not told the Bakery's log grew: %v", win.events)
+			}
+		}},
 		{name: "token of an unknown Page", code: 1, want: "no Page 424242", run: cmd("token", "424242")},
 		{name: "hooks list, none", code: 0, want: "No hooks", run: cmd("hooks", "list")},
 		{name: "hooks set", code: 0, want: "is set", run: cmd("hooks", "set", "--page", sandbox.PageBakery, "--command", "cat >/dev/null; echo delivered")},
