@@ -173,6 +173,10 @@ func runServed(ctx context.Context, k *keeper.Keeper, hub *engine.Hub, name stri
 			}
 			return false
 		}}
+	if cmd.Local != nil && cmd.Local(req.Args) {
+		// Only a client that skipped Pagekeeper's own (a script) gets here.
+		return fail(env, 64, errors.New("this reads a secret, which never goes through the running Pagekeeper app: do this in its window"))
+	}
 	s := &site{k: k, hub: hub}
 	defer s.close()
 	return cmd.Run(ctx, withSite(env.cleaned(), s), req.Args)

@@ -356,6 +356,15 @@ func TestSetupBesideTheWindowSaysWhere(t *testing.T) {
 			t.Errorf("%s beside the window: exit %d\nstdout %s\nstderr %s", strings.Join(args, " "), code, out, errs)
 		}
 	}
+	// A script on the socket is refused them too.
+	c, err := engine.Dial(w.env["PAGEKEEPER_DATA_DIR"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code, err := c.Run(context.Background(), "setup", engine.RunRequest{Args: []string{"--app-id", id}}, &out, &errb); err != nil || code != 64 || !strings.Contains(errb.String(), "reads a secret") {
+		t.Errorf("setup on the socket: %d %v %q", code, err, errb.String())
+	}
 	if code, out, errs := w.run("", "hooks", "set", "--command", "true"); code != 0 {
 		t.Errorf("hooks set --command beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
