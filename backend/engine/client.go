@@ -79,8 +79,12 @@ func (c *Client) Run(ctx context.Context, name string, req RunRequest, stdout, s
 			if jerr := json.Unmarshal(line, &f); jerr != nil {
 				return 0, fmt.Errorf("the running Pagekeeper answered something else than a command's output: %w", jerr)
 			}
-			io.WriteString(stdout, f.Stdout)
-			io.WriteString(stderr, f.Stderr)
+			if f.Stdout != "" {
+				io.WriteString(stdout, f.Stdout)
+			}
+			if f.Stderr != "" {
+				io.WriteString(stderr, f.Stderr)
+			}
 			if f.Exit != nil {
 				return *f.Exit, nil
 			}

@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
@@ -151,5 +153,80 @@ func TestSnapshotAndEventsAreServed(t *testing.T) {
 	}
 	if ev.Name != keeper.EventNotice || ev.Data.Message != "hello" {
 		t.Fatalf("event %+v", ev)
+	}
+}
+
+// seen is a writer that records, in one sequence, what both streams got.
+type seen struct {
+	mu   sync.Mutex
+	log  []string
+	tell chan string
+}
+
+func (s *seen) stream(name string) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		s.mu.Lock()
+		s.log = append(s.log, name+":"+string(p))
+		s.mu.Unlock()
+		if s.tell != nil {
+			s.tell <- string(p)
+		}
+		return len(p), nil
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestOutputKeepsItsOrderAndArrivesWhileTheCommandWaits: gathered output
+// still comes in the order written, and reaches the client while the
+// command waits (a login URL before the login).
+func TestOutputKeepsItsOrderAndArrivesWhileTheCommandWaits(t *testing.T) {
+	dir := shortDir(t)
+	got := make(chan struct{})
+	k, err := keeper.Open(context.Background(), keeper.Options{DataDir: dir, Secrets: vault.NewMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	s, err := Serve(dir, Config{Keeper: k, Hub: NewHub(), Commands: []string{"login"},
+		Run: func(ctx context.Context, _ string, _ RunRequest, stdout, stderr io.Writer) int {
+			io.WriteString(stdout, "a")
+			io.WriteString(stderr, "b")
+			io.WriteString(stdout, "c")
+			io.WriteString(stdout, "https://example.com/dialog\n")
+			select { // until the client has the URL
+			case <-got:
+			case <-time.After(10 * time.Second):
+				return 9
+			}
+			io.WriteString(stdout, "Logged in.\n")
+			return 0
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := Dial(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &seen{tell: make(chan string, 16)}
+	go func() {
+		for p := range rec.tell {
+			if strings.Contains(p, "/dialog") {
+				close(got)
+				return
+			}
+		}
+	}()
+	code, err := c.Run(context.Background(), "login", RunRequest{}, rec.stream("out"), rec.stream("err"))
+	if err != nil || code != 0 {
+		t.Fatalf("exit %d, %v (9: the URL never arrived while the command waited)", code, err)
+	}
+	want := "out:a|err:b|out:chttps://example.com/dialog\n|out:Logged in.\n"
+	if strings.Join(rec.log, "|") != want {
+		t.Fatalf("got %q\nwant %q", strings.Join(rec.log, "|"), want)
 	}
 }
