@@ -155,6 +155,7 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	}
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
+	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
 	for _, p := range a.Skipped {
 		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)

@@ -198,6 +198,9 @@ func printTable(w io.Writer, snap keeper.Snapshot) {
 	for _, p := range snap.Pages {
 		if p.Status == "invalid" || p.Status == "warning" {
 			fmt.Fprintf(w, "  %s: %s\n", p.Name, p.Fix)
+			for _, a := range p.Actions {
+				fmt.Fprintf(w, "      %-17s %s\n", a.Label+":", a.Command)
+			}
 		}
 	}
 }

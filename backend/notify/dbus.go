@@ -200,6 +200,25 @@ func (d *DBus) Send(ctx context.Context, n Notification) error {
 	return nil
 }
 
+// Withdraw closes the notification shown under id (CloseNotification);
+// nothing happens when none is shown.
+func (d *DBus) Withdraw(ctx context.Context, id string) error {
+	d.mu.Lock()
+	sid, ok := d.serverID[id]
+	delete(d.serverID, id)
+	delete(d.pageOf, sid)
+	d.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	if err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".CloseNotification", 0, sid).Err; err != nil {
+		return classify(ctx, err)
+	}
+	return nil
+}
+
 // bodyMarkup asks the service whether it reads the body as markup (the
 // spec's "body-markup" capability). Asked at every Send, since another
 // daemon may have taken the name since the last one; when the answer does
