@@ -144,6 +144,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 		return func(w *world) (int, string, string) { return w.run("", args...) }
 	}
 	all := sandbox.PageBakery + "," + sandbox.PageCatering + "," + sandbox.PageCafe
+	taskRemoved := sandbox.Scenario{Kind: sandbox.TaskRemoved, Persona: sandbox.DanaID, Page: sandbox.PageCatering, Task: sandbox.TaskCreateContent}
 	// Every secret the beside world held at some point, and everything that
 	// crossed its socket: none of the first may be in the second.
 	secrets := map[string]bool{}
@@ -224,6 +225,32 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 				t.Errorf("the window shows the Bakery %q after the reconnect, want valid", st)
 			}
 			collect()
+		}},
+		{name: "webhooks unsubscribed, check", code: ExitWarning, want: "1 warning", run: func(w *world) (int, string, string) {
+			if err := w.sb.Apply(sandbox.Scenario{Kind: sandbox.WebhooksUnsubscribed, Page: sandbox.PageCatering}); err != nil {
+				t.Fatal(err)
+			}
+			return w.run("", "check")
+		}},
+		{name: "resubscribe", code: 0, want: "Now: valid", run: cmd("resubscribe", sandbox.PageCatering), after: func(t *testing.T) {
+			if st := win.status(sandbox.PageCatering); st != "valid" {
+				t.Errorf("the window shows the Catering %q after resubscribe, want valid", st)
+			}
+		}},
+		{name: "task removed, check", code: ExitWarning, want: "pagekeeper ask-admin " + sandbox.PageCatering, run: func(w *world) (int, string, string) {
+			if err := w.sb.Apply(taskRemoved); err != nil {
+				t.Fatal(err)
+			}
+			return w.run("", "check")
+		}},
+		{name: "ask-admin", code: 0, want: "Tasks needed", run: cmd("ask-admin", sandbox.PageCatering)},
+		{name: "open-facebook --print", code: 0, want: "https://", run: cmd("open-facebook", sandbox.PageCatering, "--print")},
+		{name: "resubscribe without an ID", code: 64, want: "needs a Page ID", run: cmd("resubscribe")},
+		{name: "task given back, check", code: ExitOK, want: "0 warning", run: func(w *world) (int, string, string) {
+			if err := w.sb.Clear(taskRemoved); err != nil {
+				t.Fatal(err)
+			}
+			return w.run("", "check")
 		}},
 		{name: "disconnect", code: 0, want: "is disconnected", run: cmd("disconnect", sandbox.PageCafe), after: func(t *testing.T) {
 			if st := win.status(sandbox.PageCafe); st != "disconnected" {

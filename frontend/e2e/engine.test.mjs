@@ -120,7 +120,8 @@ await test('commands beside the window: same output, the window follows, another
   assert(tokBeside.code === 0 && /^EAA\S+\n$/.test(tokBeside.stdout), `token beside the window: ${tokBeside.code} ${tokBeside.stderr} (${tokBeside.stdout.length} bytes: ${tokBeside.stdout.slice(0, 5)}...)`)
 
   const commands = [['status'], ['status', '--json'], ['check', '--json'], ['log', BAKERY], ['log', BAKERY, '--json'], ['log', '999'],
-    ['export'], ['export', '--format', 'json'], ['disconnect', '999'], ['hooks', 'list'], ['token', CAFE]]
+    ['export'], ['export', '--format', 'json'], ['disconnect', '999'], ['hooks', 'list'], ['token', CAFE],
+    ['ask-admin', BAKERY], ['open-facebook', BAKERY, '--print'], ['resubscribe', '999']]
   const beside = []
   for (const c of commands) beside.push(await pk(env, c))
 
