@@ -13,10 +13,10 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup})
-	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
-	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
-	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
+	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup, Engine: true, Local: always})
+	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect, Engine: true})
+	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect, Engine: true})
+	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect, Engine: true})
 }
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
@@ -54,7 +54,7 @@ func runConnect(ctx context.Context, env *Env, args []string) int {
 	}); !ok {
 		return 64
 	}
-	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser}, pages, nil)
+	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser, Quiet: true}, pages, nil)
 }
 
 func runReconnect(ctx context.Context, env *Env, args []string) int {
@@ -77,7 +77,7 @@ func runReconnect(ctx context.Context, env *Env, args []string) int {
 			req.ProfileID = id
 		}
 	}
-	return login(ctx, env, keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser}, "", aim)
+	return login(ctx, env, keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser, Quiet: true}, "", aim)
 }
 
 // login runs one Facebook login: with --no-browser the first line of stdout

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog})
+	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog, Engine: true})
 }
 
 func runLog(ctx context.Context, env *Env, args []string) int {

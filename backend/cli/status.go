@@ -22,8 +22,8 @@ const (
 )
 
 func init() {
-	Register(Command{Name: "status", Usage: "status [--json]", Summary: "show every Page's last known status", Run: runStatus})
-	Register(Command{Name: "check", Usage: "check [--json]", Summary: "check every Page now (exit 0 ok, 1 warning, 2 invalid, 3 could not check)", Run: runCheck})
+	Register(Command{Name: "status", Usage: "status [--json]", Summary: "show every Page's last known status", Run: runStatus, Engine: true})
+	Register(Command{Name: "check", Usage: "check [--json]", Summary: "check every Page now (exit 0 ok, 1 warning, 2 invalid, 3 could not check)", Run: runCheck, Engine: true})
 }
 
 func parseFlags(env *Env, name string, args []string, def func(*flag.FlagSet)) (*flag.FlagSet, bool) {
