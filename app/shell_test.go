@@ -18,6 +18,7 @@ import (
 type windowless struct {
 	mu      sync.Mutex
 	events  []string
+	data    []any
 	shown   int
 	hidden  int
 	quit    int
@@ -25,10 +26,11 @@ type windowless struct {
 	notes   []notify.Notification
 }
 
-func (w *windowless) Emit(name string, _ any) {
+func (w *windowless) Emit(name string, data any) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.events = append(w.events, name)
+	w.data = append(w.data, data)
 }
 func (w *windowless) ShowWindow()                                   { w.shown++ }
 func (w *windowless) HideWindow()                                   { w.hidden++ }

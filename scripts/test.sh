@@ -33,7 +33,7 @@ build/bin/pagekeeper version
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
-step "Windows build under Wine: the same damaged databases as on Linux"
+step "Windows build under Wine: the same damaged databases as on Linux; the engine on its named pipe"
 (
   damaged=$(mktemp -d)
   . scripts/wine-env.sh
@@ -41,7 +41,8 @@ step "Windows build under Wine: the same damaged databases as on Linux"
   log=$(mktemp)
   export PAGEKEEPER_DAMAGED_FILES=$damaged
   if ! go test -count=1 -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1 ||
-    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1; then
+    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1 ||
+    ! GOOS=windows go test -count=1 -exec wine -v ./backend/engine/ >>"$log" 2>&1; then
     cat "$log"; rm -f "$log"; exit 1
   fi
   grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"

@@ -22,6 +22,10 @@ type LoginRequest struct {
 	ProfileID   string // reauthorize this person's Pages
 	PageID      string // or the person who connected this Page
 	NoBrowser   bool   // only give the URL (the CLI's --no-browser)
+	// Quiet keeps the result from the window: a command that logs in
+	// chooses its Pages itself, so the window must not offer the choice.
+	// The window still sees what the login changed (a snapshot).
+	Quiet bool
 }
 
 type pendingLogin struct {
@@ -29,6 +33,7 @@ type pendingLogin struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	result  LoginResult
+	quiet   bool
 }
 
 type pendingGrant struct {
@@ -86,7 +91,7 @@ func (k *Keeper) startLogin(ctx context.Context, req LoginRequest, choose PageCh
 		opener = nil
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}}
+	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}, quiet: req.Quiet}
 	sess, err := login.Start(lctx, login.Config{
 		AppID: set.AppID, AppSecret: secret,
 		FacebookURL: k.facebookURL(set), GraphURL: k.graphURL(set), Version: set.APIVersion,
@@ -153,10 +158,12 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin) {
 	}
 	res.OK = err == nil && res.Error == ""
 	pl.result = res
-	k.mu.Lock()
-	k.lastRes = &res
-	k.mu.Unlock()
-	k.opts.Emit(EventLoginResult, res)
+	if !pl.quiet {
+		k.mu.Lock()
+		k.lastRes = &res
+		k.mu.Unlock()
+		k.opts.Emit(EventLoginResult, res)
+	}
 	k.emitSnapshot()
 }
 
