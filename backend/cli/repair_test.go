@@ -36,7 +36,7 @@ func TestRepairCommands(t *testing.T) {
 		t.Fatalf("status does not name the commands:\n%s", out)
 	}
 	code, out, errs := w.run("", "resubscribe", sandbox.PageClasses)
-	if code != 0 || !strings.Contains(out, "Now: valid") {
+	if code != 0 || !strings.Contains(out, "Now: Working") || strings.Contains(out, "valid") {
 		t.Fatalf("resubscribe: %d %q %q", code, out, errs)
 	}
 	code, out, _ = w.run("", "ask-admin", sandbox.PageEastside)

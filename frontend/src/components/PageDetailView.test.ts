@@ -89,6 +89,19 @@ describe('Page detail', () => {
     expect(screen.queryByRole('dialog')).toBeNull()
   })
 
+  it('shows a feature a Working Page never had as not set up, not as a fault', async () => {
+    const p = page({ id: '78', name: 'Corner Deli', status: 'valid', features: [
+      { name: 'publishing', label: 'Publishing', ok: true, missing: '' },
+      { name: 'instagram', label: 'Instagram', ok: false, missing: 'a linked Instagram account' },
+    ] })
+    await open(p)
+    const cell = document.querySelector('[data-feature="instagram"] td')!
+    expect(cell.textContent).toContain('Needs a linked Instagram account')
+    expect(cell.textContent).not.toContain('✗')
+    expect(cell.classList.contains('bad')).toBe(false)
+    expect(document.querySelector('details.for-support')!.hasAttribute('open')).toBe(false)
+  })
+
   it('says per aspect when it was read, and Check again checks this Page completely', async () => {
     const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'task_missing', summary: 'Dana Smith cannot publish.',
       checkedAt: ago(10_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000) })
