@@ -89,8 +89,8 @@ describe('Page detail', () => {
     expect(screen.queryByRole('dialog')).toBeNull()
   })
 
-  it('shows a feature a Working Page never had as not set up, not as a fault', async () => {
-    const p = page({ id: '78', name: 'Corner Deli', status: 'valid', features: [
+  it('shows Instagram on a Page that never had one as not set up, not as a fault', async () => {
+    const p = page({ id: '78', name: 'Corner Deli', status: 'warning', reason: 'task_missing', features: [
       { name: 'publishing', label: 'Publishing', ok: true, missing: '' },
       { name: 'instagram', label: 'Instagram', ok: false, missing: 'a linked Instagram account' },
     ] })
