@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/wailsapp/wails/v2"
@@ -35,8 +36,12 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
-	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
+	if err := cli.WindowProblem(runtime.GOOS, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
+		os.Exit(1)
+	}
+	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
+		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -33,6 +33,17 @@ build/bin/pagekeeper version
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
+step "Windows build under Wine: the store on damaged files"
+(
+  . scripts/wine-env.sh
+  trap 'wineserver -k 2>/dev/null; wineserver -w 2>/dev/null; rm -rf "$WINEPREFIX" || true' EXIT
+  log=$(mktemp)
+  if ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1; then
+    cat "$log"; rm -f "$log"; exit 1
+  fi
+  grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"
+)
+
 step "desktop session: Go tests, keychain, notifications, window, browser"
 export XDG_DATA_HOME XDG_RUNTIME_DIR
 XDG_DATA_HOME=$(mktemp -d)

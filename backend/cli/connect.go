@@ -98,7 +98,20 @@ func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string,
 	if aim != nil {
 		aim(k, &req)
 	}
-	start, err := k.StartLogin(ctx, req)
+	var start keeper.LoginStart
+	if req.Reauthorize {
+		start, err = k.StartLogin(ctx, req)
+	} else {
+		// The Pages are chosen up front, so they are stored before the
+		// browser tab says "connected".
+		start, err = k.StartConnect(ctx, req, func(cands []keeper.Candidate) ([]string, error) {
+			ids := chosen(cands, pages)
+			if len(ids) == 0 {
+				return nil, errors.New("none of the Pages asked for with --pages was granted; nothing was changed")
+			}
+			return ids, nil
+		})
+	}
 	if err != nil {
 		return fail(env, 1, err)
 	}
@@ -116,19 +129,10 @@ func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string,
 	if !res.OK {
 		return fail(env, 1, errors.New(res.Error))
 	}
-	applied := res.Applied
-	if applied == nil {
-		ids := chosen(res.Candidates, pages)
-		if len(ids) == 0 {
-			return fail(env, 1, errors.New("none of the Pages asked for with --pages was granted"))
-		}
-		a, err := k.FinishConnect(ctx, ids)
-		if err != nil {
-			return fail(env, 1, err)
-		}
-		applied = &a
+	if res.Applied == nil {
+		return fail(env, 1, errors.New("the login connected nothing"))
 	}
-	printApplied(env, res, applied)
+	printApplied(env, res, res.Applied)
 	return 0
 }
 

@@ -82,10 +82,11 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	if _, ok := parseFlags(env, "check", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") }); !ok {
 		return 64
 	}
-	showProgress := env.IsTerminal(env.Stderr)
+	progress := raw(env.Stderr)
+	showProgress := env.IsTerminal(progress)
 	k, err := openKeeper(ctx, env, func(name string, data any) {
 		if st, ok := data.(keeper.CheckState); ok && showProgress && name == keeper.EventCheckProgress && st.Running && st.Total > 0 {
-			fmt.Fprintf(env.Stderr, "\rChecking %d of %d Pages...", st.Done, st.Total)
+			fmt.Fprintf(progress, "\rChecking %d of %d Pages...", st.Done, st.Total)
 		}
 	})
 	if err != nil {
@@ -94,7 +95,7 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	defer k.Close()
 	rep, err := k.Check(ctx, nil)
 	if showProgress {
-		fmt.Fprint(env.Stderr, "\r\033[K")
+		fmt.Fprint(progress, "\r\033[K")
 	}
 	if err != nil {
 		return fail(env, ExitUnknown, fmt.Errorf("could not check: %w", err))

@@ -33,31 +33,93 @@ type Result struct {
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
-// tokens of the chosen Pages. Tokens go to the vault first and the records
-// after, so a record never points at a token that is not there; nothing is
-// deleted, so a failure midway leaves every working token in place.
+// tokens of the chosen Pages. It is all or nothing across the keychain and
+// the database: the tokens go to the keychain first (the token each one
+// replaces is kept aside), then every record in one transaction; when any
+// step fails (a full disk, a locked keychain) the keychain gets back exactly
+// what it held before and the database is as it was, so no record points at
+// a missing token and no token is left without its record.
 // Pages this person connected before that are missing from the new grant
 // become invalid (page_not_granted): Facebook stops serving them.
 func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Time, explain Explain) (Result, error) {
-	var res Result
 	for _, id := range chosen {
 		if _, ok := g.Page(id); !ok {
-			return res, fmt.Errorf("Page %s is not in what %s granted", id, g.Person.Name)
+			return Result{}, fmt.Errorf("Page %s is not in what %s granted", id, g.Person.Name)
 		}
 	}
-	if err := v.SetUserToken(g.Person.ID, g.UserToken); err != nil {
-		return res, err
+	undo, err := storeTokens(v, g, chosen)
+	if err != nil {
+		return Result{}, errors.Join(err, undo())
 	}
+	var res Result
+	err = db.Update(func(tx *store.Tx) error {
+		res = Result{}
+		return applyRecords(tx, g, chosen, now, explain, &res)
+	})
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			return Result{}, errors.Join(err, fmt.Errorf("and the keychain could not be put back as it was: %w", uerr))
+		}
+		return Result{}, fmt.Errorf("%w; nothing of this login was kept", err)
+	}
+	return res, nil
+}
+
+// storeTokens writes the grant's user token and the chosen Pages' tokens.
+// undo puts back what each entry held before (or deletes the entry).
+func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, err error) {
+	type entry struct {
+		get func() (string, error)
+		set func(string) error
+		del func() error
+		val string
+	}
+	entries := []entry{{
+		get: func() (string, error) { return v.UserToken(g.Person.ID) },
+		set: func(t string) error { return v.SetUserToken(g.Person.ID, t) },
+		del: func() error { return v.DeleteUserToken(g.Person.ID) },
+		val: g.UserToken,
+	}}
 	for _, id := range chosen {
 		p, _ := g.Page(id)
-		if err := v.SetPageToken(p.ID, p.Token); err != nil {
-			return res, err
+		entries = append(entries, entry{
+			get: func() (string, error) { return v.PageToken(p.ID) },
+			set: func(t string) error { return v.SetPageToken(p.ID, t) },
+			del: func() error { return v.DeletePageToken(p.ID) },
+			val: p.Token,
+		})
+	}
+	var restore []func() error
+	undo = func() error {
+		var errs []error
+		for i := len(restore) - 1; i >= 0; i-- {
+			errs = append(errs, restore[i]())
+		}
+		return errors.Join(errs...)
+	}
+	for _, e := range entries {
+		old, err := e.get()
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			restore = append(restore, e.del)
+		case err != nil:
+			return undo, err
+		default:
+			restore = append(restore, func() error { return e.set(old) })
+		}
+		if err := e.set(e.val); err != nil {
+			return undo, err
 		}
 	}
+	return undo, nil
+}
 
-	prof, err := db.GetProfile(g.Person.ID)
+// applyRecords writes the person, the chosen Pages and the Pages left out of
+// the grant, in the caller's transaction.
+func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explain Explain, res *Result) error {
+	prof, err := tx.GetProfile(g.Person.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return res, err
+		return err
 	}
 	if prof.ConnectedAt.IsZero() || prof.Removed {
 		prof.ConnectedAt = now
@@ -66,15 +128,15 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 	prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
 	prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
 	prof.Status, prof.Reason, prof.Fix = "", "", ""
-	if err := db.PutProfile(prof); err != nil {
-		return res, err
+	if err := tx.PutProfile(prof); err != nil {
+		return err
 	}
 
 	for _, id := range chosen {
 		gp, _ := g.Page(id)
-		name, kind, err := applyPage(db, g, gp, now)
+		name, kind, err := applyPage(tx, g, gp, now)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if kind == KindTokenRenewed {
 			res.Updated = append(res.Updated, name)
@@ -84,9 +146,9 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		res.Touched = append(res.Touched, id)
 	}
 
-	pages, err := db.ListPages()
+	pages, err := tx.ListPages()
 	if err != nil {
-		return res, err
+		return err
 	}
 	for _, p := range pages {
 		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
@@ -96,23 +158,22 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 			continue
 		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
-		from := p.Status
-		change := &store.StatusChange{At: now, From: from, To: "invalid", Reason: "page_not_granted"}
-		_, err := db.RecordTransition(p.ID, func(pg *store.Page) error {
+		change := &store.StatusChange{At: now, From: p.Status, To: "invalid", Reason: "page_not_granted"}
+		_, err := tx.RecordTransition(p.ID, func(pg *store.Page) error {
 			pg.Status, pg.Reason, pg.Summary, pg.Fix, pg.UpdatedAt = "invalid", "page_not_granted", summary, fix, now
 			return nil
 		}, change, store.Activity{At: now, Kind: KindNotGranted, Actor: g.Person.Name,
 			Details: fmt.Sprintf("%s left this Page out when logging in to Facebook again", g.Person.Name)})
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.NotGranted = append(res.NotGranted, p.Name)
 	}
-	return res, nil
+	return nil
 }
 
-func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, string, error) {
-	old, err := db.GetPage(gp.ID)
+func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, string, error) {
+	old, err := tx.GetPage(gp.ID)
 	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
 		return "", "", err
@@ -149,11 +210,11 @@ func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, s
 		return nil
 	}
 	if isNew {
-		if err := db.PutPage(store.Page{ID: gp.ID, Name: gp.Name}); err != nil {
+		if err := tx.PutPage(store.Page{ID: gp.ID, Name: gp.Name}); err != nil {
 			return "", "", err
 		}
 	}
-	_, err = db.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
+	_, err = tx.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
 	return gp.Name, kind, err
 }
 

@@ -40,6 +40,18 @@ func (u Usage) MaxPercent() int { return max(u.CallCount, u.TotalCPUTime, u.Tota
 // RegainAfter is how long Facebook says to wait, counted from Seen; 0 when it gave no estimate.
 func (u Usage) RegainAfter() time.Duration { return u.Regain }
 
+// regainCap is the longest wait a usage header may ask for: the window Meta
+// documents for the limit (FACEBOOK.md §4: the app quota counts calls within
+// one hour; the Page quota 4,800 calls per 24 hours; the ad account's reset
+// is within the hour). A header asking for more is wrong or hostile, and
+// would stop the checks for as long as it says.
+var regainCap = map[string]time.Duration{
+	UsageApp:       time.Hour,
+	UsagePage:      24 * time.Hour,
+	UsageBusiness:  24 * time.Hour,
+	UsageAdAccount: time.Hour,
+}
+
 func (u Usage) key() string { return u.Kind + "\x00" + u.ID + "\x00" + u.Type }
 
 // Budget is the latest Usage of every kind/id/type the client has seen.
@@ -100,6 +112,9 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 				Regain: seconds(a.Reset), Seen: seen})
 		}
 	}
+	for i := range out {
+		out[i].Regain = min(out[i].Regain, regainCap[out[i].Kind])
+	}
 	sortUsage(out)
 	return out
 }
@@ -148,8 +163,10 @@ func (c *Client) recordUsage(h http.Header) {
 		return
 	}
 	c.mu.Lock()
+	c.usageSeq++
 	for _, u := range us {
 		c.usage[u.key()] = u
+		c.usageAt[u.key()] = c.usageSeq
 	}
 	hook := c.onUsage
 	c.mu.Unlock()
@@ -159,11 +176,26 @@ func (c *Client) recordUsage(h http.Header) {
 }
 
 // Budget is a snapshot of the latest usage Facebook reported, safe to call from any goroutine.
-func (c *Client) Budget() Budget {
+func (c *Client) Budget() Budget { return c.BudgetSince(0) }
+
+// UsageMark is a point in the stream of usage reports, for BudgetSince.
+func (c *Client) UsageMark() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.usageSeq
+}
+
+// BudgetSince is the latest usage of each kind/id/type that an answer
+// reported after mark: what the calls made since then heard, without the
+// stale reports of earlier ones (a quota reported full an hour ago says
+// nothing about now).
+func (c *Client) BudgetSince(mark uint64) Budget {
 	c.mu.Lock()
 	b := make(Budget, 0, len(c.usage))
-	for _, u := range c.usage {
-		b = append(b, u)
+	for k, u := range c.usage {
+		if c.usageAt[k] > mark {
+			b = append(b, u)
+		}
 	}
 	c.mu.Unlock()
 	sortUsage(b)

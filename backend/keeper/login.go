@@ -9,6 +9,8 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/connect"
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+	"golang.org/x/oauth2"
 )
 
 // LoginRequest says what a login is for.
@@ -32,17 +34,39 @@ type pendingGrant struct {
 
 // StartLogin opens "Log in with Facebook" and returns at once with the URL;
 // the result is sent as EventLoginResult (and returned by WaitLogin). A new
-// login replaces one that is still waiting.
+// login replaces one that is still waiting. A connect login leaves the choice
+// of Pages to FinishConnect; a reauthorize login stores its Pages before the
+// browser tab says it is done.
 func (k *Keeper) StartLogin(ctx context.Context, req LoginRequest) (LoginStart, error) {
+	return k.startLogin(ctx, req, nil)
+}
+
+// PageChoice picks, from the Pages a login granted, those to connect.
+type PageChoice func([]Candidate) ([]string, error)
+
+// StartConnect is a connect login that connects the Pages choose picks as
+// soon as Facebook answers, before the browser tab says "connected" (the
+// command line's connect, where the Pages are chosen up front).
+func (k *Keeper) StartConnect(ctx context.Context, req LoginRequest, choose PageChoice) (LoginStart, error) {
+	return k.startLogin(ctx, req, choose)
+}
+
+func (k *Keeper) startLogin(ctx context.Context, req LoginRequest, choose PageChoice) (LoginStart, error) {
 	set, err := k.db.GetSettings()
 	if err != nil {
 		return LoginStart{}, err
 	}
-	if !k.Configured() {
-		return LoginStart{}, errors.New("set up your Meta app (App ID and App Secret) before logging in")
+	notSetUp := errors.New("set up your Meta app (App ID and App Secret) before logging in")
+	if set.AppID == "" {
+		return LoginStart{}, notSetUp
 	}
 	secret, err := k.vault.AppSecret(set.AppID)
-	if err != nil {
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		return LoginStart{}, notSetUp
+	case err != nil:
+		// A missing or locked keychain is named as such: "set up your
+		// app" would send the owner to re-enter a secret that is there.
 		return LoginStart{}, err
 	}
 	mode, authType, person := "connect", "", ""
@@ -59,21 +83,25 @@ func (k *Keeper) StartLogin(ctx context.Context, req LoginRequest) (LoginStart, 
 		opener = nil
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}}
 	sess, err := login.Start(lctx, login.Config{
 		AppID: set.AppID, AppSecret: secret,
 		FacebookURL: k.facebookURL(set), GraphURL: k.graphURL(set), Version: set.APIVersion,
 		Port: set.RedirectPort, Scopes: connect.Scopes, AuthType: authType,
 		Opener: opener, HTTPClient: k.opts.HTTPClient,
+		Complete: func(ctx context.Context, tok *oauth2.Token) (login.Completion, error) {
+			return k.completeLogin(ctx, &pl.result, tok.AccessToken, person, choose)
+		},
 	})
 	if err != nil {
 		cancel()
 		return LoginStart{}, err
 	}
-	pl := &pendingLogin{session: sess, cancel: cancel, done: make(chan struct{})}
+	pl.session = sess
 	k.mu.Lock()
 	k.login = pl
 	k.mu.Unlock()
-	go k.finishLogin(lctx, pl, mode, person)
+	go k.finishLogin(lctx, pl)
 	return LoginStart{URL: sess.URL(), RedirectURI: sess.RedirectURI(), Mode: mode}, nil
 }
 
@@ -109,66 +137,76 @@ func (k *Keeper) reauthTarget(req LoginRequest) (profileID, authType string, err
 	return profileID, authType, nil
 }
 
-func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin, mode, wantPerson string) {
+// finishLogin waits for the login and reports its result; completeLogin
+// has filled it in by then.
+func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin) {
 	defer close(pl.done)
 	defer pl.cancel()
-	res := LoginResult{Mode: mode}
-	defer func() {
-		pl.result = res
-		k.mu.Lock()
-		k.lastRes = &res
-		k.mu.Unlock()
-		k.opts.Emit(EventLoginResult, res)
-		k.emitSnapshot()
-	}()
-	tok, err := pl.session.Wait(ctx)
-	if err != nil {
+	_, err := pl.session.Wait(ctx)
+	res := pl.result
+	if err != nil && res.Error == "" {
 		res.Error = loginError(err)
 		res.Cancelled = errors.Is(err, login.ErrCancelled) || errors.Is(err, login.ErrStopped) || errors.Is(err, context.Canceled)
-		return
+	}
+	res.OK = err == nil && res.Error == ""
+	pl.result = res
+	k.mu.Lock()
+	k.lastRes = &res
+	k.mu.Unlock()
+	k.opts.Emit(EventLoginResult, res)
+	k.emitSnapshot()
+}
+
+// completeLogin runs while the browser tab waits: it collects what the login
+// granted and, for a reauthorize login or a connect with its Pages chosen up
+// front, stores it, so the tab says "connected" only once it is all stored.
+// Its error (also in res.Error) is what the tab and the window show.
+func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken, wantPerson string, choose PageChoice) (login.Completion, error) {
+	fail := func(msg string) (login.Completion, error) {
+		res.Error = msg
+		return login.Completion{}, errors.New(msg)
 	}
 	g, err := k.graph()
 	if err != nil {
-		res.Error = err.Error()
-		return
+		return fail(err.Error())
 	}
-	gr, err := connect.Harvest(ctx, g, tok.AccessToken, k.opts.Now())
+	gr, err := connect.Harvest(ctx, g, userToken, k.opts.Now())
 	if err != nil {
-		res.Error = "Facebook accepted the login, but Pagekeeper could not finish it; nothing was changed: " + err.Error()
-		return
+		return fail("Facebook accepted the login, but Pagekeeper could not finish it; nothing was changed: " + err.Error())
 	}
 	res.PersonID, res.PersonName, res.Declined = gr.Person.ID, gr.Person.Name, gr.Declined
 	if wantPerson != "" && gr.Person.ID != wantPerson {
 		want, _ := k.db.GetProfile(wantPerson)
-		res.Error = fmt.Sprintf("You logged in as %s, but these Pages were connected by %s. Log in as %s to repair them; nothing was changed.", gr.Person.Name, want.Name, want.Name)
-		return
+		return fail(fmt.Sprintf("You logged in as %s, but these Pages were connected by %s. Log in as %s to repair them; nothing was changed.", gr.Person.Name, want.Name, want.Name))
 	}
 	connected := k.connectedBy(gr.Person.ID)
 	res.Candidates = candidates(gr, connected)
-	if mode == "reauthorize" {
-		var chosen []string
+	var chosen []string
+	switch {
+	case res.Mode == "reauthorize":
 		for _, c := range res.Candidates {
 			if c.AlreadyConnected {
 				chosen = append(chosen, c.ID)
 			}
 		}
-		applied, err := k.apply(ctx, gr, chosen)
-		if err != nil {
-			res.Error = err.Error()
-			return
+	case len(gr.Pages) == 0:
+		return fail(fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
+	case choose == nil:
+		k.mu.Lock()
+		k.grant = &pendingGrant{grant: gr}
+		k.mu.Unlock()
+		return login.Completion{Message: "Return to Pagekeeper to choose which Pages to connect. You can close this tab."}, nil
+	default:
+		if chosen, err = choose(res.Candidates); err != nil {
+			return fail(err.Error())
 		}
-		res.Applied = &applied
-		res.OK = true
-		return
 	}
-	if len(gr.Pages) == 0 {
-		res.Error = fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name)
-		return
+	applied, err := k.apply(ctx, gr, chosen)
+	if err != nil {
+		return fail(err.Error())
 	}
-	k.mu.Lock()
-	k.grant = &pendingGrant{grant: gr}
-	k.mu.Unlock()
-	res.OK = true
+	res.Applied = &applied
+	return login.Completion{Connected: true, Message: "Pagekeeper has stored the connection. You can close this tab and return to Pagekeeper."}, nil
 }
 
 func loginError(err error) string {

@@ -128,6 +128,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	mark := g.UsageMark()
 	pages, err := m.DB.ListPages()
 	if err != nil {
 		return rep, err
@@ -215,7 +216,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if err := m.updatePeople(targets, diags, now); err != nil {
 		return rep, err
 	}
-	m.adjustBackoff(g, targets, rep.RateLimited, now)
+	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
 		if err := m.Notifier.Observe(now, changes); err != nil {
 			rep.NotifyError = err

@@ -197,11 +197,12 @@ func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now 
 	return nil
 }
 
-// adjustBackoff slows the checks down when Facebook's usage headers pass
-// BackoffPercent or a rate-limit error came back, for as long as Facebook
-// estimates (estimated_time_to_regain_access) and at least one pause.
-func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, limited bool, now time.Time) {
-	b := g.Budget()
+// adjustBackoff slows the checks down when the usage headers of this check's
+// answers (since mark) pass BackoffPercent or a rate-limit error came back,
+// for as long as Facebook estimates (estimated_time_to_regain_access, bounded
+// by graph to the limit's window) and at least one pause.
+func (m *Monitor) adjustBackoff(g *graph.Client, mark uint64, targets []*target, limited bool, now time.Time) {
+	b := g.BudgetSince(mark)
 	pause := time.Duration(0)
 	for _, t := range targets {
 		limited = limited || isRateLimit(t.probe)
