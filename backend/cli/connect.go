@@ -7,13 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup})
+	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (asks for the App Secret, or reads it from stdin)", Run: runSetup})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
 	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
@@ -27,16 +30,12 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 	if appID == "" {
 		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
 	}
-	if env.IsTerminal(env.Stdin) {
-		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ")
-	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	secret := strings.TrimSpace(line)
+	secret, err := readSecret(env)
 	if secret == "" {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
 		}
-		return fail(env, 64, errors.New("no App Secret on stdin: e.g. `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`"))
+		return fail(env, 64, errors.New("no App Secret: run `pagekeeper setup --app-id ID` in a terminal and paste it at the prompt, or pipe it in (PowerShell: `$secret | pagekeeper setup --app-id ID`; bash: `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`)"))
 	}
 	k, err := openKeeper(ctx, env, nil)
 	if err != nil {
@@ -189,4 +188,18 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
 	return 0
+}
+
+// readSecret reads the App Secret: at a terminal (cmd.exe, PowerShell, a Unix
+// shell) from a prompt that does not echo it, otherwise one line of stdin.
+// Windows shells pipe lines ending in CRLF; the CR is trimmed with the rest.
+func readSecret(env *Env) (string, error) {
+	if f, ok := env.Stdin.(*os.File); ok && env.IsTerminal(f) {
+		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; it is not shown as you type or paste): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.Stderr)
+		return strings.TrimSpace(string(b)), err
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	return strings.TrimSpace(line), err
 }
