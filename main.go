@@ -42,6 +42,7 @@ func main() {
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
+		showWindowError(cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -73,7 +74,8 @@ func runWindow(demo bool) error {
 			UniqueId:               instanceID(demo),
 			OnSecondInstanceLaunch: shell.SecondInstance,
 		},
-		Bind: []interface{}{shell.App},
+		Bind:    []interface{}{shell.App},
+		Windows: windowsOptions(),
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "pagekeeper",
