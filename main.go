@@ -87,7 +87,7 @@ func runWindow(demo bool) error {
 // folder brings the first window forward, while a test (or a second setup)
 // on another folder runs beside it.
 func instanceID(demo bool) string {
-	id := "io.github.pagekeeper.desktop"
+	id := buildinfo.BundleID
 	if demo {
 		id += ".demo"
 	}

@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 )
 
 // Label names Pagekeeper's login item: the LaunchAgent's label (and file
 // name) on macOS, the Run value on Windows. It is the bundle identifier, so
 // the macOS login items list shows one name for the app and its agent.
-const Label = "io.github.pagekeeper.desktop"
+const Label = buildinfo.BundleID
 
 // Set adds (enabled) or removes what starts exe at login. Removing what is
 // not there is not an error.
