@@ -71,8 +71,8 @@ VIAddVersionKey "LegalCopyright" "Copyright (c) The Pagekeeper authors"
 Section "Pagekeeper"
   SetShellVarContext current
   SetOutPath "$INSTDIR"
-  File "/oname=${CLI}" "${BINDIR}\${CLI}"
-  File "/oname=${WINDOW}" "${BINDIR}\${WINDOW}"
+  # Every program scripts/release.sh staged (the list lives there).
+  File "${BINDIR}\*.exe"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\${WINDOW}"
@@ -138,9 +138,7 @@ Section "Uninstall"
   SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=2000
 
   Delete "$SMPROGRAMS\${PRODUCT}.lnk"
-  Delete "$INSTDIR\${CLI}"
-  Delete "$INSTDIR\${WINDOW}"
-  Delete "$INSTDIR\uninstall.exe"
+  Delete "$INSTDIR\*.exe"
   RMDir "$INSTDIR"
   # WebView2's cache for the window (Wails keeps it under the exe's name).
   RMDir /r "$APPDATA\${WINDOW}"
