@@ -71,6 +71,27 @@ func (a *App) CheckNow() error {
 	return k.CheckNow(context.Background())
 }
 
+// CheckPage runs a complete check of one Page ("Check again") and returns
+// when it is done; progress and the new state arrive as events too.
+func (a *App) CheckPage(pageID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	_, err = k.CheckPage(context.Background(), pageID)
+	return err
+}
+
+// CheckPerson runs a complete check of every Page a person connected.
+func (a *App) CheckPerson(profileID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	_, err = k.CheckPerson(context.Background(), profileID)
+	return err
+}
+
 // PageDetail is the feature matrix, activity log and status timeline of a Page.
 func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
 	k, err := a.k()

@@ -33,12 +33,15 @@ build/bin/pagekeeper version
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
-step "Windows build under Wine: the store on damaged files"
+step "Windows build under Wine: the same damaged databases as on Linux"
 (
+  damaged=$(mktemp -d)
   . scripts/wine-env.sh
-  trap 'wineserver -k 2>/dev/null; wineserver -w 2>/dev/null; rm -rf "$WINEPREFIX" || true' EXIT
+  trap '{ wineserver -k && wineserver -w; } 2>/dev/null || true; rm -rf "$WINEPREFIX" "$damaged" || true' EXIT
   log=$(mktemp)
-  if ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1; then
+  export PAGEKEEPER_DAMAGED_FILES=$damaged
+  if ! go test -count=1 -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1 ||
+    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1; then
     cat "$log"; rm -f "$log"; exit 1
   fi
   grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"

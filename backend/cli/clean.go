@@ -55,6 +55,16 @@ func (env *Env) cleaned() *Env {
 	if _, done := env.Stderr.(cleanWriter); !done {
 		out.Stderr = cleanWriter{env.Stderr}
 	}
+	// Whether output goes to a terminal is a question about the writer
+	// underneath (`token` refuses to print to one).
+	if isTerm := env.IsTerminal; isTerm != nil {
+		out.IsTerminal = func(f any) bool {
+			if w, ok := f.(io.Writer); ok {
+				f = raw(w)
+			}
+			return isTerm(f)
+		}
+	}
 	return &out
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -33,5 +34,17 @@ func TestEverythingPrintedIsCleaned(t *testing.T) {
 	}
 	if !strings.HasPrefix(errs, "pagekeeper: Facebook said: Bakery") || !strings.HasSuffix(errs, "\n") {
 		t.Errorf("stderr %q", errs)
+	}
+}
+
+// Cleaning the output does not hide a terminal from the commands that ask.
+func TestCleanedOutputStillKnowsItsTerminal(t *testing.T) {
+	var out bytes.Buffer
+	env := (&Env{Stdout: &out, Stderr: &out, IsTerminal: func(f any) bool { return f == any(&out) }}).cleaned()
+	if !env.IsTerminal(env.Stdout) || !env.IsTerminal(env.Stderr) {
+		t.Fatal("a cleaned terminal is no longer a terminal")
+	}
+	if env.cleaned().IsTerminal(env.Stdout) != true {
+		t.Fatal("cleaning twice lost the terminal")
 	}
 }

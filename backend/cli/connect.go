@@ -30,12 +30,10 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 	if appID == "" {
 		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
 	}
-	secret, err := readSecret(env)
-	if secret == "" {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
-		}
-		return fail(env, 64, errors.New("no App Secret: run `pagekeeper setup --app-id ID` in a terminal and paste it at the prompt, or pipe it in (PowerShell: `$secret | pagekeeper setup --app-id ID`; bash: `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`)"))
+	secret, code := readSecret(env, "App Secret (from Settings > Basic; it is not shown as you type or paste): ",
+		"App Secret", "`$secret | pagekeeper setup --app-id ID` in PowerShell, `printf %s \"$SECRET\" | pagekeeper setup --app-id ID` in bash", false)
+	if code != 0 {
+		return code
 	}
 	k, err := openKeeper(ctx, env, nil)
 	if err != nil {
@@ -161,6 +159,9 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
 	list("Left out of this login, now invalid", a.NotGranted)
+	for _, p := range a.Skipped {
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
 	}
@@ -190,16 +191,30 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	return 0
 }
 
-// readSecret reads the App Secret: at a terminal (cmd.exe, PowerShell, a Unix
-// shell) from a prompt that does not echo it, otherwise one line of stdin.
-// Windows shells pipe lines ending in CRLF; the CR is trimmed with the rest.
-func readSecret(env *Env) (string, error) {
+// readSecret reads a secret: at a terminal (cmd.exe, PowerShell, a Unix
+// shell) from a prompt that does not echo it, otherwise from the first line
+// of stdin (piped, so it stays off the screen and out of the process list;
+// the CR of a Windows shell's CRLF goes with the trimmed space). code is
+// non-zero when there was none and it is not optional, after saying so with
+// an example.
+func readSecret(env *Env, prompt, what, example string, optional bool) (secret string, code int) {
+	var err error
 	if f, ok := env.Stdin.(*os.File); ok && env.IsTerminal(f) {
-		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; it is not shown as you type or paste): ")
-		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprint(env.Stderr, prompt)
+		var b []byte
+		b, err = term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(env.Stderr)
-		return strings.TrimSpace(string(b)), err
+		secret = strings.TrimSpace(string(b))
+	} else {
+		var line string
+		line, err = bufio.NewReader(env.Stdin).ReadString('\n')
+		secret = strings.TrimSpace(line)
 	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	return strings.TrimSpace(line), err
+	if secret == "" && !optional {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fail(env, 1, fmt.Errorf("reading the %s: %w", what, err))
+		}
+		return "", fail(env, 64, fmt.Errorf("no %s: run the command in a terminal and paste it at the prompt, or pipe it in, e.g. %s", what, example))
+	}
+	return secret, 0
 }

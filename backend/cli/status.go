@@ -108,14 +108,36 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		return fail(env, ExitUnknown, err)
 	}
 	code := exitCode(snap, rep.Unreachable > 0)
+	// Whatever was not checked is said once on stderr, so a script that
+	// keeps stdout (the JSON) still logs why.
+	switch {
+	case rep.Unreachable > 0:
+		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", rep.UnreachableWhy)
+	case code == ExitUnknown:
+		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", neverConfirmed(snap))
+	}
 	if asJSON {
-		return printJSON(env, keeper.NewReport(snap), code)
+		report := keeper.NewReport(snap)
+		report.MarkUnchecked(rep)
+		return printJSON(env, report, code)
 	}
 	printTable(env.Stdout, snap)
-	if rep.Unreachable > 0 {
-		fmt.Fprintf(env.Stdout, "\n%s (their last confirmed status is kept).\n", rep.UnreachableWhy)
-	}
 	return code
+}
+
+// neverConfirmed says which Pages have no confirmed status at all.
+func neverConfirmed(snap keeper.Snapshot) string {
+	var names []string
+	why := ""
+	for _, p := range snap.Pages {
+		if p.Status == "unknown" {
+			names = append(names, p.Name)
+			if why == "" {
+				why = p.Summary
+			}
+		}
+	}
+	return fmt.Sprintf("%d Pages have never been confirmed (%s): %s", len(names), strings.Join(names, ", "), why)
 }
 
 // exitCode: an invalid Page is the most urgent news; a Page that could not be

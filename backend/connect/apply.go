@@ -30,6 +30,7 @@ type Result struct {
 	Updated    []string // Page names whose token was replaced
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
+	Dropped    []string // ids of the NotGranted Pages
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
@@ -154,8 +155,8 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
 			continue
 		}
-		if _, ok := g.Page(p.ID); ok {
-			continue
+		if _, ok := g.Page(p.ID); ok || g.IsSkipped(p.ID) {
+			continue // a Page listed without a token was granted: the check tells how it is
 		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
 		change := &store.StatusChange{At: now, From: p.Status, To: "invalid", Reason: "page_not_granted"}
@@ -167,7 +168,7 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 		if err != nil {
 			return err
 		}
-		res.NotGranted = append(res.NotGranted, p.Name)
+		res.NotGranted, res.Dropped = append(res.NotGranted, p.Name), append(res.Dropped, p.ID)
 	}
 	return nil
 }

@@ -273,6 +273,20 @@ func TestAccountsFollowsCursors(t *testing.T) {
 	}
 }
 
+// The roles-only listing asks for no Page token and follows the cursors too.
+func TestAccountTasksAsksForNoToken(t *testing.T) {
+	s, c := newServer(t, accountsPages(t))
+	got, err := c.AccountTasks(context.Background(), testUserToken)
+	if err != nil || len(got) != 3 || got[2].ID != "555" || !reflect.DeepEqual(got[2].Tasks, []string{"ANALYZE"}) {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	for i, r := range s.requests() {
+		if r.FormValue("fields") != "id,tasks" {
+			t.Errorf("page %d fields = %q", i, r.FormValue("fields"))
+		}
+	}
+}
+
 func TestAccountsSinglePageSamples(t *testing.T) {
 	for _, f := range []string{"30-me-accounts-with-cursors.json", "31-me-accounts-localized-category.json"} {
 		s, c := newServer(t, replay(200, sample(t, f)))

@@ -9,6 +9,8 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/connect"
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/notify"
+	"github.com/pagekeeper/pagekeeper/backend/store"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
 	"golang.org/x/oauth2"
 )
@@ -175,6 +177,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		return fail("Facebook accepted the login, but Pagekeeper could not finish it; nothing was changed: " + err.Error())
 	}
 	res.PersonID, res.PersonName, res.Declined = gr.Person.ID, gr.Person.Name, gr.Declined
+	res.Skipped = skippedViews(gr)
 	if wantPerson != "" && gr.Person.ID != wantPerson {
 		want, _ := k.db.GetProfile(wantPerson)
 		return fail(fmt.Sprintf("You logged in as %s, but these Pages were connected by %s. Log in as %s to repair them; nothing was changed.", gr.Person.Name, want.Name, want.Name))
@@ -190,6 +193,9 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 			}
 		}
 	case len(gr.Pages) == 0:
+		if len(gr.Skipped) > 0 {
+			return fail(fmt.Sprintf("No Page of %s's login can be connected. %s", gr.Person.Name, gr.Skipped[0].Why))
+		}
 		return fail(fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
 	case choose == nil:
 		k.mu.Lock()
@@ -246,6 +252,14 @@ func candidates(gr *connect.Grant, connected map[string]bool) []Candidate {
 			// Preselect everything: unticking a connected Page would end its token.
 			Selected: true,
 		})
+	}
+	return out
+}
+
+func skippedViews(gr *connect.Grant) []SkippedPage {
+	out := make([]SkippedPage, 0, len(gr.Skipped))
+	for _, p := range gr.Skipped {
+		out = append(out, SkippedPage{ID: p.ID, Name: p.Name, Why: p.Why})
 	}
 	return out
 }
@@ -310,12 +324,19 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 
 func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) (ApplyResult, error) {
 	k.applyMu.Lock()
+	before := k.pagesOf(gr.Person.ID)
 	res, err := connect.Apply(k.db, k.vault, gr, chosen, k.opts.Now(), health.Explain)
+	k.mon.Forget(gr.Person.ID)
+	if len(res.NotGranted) > 0 {
+		k.notifyNotGranted(before, gr)
+	}
 	k.applyMu.Unlock()
-	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted), PersonName: gr.Person.Name}
+	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted), PersonName: gr.Person.Name,
+		Skipped: skippedViews(gr)}
 	if err != nil {
 		return out, err
 	}
+	k.hooks.Applied(res.Touched, res.Dropped, gr.Person.Name)
 	if len(res.Touched) > 0 {
 		if _, err := k.Check(ctx, res.Touched); err == nil {
 			out.ChecksAfter = len(res.Touched)
@@ -323,6 +344,36 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 	}
 	k.emitSnapshot()
 	return out, nil
+}
+
+// pagesOf are a person's Pages by id.
+func (k *Keeper) pagesOf(profileID string) map[string]store.Page {
+	out := map[string]store.Page{}
+	pages, _ := k.db.ListPages()
+	for _, p := range pages {
+		if p.ProfileID == profileID {
+			out[p.ID] = p
+		}
+	}
+	return out
+}
+
+// notifyNotGranted tells the owner, once, about Pages a login just left out
+// (connect.Apply made them invalid): a check will not, as it finds them
+// invalid already.
+func (k *Keeper) notifyNotGranted(before map[string]store.Page, gr *connect.Grant) {
+	var changes []notify.Change
+	for id, p := range k.pagesOf(gr.Person.ID) {
+		was := before[id]
+		if p.Reason != string(health.PageNotGranted) || was.Reason == p.Reason {
+			continue
+		}
+		changes = append(changes, notify.Change{PageID: id, PageName: p.Name, ProfileID: p.ProfileID, PersonName: gr.Person.Name,
+			From: was.Status, To: p.Status, Reason: p.Reason, Summary: p.Summary})
+	}
+	if err := k.notifier.Observe(k.opts.Now(), changes); err != nil {
+		k.notice("warning", "could not show a desktop notification: "+err.Error())
+	}
 }
 
 // Disconnect forgets a Page's token (optionally unsubscribing the app from

@@ -99,7 +99,7 @@ func pageView(p store.Page, person string) PageView {
 		Tasks: nonNil(p.Tasks), Permissions: nonNil(p.Permissions),
 		MissingPermissions: nonNil(p.MissingPermissions), MissingTasks: nonNil(p.MissingTasks),
 		Features: []FeatureView{}, WebhooksSubscribed: p.WebhooksSubscribed,
-		CheckedAt: stamp(p.CheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
+		CheckedAt: stamp(p.CheckedAt), RolesCheckedAt: stamp(p.RolesCheckedAt), WebhooksCheckedAt: stamp(p.WebhooksCheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
 	}
 	for _, f := range health.FeatureNames {
 		missing, known := p.Features[f]

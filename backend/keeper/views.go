@@ -87,9 +87,13 @@ type PageView struct {
 	MissingTasks       []string      `json:"missingTasks"`
 	Features           []FeatureView `json:"features"`
 	WebhooksSubscribed *bool         `json:"webhooksSubscribed"`
-	CheckedAt          string        `json:"checkedAt"`
-	UpdatedAt          string        `json:"updatedAt"`
-	ConnectedAt        string        `json:"connectedAt"`
+	CheckedAt          string        `json:"checkedAt"` // access: the Page token and its Instagram link
+	// The other aspects, read less often by periodic checks: the person's
+	// login, permissions and tasks on the Page, and the Page's webhooks.
+	RolesCheckedAt    string `json:"rolesCheckedAt"`
+	WebhooksCheckedAt string `json:"webhooksCheckedAt"`
+	UpdatedAt         string `json:"updatedAt"`
+	ConnectedAt       string `json:"connectedAt"`
 }
 
 // ActivityView is one entry of a Page's activity log.
@@ -168,6 +172,9 @@ type LoginResult struct {
 	PersonName string      `json:"personName"`
 	Declined   []string    `json:"declined"`
 	Candidates []Candidate `json:"candidates"`
+	// Skipped are Pages Facebook listed without a Page token: they cannot be
+	// chosen, and the chooser says why.
+	Skipped []SkippedPage `json:"skipped"`
 	// For a reauthorization, what was repaired at once (no choice to make).
 	Applied *ApplyResult `json:"applied"`
 }
@@ -179,6 +186,16 @@ type ApplyResult struct {
 	NotGranted  []string `json:"notGranted"` // Page names left out of the new grant
 	PersonName  string   `json:"personName"`
 	ChecksAfter int      `json:"checksAfter"` // Pages checked right after
+	// Skipped are the login's Pages that came without a Page token: nothing
+	// was stored for them.
+	Skipped []SkippedPage `json:"skipped"`
+}
+
+// SkippedPage is a Page a login listed that Pagekeeper cannot connect, and why.
+type SkippedPage struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Why  string `json:"why"`
 }
 
 // ScenarioView is one thing the demo's Simulate panel can break.

@@ -414,7 +414,11 @@ func (s *Server) pageFields(c *call, t *token, p *Page, fs []field, now time.Tim
 		case "link":
 			o = append(o, kv{"link", p.Link})
 		case "access_token":
-			if userAccess {
+			switch {
+			case !userAccess || s.tokenless[p.ID] == PageTokenMissing:
+			case s.tokenless[p.ID] == PageTokenEmpty:
+				o = append(o, kv{"access_token", ""})
+			default:
 				o = append(o, kv{"access_token", s.pageToken(c, t, p.ID, now)})
 			}
 		case "tasks":

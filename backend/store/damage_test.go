@@ -154,11 +154,17 @@ func readEverything(db *DB) {
 // whose every record can be read without a panic (damage that only changed a
 // value's bytes shows up as an error on that record). A refused file is
 // never written to: not one byte, not its size.
+//
+// With PAGEKEEPER_DAMAGED_FILES naming a folder, the damaged files are kept
+// there, and a run that finds them there opens those same files: test.sh
+// makes them on Linux and opens them again with the Windows build under Wine.
 func TestDamagedFilesNeverCrash(t *testing.T) {
 	dir := scratch(t)
-	healthy := healthyFile(t, dir)
 	seed := uint64(time.Now().UnixNano())
-	cases := damages(healthy, seed)
+	cases, source := sharedDamages(t, os.Getenv(envDamagedFiles), func() []damaged { return damages(healthyFile(t, dir), seed) })
+	if strings.HasPrefix(source, "made") {
+		source += fmt.Sprintf(", seed %d", seed)
+	}
 	refused, opened := 0, 0
 	for i, c := range cases {
 		path := filepath.Join(dir, fmt.Sprintf("d%04d.db", i))
@@ -176,17 +182,56 @@ func TestDamagedFilesNeverCrash(t *testing.T) {
 		refused++
 		var ce *CorruptError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "move it aside") {
-			t.Errorf("%s (seed %d): %v (%T), want a CorruptError that says how to get out", c.name, seed, err, err)
+			t.Errorf("%s: %v (%T), want a CorruptError that says how to get out", c.name, err, err)
 		}
 		after, rerr := os.ReadFile(path)
 		if rerr != nil || sha256.Sum256(after) != before {
-			t.Errorf("%s (seed %d): the refused file was changed (%d bytes, was %d)", c.name, seed, len(after), len(c.data))
+			t.Errorf("%s: the refused file was changed (%d bytes, was %d)", c.name, len(after), len(c.data))
 		}
 	}
-	msg := fmt.Sprintf("%d damaged files on %s (seed %d): %d refused, %d opened and read without a crash", len(cases), runtime.GOOS, seed, refused, opened)
+	msg := fmt.Sprintf("%d damaged files (%s) on %s: %d refused, %d opened and read without a crash", len(cases), source, runtime.GOOS, refused, opened)
 	t.Log(msg)
 	fmt.Println("FIGURE " + t.Name() + ": " + msg)
 	if refused < len(cases)/2 {
 		t.Errorf("only %d of %d damaged files were refused", refused, len(cases))
 	}
+}
+
+// envDamagedFiles names a folder that holds (or is to hold) the damaged files.
+const envDamagedFiles = "PAGEKEEPER_DAMAGED_FILES"
+
+// sharedDamages reads the damaged files kept in dir, or makes them and keeps
+// them there; with no dir it only makes them.
+func sharedDamages(t *testing.T, dir string, build func() []damaged) ([]damaged, string) {
+	t.Helper()
+	if dir != "" {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []damaged
+		for _, e := range entries {
+			if name, ok := strings.CutSuffix(e.Name(), ".damaged"); ok {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				kept = append(kept, damaged{name, b})
+			}
+		}
+		if len(kept) > 0 {
+			return kept, "kept in " + dir
+		}
+	}
+	cases := build()
+	if dir != "" {
+		for i, c := range cases {
+			name := fmt.Sprintf("%04d %s.damaged", i, c.name)
+			if err := os.WriteFile(filepath.Join(dir, name), c.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return cases, "made and kept in " + dir
+	}
+	return cases, "made for this run"
 }

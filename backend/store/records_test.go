@@ -438,7 +438,7 @@ func TestListPagesManyInOrder(t *testing.T) {
 // with every field filled so omitempty hides none.
 func TestNoSecretFieldNames(t *testing.T) {
 	allowed := map[string]bool{"tokenExpiresAt": true}
-	for _, v := range []any{&Profile{}, &Page{}, &StatusChange{}, &Activity{}, &Settings{}} {
+	for _, v := range []any{&Profile{}, &Page{}, &StatusChange{}, &Activity{}, &Settings{}, &Hook{}} {
 		fill(reflect.ValueOf(v).Elem())
 		raw, err := json.Marshal(v)
 		if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -52,7 +53,13 @@ func validate(path string, size int64) (err error) {
 		if tx.Size() > size {
 			return fail(fmt.Errorf("it is cut off: %d bytes long, its contents need %d", size, tx.Size()))
 		}
-		w := pageWalker{r: f, pageSize: pageSize, hwm: uint64(tx.Size()) / uint64(pageSize), seen: map[uint64]bool{}}
+		// One read of the whole file: far cheaper than a read per page.
+		whole := make([]byte, tx.Size())
+		if _, err := f.ReadAt(whole, 0); err != nil {
+			return fail(err)
+		}
+		w := pageWalker{r: bytes.NewReader(whole), pageSize: pageSize, hwm: uint64(tx.Size()) / uint64(pageSize)}
+		w.seen = make([]bool, w.hwm)
 		if err := w.page(uint64(tx.Cursor().Bucket().Root()), 0); err != nil {
 			return fail(err)
 		}
@@ -122,7 +129,7 @@ type pageWalker struct {
 	r        io.ReaderAt
 	pageSize int
 	hwm      uint64 // pages in use
-	seen     map[uint64]bool
+	seen     []bool // by page id, below hwm
 }
 
 var order = binary.NativeEndian

@@ -114,4 +114,14 @@ export async function test(name, fn) {
   }
 }
 
+// step names the part of a test that failed in its error.
+export async function step(name, fn) {
+  try {
+    return await fn()
+  } catch (e) {
+    e.message = `step "${name}": ${e.message}`
+    throw e
+  }
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`) }

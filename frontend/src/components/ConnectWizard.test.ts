@@ -157,6 +157,18 @@ describe('connect wizard', () => {
     expect(await screen.findByTestId('headline')).toBeTruthy()
   })
 
+  it('names a Page that came without a token, in the chooser and in the summary', async () => {
+    const why = 'Facebook listed Old Shop without an access token for it, so Pagekeeper cannot watch it and stored nothing for it.'
+    const skipped = [{ id: '3', name: 'Old Shop', why }]
+    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1, skipped })
+    await loggedIn([candidate({ id: '1', name: 'Corner Bakery' })], { skipped })
+    expect(screen.getByTestId('skipped').textContent).toContain(`Old Shop cannot be connected. ${why}`)
+    expect(screen.getAllByRole('checkbox')).toHaveLength(1)
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 1 Page' }))
+    const res = await screen.findByTestId('apply-result')
+    expect(res.textContent).toContain(`Skipped Old Shop: ${why}`)
+  })
+
   it('keeps the choice and shows the error when connecting fails', async () => {
     fake.api.finishConnect.mockRejectedValue('the keychain is locked; unlock it and try again')
     await loggedIn([candidate({ id: '1', name: 'Corner Bakery' })])

@@ -210,7 +210,7 @@ describe('repair banners', () => {
     expect(b.textContent).toContain('Ask a Page admin to give Dana Smith the Messages task')
     expect(within(b).queryByRole('button', { name: /Reconnect/ })).toBeNull()
     await fireEvent.click(within(b).getByRole('button', { name: 'Check again' }))
-    expect(fake.api.checkNow).toHaveBeenCalledOnce()
+    expect(fake.api.checkPerson).toHaveBeenCalledWith('u1')
   })
 
   it('offers both for a lost role, and one banner per person', async () => {

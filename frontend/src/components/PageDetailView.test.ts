@@ -63,6 +63,18 @@ describe('Page detail', () => {
     expect(fake.api.startReauthorize).toHaveBeenCalledWith('u1', '77')
   })
 
+  it('says per aspect when it was read, and Check again checks this Page completely', async () => {
+    const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'task_missing', summary: 'Dana Smith cannot publish.',
+      checkedAt: ago(10_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000) })
+    await open(p)
+    expect(screen.getByTestId('checked-access').textContent).toContain('just now')
+    expect(screen.getByTestId('checked-roles').textContent).toContain('40 min. ago')
+    expect(screen.getByTestId('checked-webhooks').textContent).toContain('40 min. ago')
+    await fireEvent.click(screen.getByRole('button', { name: 'Check again' }))
+    expect(fake.api.checkPage).toHaveBeenCalledWith('77')
+    expect(fake.api.checkNow).not.toHaveBeenCalled()
+  })
+
   it('disconnects after a confirmation, optionally unsubscribing webhooks, and keeps the history', async () => {
     const p = page({ id: '77', name: 'Corner Bakery' })
     const history = [{ at: ago(86_400_000), from: '', to: 'valid', reason: '' }]

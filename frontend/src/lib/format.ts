@@ -64,6 +64,15 @@ export function relativeTime(iso: string, now: number = Date.now(), fallback = '
   return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(Math.round(secs / 60) || (secs < 0 ? -1 : 1), 'minute')
 }
 
+/**
+ * aspects says when each aspect of a Page was last read from Facebook: a
+ * periodic check probes the access more often than it reads the rest, so
+ * one "checked" time would claim more than was checked.
+ */
+export function aspects(p: { checkedAt: string; rolesCheckedAt: string; webhooksCheckedAt: string }, now: number = Date.now()): string {
+  return `access checked ${relativeTime(p.checkedAt, now)} · roles and permissions ${relativeTime(p.rolesCheckedAt, now)} · webhooks ${relativeTime(p.webhooksCheckedAt, now)}`
+}
+
 /** absoluteTime is the full local time for a title attribute. */
 export function absoluteTime(iso: string): string {
   if (!iso) return ''

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { page, profile } from '../test/fixtures'
 import { banners } from './banners'
-import { listNames, possessive, relativeTime } from './format'
+import { aspects, listNames, possessive, relativeTime } from './format'
 import { serverProblems, validate } from './settings'
 
 describe('relativeTime', () => {
@@ -16,6 +16,14 @@ describe('relativeTime', () => {
   it('says "never" for no time or a broken one', () => {
     expect(relativeTime('', now)).toBe('never')
     expect(relativeTime('soon', now, 'unknown')).toBe('unknown')
+  })
+})
+
+describe('aspects', () => {
+  it('says per aspect when it was read, never "just now" for one that was not', () => {
+    const now = Date.parse('2025-06-01T12:00:00Z')
+    const s = aspects({ checkedAt: '2025-06-01T11:59:50Z', rolesCheckedAt: '2025-06-01T11:20:00Z', webhooksCheckedAt: '' }, now)
+    expect(s).toBe('access checked just now · roles and permissions 40 min. ago · webhooks never')
   })
 })
 

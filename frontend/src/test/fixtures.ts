@@ -14,7 +14,7 @@ export function page(p: Partial<PageView> & { id: string }): PageView {
       { name: 'publishing', label: 'Publishing', ok: true, missing: '' },
       { name: 'messenger', label: 'Messenger inbox', ok: true, missing: '' },
     ],
-    webhooksSubscribed: true, checkedAt: ago(5 * 60_000), updatedAt: ago(3 * 24 * hour), connectedAt: ago(40 * 24 * hour),
+    webhooksSubscribed: true, checkedAt: ago(5 * 60_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000), updatedAt: ago(3 * 24 * hour), connectedAt: ago(40 * 24 * hour),
     ...p,
   }
 }

@@ -19,6 +19,43 @@ export namespace app {
 
 }
 
+export namespace hooks {
+	
+	export class Result {
+	    hookId: string;
+	    event: string;
+	    attempt: number;
+	    attempts: number;
+	    ok: boolean;
+	    exitCode: number;
+	    http: number;
+	    error: string;
+	    output: string[];
+	    duration: string;
+	    delivery: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hookId = source["hookId"];
+	        this.event = source["event"];
+	        this.attempt = source["attempt"];
+	        this.attempts = source["attempts"];
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.http = source["http"];
+	        this.error = source["error"];
+	        this.output = source["output"];
+	        this.duration = source["duration"];
+	        this.delivery = source["delivery"];
+	    }
+	}
+
+}
+
 export namespace keeper {
 	
 	export class ActivityView {
@@ -55,12 +92,29 @@ export namespace keeper {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class SkippedPage {
+	    id: string;
+	    name: string;
+	    why: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SkippedPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.why = source["why"];
+	    }
+	}
 	export class ApplyResult {
 	    connected: string[];
 	    updated: string[];
 	    notGranted: string[];
 	    personName: string;
 	    checksAfter: number;
+	    skipped: SkippedPage[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ApplyResult(source);
@@ -73,7 +127,26 @@ export namespace keeper {
 	        this.notGranted = source["notGranted"];
 	        this.personName = source["personName"];
 	        this.checksAfter = source["checksAfter"];
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Candidate {
 	    id: string;
@@ -203,6 +276,56 @@ export namespace keeper {
 	        this.missing = source["missing"];
 	    }
 	}
+	export class HookInput {
+	    pageId: string;
+	    command: string;
+	    url: string;
+	    secret: string;
+	    withCredential: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.secret = source["secret"];
+	        this.withCredential = source["withCredential"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
+	export class HookView {
+	    id: string;
+	    pageId: string;
+	    pageName: string;
+	    kind: string;
+	    command: string;
+	    url: string;
+	    withCredential: boolean;
+	    hasSecret: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.kind = source["kind"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.withCredential = source["withCredential"];
+	        this.hasSecret = source["hasSecret"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
 	export class LoginResult {
 	    ok: boolean;
 	    mode: string;
@@ -212,6 +335,7 @@ export namespace keeper {
 	    personName: string;
 	    declined: string[];
 	    candidates: Candidate[];
+	    skipped: SkippedPage[];
 	    applied?: ApplyResult;
 	
 	    static createFrom(source: any = {}) {
@@ -228,6 +352,7 @@ export namespace keeper {
 	        this.personName = source["personName"];
 	        this.declined = source["declined"];
 	        this.candidates = this.convertValues(source["candidates"], Candidate);
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	        this.applied = this.convertValues(source["applied"], ApplyResult);
 	    }
 	
@@ -316,6 +441,8 @@ export namespace keeper {
 	    features: FeatureView[];
 	    webhooksSubscribed?: boolean;
 	    checkedAt: string;
+	    rolesCheckedAt: string;
+	    webhooksCheckedAt: string;
 	    updatedAt: string;
 	    connectedAt: string;
 	
@@ -343,6 +470,8 @@ export namespace keeper {
 	        this.features = this.convertValues(source["features"], FeatureView);
 	        this.webhooksSubscribed = source["webhooksSubscribed"];
 	        this.checkedAt = source["checkedAt"];
+	        this.rolesCheckedAt = source["rolesCheckedAt"];
+	        this.webhooksCheckedAt = source["webhooksCheckedAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.connectedAt = source["connectedAt"];
 	    }
@@ -482,6 +611,7 @@ export namespace keeper {
 	        this.redirectUri = source["redirectUri"];
 	    }
 	}
+	
 	export class Snapshot {
 	    demo: boolean;
 	    configured: boolean;

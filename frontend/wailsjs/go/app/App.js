@@ -14,6 +14,14 @@ export function CheckNow() {
   return window['go']['app']['App']['CheckNow']();
 }
 
+export function CheckPage(arg1) {
+  return window['go']['app']['App']['CheckPage'](arg1);
+}
+
+export function CheckPerson(arg1) {
+  return window['go']['app']['App']['CheckPerson'](arg1);
+}
+
 export function Disconnect(arg1, arg2) {
   return window['go']['app']['App']['Disconnect'](arg1, arg2);
 }
@@ -30,6 +38,10 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function Hooks() {
+  return window['go']['app']['App']['Hooks']();
+}
+
 export function LastLogin() {
   return window['go']['app']['App']['LastLogin']();
 }
@@ -44,6 +56,10 @@ export function PageDetail(arg1) {
 
 export function Quit() {
   return window['go']['app']['App']['Quit']();
+}
+
+export function RemoveHook(arg1) {
+  return window['go']['app']['App']['RemoveHook'](arg1);
 }
 
 export function RemoveProfile(arg1) {
@@ -64,6 +80,10 @@ export function SaveSettings(arg1) {
 
 export function Scenarios() {
   return window['go']['app']['App']['Scenarios']();
+}
+
+export function SetHook(arg1) {
+  return window['go']['app']['App']['SetHook'](arg1);
 }
 
 export function SetupMetaApp(arg1, arg2) {
@@ -88,4 +108,8 @@ export function StartDemo() {
 
 export function StartReauthorize(arg1, arg2) {
   return window['go']['app']['App']['StartReauthorize'](arg1, arg2);
+}
+
+export function TestHook(arg1, arg2) {
+  return window['go']['app']['App']['TestHook'](arg1, arg2);
 }
