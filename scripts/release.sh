@@ -39,12 +39,12 @@ build() {
   case $kind in
     wails)
       # -s: the frontend was built once below; -o names the file in build/bin.
-      bin/wails build -platform "$goos/$goarch" -s -m -skipbindings -trimpath \
+      bin/wails build -platform "$goos/$goarch" -s -m -skipbindings \
         -ldflags "$LDFLAGS" -o "$name$ext" >/dev/null
       mv "build/bin/$name$ext" "$dest/"
       ;;
     go)
-      GOOS=$goos GOARCH=$goarch CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $LDFLAGS" -o "$dest/$name$ext" .
+      GOOS=$goos GOARCH=$goarch CGO_ENABLED=0 go build -ldflags "-s -w $LDFLAGS" -o "$dest/$name$ext" .
       ;;
     *) echo "release: unknown kind $kind for $name" >&2; exit 1 ;;
   esac

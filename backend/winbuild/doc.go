@@ -3,9 +3,9 @@
 // with the Facebook sandbox served from this test on the Linux side.
 //
 // Its tests carry the build tag "wine" and need the artifacts, so scripts/test.sh
-// runs them after cross-building (see scripts/wine-test.sh):
+// runs them after scripts/release.sh has built them:
 //
-//	PAGEKEEPER_WINDOWS_EXE=build/bin/windows/pagekeeper.exe \
-//	PAGEKEEPER_WINDOWS_SETUP=build/bin/windows/setup.exe \
+//	PAGEKEEPER_WINDOWS_EXE=build/bin/release/windows-amd64/pagekeeper.exe \
+//	PAGEKEEPER_WINDOWS_SETUP=dist/pagekeeper-VERSION-windows-amd64-setup.exe PAGEKEEPER_VERSION=VERSION \
 //	  go test -tags wine ./backend/winbuild/
 package winbuild

@@ -252,3 +252,117 @@ func freePort(t *testing.T) int {
 	fmt.Sscanf(u[strings.LastIndex(u, ":")+1:], "%d", &port)
 	return port
 }
+
+// wineRun runs a Windows program under Wine and returns what it printed.
+func wineRun(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("wine", args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(strings.ReplaceAll(string(out), "\r\n", "\n")), err
+}
+
+// unixPath is where a Windows path of the Wine prefix lives on Linux.
+func unixPath(t *testing.T, env []string, p string) string {
+	t.Helper()
+	cmd := exec.Command("winepath", "-u", p)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("winepath %s: %v", p, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func regQuery(t *testing.T, env []string, key, value string) string {
+	t.Helper()
+	out, _ := wineRun(t, env, "reg", "query", key, "/v", value)
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 3 && f[0] == value {
+			return strings.Join(f[2:], " ")
+		}
+	}
+	return ""
+}
+
+// TestInstallerPerUser installs the way an owner without administrator
+// rights does, runs the installed program, and uninstalls with /PURGE,
+// which runs `pagekeeper reset`.
+func TestInstallerPerUser(t *testing.T) {
+	setup := artifact(t, "PAGEKEEPER_WINDOWS_SETUP")
+	env := os.Environ()
+	const uninstKey = `HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Pagekeeper`
+
+	if out, err := wineRun(t, env, setup, "/S"); err != nil {
+		t.Fatalf("silent install: %v\n%s", err, out)
+	}
+	local, _ := wineRun(t, env, "cmd", "/c", "echo %LOCALAPPDATA%")
+	dir := local + `\Programs\Pagekeeper`
+	if got := regQuery(t, env, uninstKey, "InstallLocation"); got != dir {
+		t.Fatalf("installed in %q (HKCU uninstall entry), want the per-user %q", got, dir)
+	}
+	for _, f := range []string{"pagekeeper.exe", "pagekeeper-window.exe", "uninstall.exe"} {
+		if _, err := os.Stat(filepath.Join(unixPath(t, env, dir), f)); err != nil {
+			t.Fatalf("%s is not installed: %v", f, err)
+		}
+	}
+	if got := regQuery(t, env, uninstKey, "DisplayVersion"); got != os.Getenv("PAGEKEEPER_VERSION") {
+		t.Fatalf("DisplayVersion %q, want %q", got, os.Getenv("PAGEKEEPER_VERSION"))
+	}
+	if path := regQuery(t, env, `HKCU\Environment`, "Path"); !strings.Contains(path, dir) {
+		t.Fatalf("the user's Path %q does not hold %q", path, dir)
+	}
+	appData, _ := wineRun(t, env, "cmd", "/c", "echo %APPDATA%")
+	menu := unixPath(t, env, appData+`\Microsoft\Windows\Start Menu\Programs\Pagekeeper.lnk`)
+	if _, err := os.Stat(menu); err != nil {
+		t.Fatalf("no Start menu shortcut: %v", err)
+	}
+
+	// The installed program runs, finds its way into Credential Manager,
+	// and the uninstaller's reset takes that out again.
+	out, err := wineRun(t, env, dir+`\pagekeeper.exe`, "version")
+	if err != nil || out != "pagekeeper "+os.Getenv("PAGEKEEPER_VERSION") {
+		t.Fatalf("the installed pagekeeper.exe version: %v %q", err, out)
+	}
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	id, secret := sb.App()
+	envSB := append(env, "PAGEKEEPER_GRAPH_URL="+sb.URL(), "PAGEKEEPER_FACEBOOK_URL="+sb.URL())
+	if out, err := wineRun(t, envSB, "cmd", "/c", "echo "+secret+"| pagekeeper setup --app-id "+id); err != nil {
+		t.Fatalf("setup with the installed program (found on the Path): %v\n%s", err, out)
+	}
+	data := unixPath(t, env, appData+`\pagekeeper`)
+	if _, err := os.Stat(filepath.Join(data, "pagekeeper.db")); err != nil {
+		t.Fatalf("no data folder in %%APPDATA%%: %v", err)
+	}
+	if creds := credentials(t, env); !strings.Contains(creds, "app-secret:"+id) {
+		t.Fatalf("no app secret in Credential Manager:\n%s", creds)
+	}
+
+	// The uninstaller copies itself away and returns at once; wait for it.
+	if out, err := wineRun(t, env, dir+`\uninstall.exe`, "/S", "/PURGE"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for regQuery(t, env, uninstKey, "DisplayName") != "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the uninstaller did not finish in 2 minutes")
+		}
+		time.Sleep(time.Second)
+	}
+	if _, err := os.Stat(unixPath(t, env, dir)); !os.IsNotExist(err) {
+		t.Fatalf("the program folder is still there: %v", err)
+	}
+	if creds := credentials(t, env); creds != "" {
+		t.Fatalf("Credential Manager still holds after uninstall /PURGE:\n%s", creds)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Fatalf("the data folder is still there: %v", err)
+	}
+	if path := regQuery(t, env, `HKCU\Environment`, "Path"); strings.Contains(path, dir) {
+		t.Fatalf("the user's Path still holds the program folder: %q", path)
+	}
+}
