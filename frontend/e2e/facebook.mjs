@@ -1,7 +1,7 @@
 // Playing the person in the sandbox's Facebook login dialog, for the browser tests.
 import { assert } from './lib.mjs'
 
-export const LOGIN_TIMEOUT = 20000
+export const LOGIN_TIMEOUT = 60000
 
 // loginURL reads the copyable login link the window shows while it waits.
 export async function loginURL(page) {

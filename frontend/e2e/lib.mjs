@@ -14,12 +14,23 @@ export const shotsDir = path.join(root, 'build', 'screenshots')
 
 export async function launchBrowser() {
   // launch() gives every run a fresh, throwaway profile of its own.
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  // On a loaded 2-core machine a window step can take longer than Playwright's
+  // 30 s default; waiting longer costs nothing when the step passes.
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (opts) => {
+    const page = await newPage(opts)
+    page.setDefaultTimeout(STEP_TIMEOUT)
+    return page
+  }
+  return browser
 }
+
+export const STEP_TIMEOUT = 60000
 
 export function freePort() {
   return new Promise((resolve, reject) => {
