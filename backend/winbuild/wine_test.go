@@ -366,3 +366,38 @@ func TestInstallerPerUser(t *testing.T) {
 		t.Fatalf("the user's Path still holds the program folder: %q", path)
 	}
 }
+
+// TestMissingWebView2IsExplained starts the window build where WebView2 is
+// missing (Wine has none). Without a display Wails' offer to install it gets
+// no answer, as when the owner cancels it; Pagekeeper then says in words what
+// is missing, where to get it and that the commands still work (in a message
+// box on Windows, and on the console it was started from, which is what can
+// be read here).
+func TestMissingWebView2IsExplained(t *testing.T) {
+	exe := filepath.Join(filepath.Dir(artifact(t, "PAGEKEEPER_WINDOWS_EXE")), "pagekeeper-window.exe")
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wine", exe)
+	cmd.Env = append(env, "PAGEKEEPER_DATA_DIR="+winPath(t.TempDir()))
+	// Wine services started meanwhile may hold the output pipe open.
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the window build did not give up in 2 minutes:\n%s", out)
+	}
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1\n%s", err, out)
+	}
+	for _, want := range []string{"Microsoft Edge WebView2 is not installed", "https://go.microsoft.com/fwlink/p/?LinkId=2124703", "pagekeeper status"} {
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("the owner is not told %q:\n%s", want, out)
+		}
+	}
+}
