@@ -44,10 +44,51 @@ build() {
       mv "build/bin/$name$ext" "$dest/"
       ;;
     go)
+      # Windows: the icon and version info Wails gives the window build,
+      # compiled by mingw's windres into a .syso that go build links.
+      [ "$goos" = windows ] && windows_resources "$name$ext" "$goarch"
       GOOS=$goos GOARCH=$goarch CGO_ENABLED=0 go build -ldflags "-s -w $LDFLAGS" -o "$dest/$name$ext" .
+      rm -f "$SYSO"
       ;;
     *) echo "release: unknown kind $kind for $name" >&2; exit 1 ;;
   esac
+}
+
+SYSO=zz_release_res_windows.syso
+trap 'rm -f "$SYSO"' EXIT
+windows_resources() { # FILENAME ARCH
+  local rc v4 target=pe-x86-64
+  [ "$2" = amd64 ] || { echo "release: no resource compiler for windows/$2" >&2; exit 1; }
+  rc=$(mktemp --suffix=.rc)
+  v4=$(echo "$VERSION" | tr . ,),0
+  cat >"$rc" <<RC
+1 ICON "$PWD/build/windows/icon.ico"
+1 VERSIONINFO
+FILEVERSION $v4
+PRODUCTVERSION $v4
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "040904b0"
+    BEGIN
+      VALUE "CompanyName", "Pagekeeper"
+      VALUE "FileDescription", "Pagekeeper command line"
+      VALUE "FileVersion", "$VERSION"
+      VALUE "InternalName", "${1%.exe}"
+      VALUE "LegalCopyright", "Copyright (c) The Pagekeeper authors"
+      VALUE "OriginalFilename", "$1"
+      VALUE "ProductName", "Pagekeeper"
+      VALUE "ProductVersion", "$VERSION"
+    END
+  END
+  BLOCK "VarFileInfo"
+  BEGIN
+    VALUE "Translation", 0x409, 1200
+  END
+END
+RC
+  x86_64-w64-mingw32-windres -F "$target" -O coff -o "$SYSO" "$rc"
+  rm -f "$rc"
 }
 
 stage() { # OS ARCH LIST...: builds the list into a fresh stage folder, prints it

@@ -401,3 +401,33 @@ func TestMissingWebView2IsExplained(t *testing.T) {
 		}
 	}
 }
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+// TestVersionInfo reads the version resources Explorer's Properties and the
+// installer's entry show: the version from wails.json, the product and its
+// copyright, in both programs.
+func TestVersionInfo(t *testing.T) {
+	cli := artifact(t, "PAGEKEEPER_WINDOWS_EXE")
+	version := os.Getenv("PAGEKEEPER_VERSION")
+	for exe, wants := range map[string][]string{
+		cli: {"Pagekeeper command line", "Copyright (c) The Pagekeeper authors"},
+		filepath.Join(filepath.Dir(cli), "pagekeeper-window.exe"): {"Keeps your Facebook Page connections alive", "Copyright (c) The Pagekeeper authors"},
+	} {
+		data, err := os.ReadFile(exe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range append(wants, "ProductVersion", version) {
+			if !bytes.Contains(data, utf16le(w)) {
+				t.Errorf("%s has no %q in its version info", filepath.Base(exe), w)
+			}
+		}
+	}
+}
