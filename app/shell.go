@@ -11,6 +11,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"github.com/pagekeeper/pagekeeper/backend/autostart"
+	"github.com/pagekeeper/pagekeeper/backend/cli"
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 )
@@ -24,6 +26,7 @@ type Runtime interface {
 	Quit()
 	OpenURL(url string) error
 	Notify(n notify.Notification) error
+	WithdrawNotification(id string) error
 	OnNotificationClick(func(pageID string))
 	SaveFileDialog(title, defaultName string) (string, error)
 }
@@ -38,12 +41,15 @@ type Shell struct {
 	mu       sync.Mutex
 	startErr error
 	cancel   context.CancelFunc
+	engine   *engine.Server // serves the keeper to the command line
 	quitting atomic.Bool
 }
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
 func NewShell(demo bool) *Shell {
-	s := &Shell{opts: keeper.Options{Demo: demo}}
+	// A command that holds the data folder (a check from cron) is waited
+	// for as long as commands wait for each other, rather than refused.
+	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}}
 	s.App = &App{shell: s}
 	return s
 }
@@ -63,20 +69,34 @@ func (s *Shell) start(ctx context.Context, rt Runtime) {
 }
 
 func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
-	opts.Emit = s.rt.Emit
+	// What changes reaches the window and the commands running in it alike,
+	// whoever made the change.
+	hub := engine.NewHub()
+	opts.Emit = func(name string, data any) {
+		s.rt.Emit(name, data)
+		hub.Emit(name, data)
+	}
 	opts.Opener = s.rt.OpenURL
 	opts.Sender = runtimeSender{s.rt}
 	k, err := keeper.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
+	srv, serr := cli.ServeEngine(k, hub)
+	if serr != nil {
+		// The window works without it; only the commands wait for it to quit.
+		k.AddNotice("warning", "Pagekeeper commands cannot go through this window ("+serr.Error()+"): quit it to use them.")
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
-	old, oldCancel := s.App.keeper, s.cancel
-	s.App.keeper, s.cancel, s.startErr = k, cancel, nil
+	old, oldCancel, oldSrv := s.App.keeper, s.cancel, s.engine
+	s.App.keeper, s.cancel, s.engine, s.startErr = k, cancel, srv, nil
 	s.mu.Unlock()
 	if oldCancel != nil {
 		oldCancel()
+	}
+	if oldSrv != nil {
+		oldSrv.Close()
 	}
 	if old != nil {
 		old.Close()
@@ -112,6 +132,9 @@ func (s *Shell) Shutdown(context.Context) {
 	defer s.mu.Unlock()
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.engine != nil {
+		s.engine.Close()
 	}
 	if s.App.keeper != nil {
 		s.App.keeper.Close()
@@ -198,3 +221,7 @@ func (s *Shell) export(k *keeper.Keeper, format string) (string, error) {
 type runtimeSender struct{ rt Runtime }
 
 func (r runtimeSender) Send(_ context.Context, n notify.Notification) error { return r.rt.Notify(n) }
+
+func (r runtimeSender) Withdraw(_ context.Context, id string) error {
+	return r.rt.WithdrawNotification(id)
+}

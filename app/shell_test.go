@@ -17,22 +17,25 @@ import (
 type windowless struct {
 	mu      sync.Mutex
 	events  []string
+	data    []any
 	shown   int
 	hidden  int
 	quit    int
 	onClick func(string)
 }
 
-func (w *windowless) Emit(name string, _ any) {
+func (w *windowless) Emit(name string, data any) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.events = append(w.events, name)
+	w.data = append(w.data, data)
 }
 func (w *windowless) ShowWindow()                                   { w.shown++ }
 func (w *windowless) HideWindow()                                   { w.hidden++ }
 func (w *windowless) Quit()                                         { w.quit++ }
 func (w *windowless) OpenURL(string) error                          { return nil }
 func (w *windowless) Notify(notify.Notification) error              { return nil }
+func (w *windowless) WithdrawNotification(string) error             { return nil }
 func (w *windowless) OnNotificationClick(f func(string))            { w.onClick = f }
 func (w *windowless) SaveFileDialog(string, string) (string, error) { return "", nil }
 

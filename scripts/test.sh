@@ -37,7 +37,7 @@ step "release artifacts (scripts/release.sh): the .deb and the per-user Windows 
 dist=$(mktemp -d)
 PAGEKEEPER_DIST=$dist scripts/release.sh linux windows
 
-step "Windows build under Wine: the same damaged databases as on Linux; the command line in cmd.exe, the installer"
+step "Windows build under Wine: the same damaged databases as on Linux; the engine on its named pipe; the command line in cmd.exe, the installer"
 (
   damaged=$(mktemp -d)
   . scripts/wine-env.sh
@@ -45,7 +45,8 @@ step "Windows build under Wine: the same damaged databases as on Linux; the comm
   log=$(mktemp)
   export PAGEKEEPER_DAMAGED_FILES=$damaged
   if ! go test -count=1 -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1 ||
-    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1; then
+    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1 ||
+    ! GOOS=windows go test -count=1 -exec wine -v ./backend/engine/ >>"$log" 2>&1; then
     cat "$log"; rm -f "$log"; exit 1
   fi
   grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"

@@ -16,10 +16,10 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (asks for the App Secret, or reads it from stdin)", Run: runSetup})
-	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect})
-	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect})
-	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect})
+	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (asks for the App Secret, or reads it from stdin)", Run: runSetup, Engine: true, Local: always})
+	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect, Engine: true})
+	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect, Engine: true})
+	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect, Engine: true})
 }
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
@@ -57,7 +57,7 @@ func runConnect(ctx context.Context, env *Env, args []string) int {
 	}); !ok {
 		return 64
 	}
-	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser}, pages, nil)
+	return login(ctx, env, keeper.LoginRequest{NoBrowser: noBrowser, Quiet: true}, pages, nil)
 }
 
 func runReconnect(ctx context.Context, env *Env, args []string) int {
@@ -80,7 +80,7 @@ func runReconnect(ctx context.Context, env *Env, args []string) int {
 			req.ProfileID = id
 		}
 	}
-	return login(ctx, env, keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser}, "", aim)
+	return login(ctx, env, keeper.LoginRequest{Reauthorize: true, NoBrowser: noBrowser, Quiet: true}, "", aim)
 }
 
 // login runs one Facebook login: with --no-browser the first line of stdout
@@ -150,17 +150,18 @@ func chosen(cands []keeper.Candidate, pages string) []string {
 }
 
 func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
-	fmt.Fprintf(env.Stdout, "Logged in as %s.\n", res.PersonName)
+	fmt.Fprintf(env.Stdout, "Logged in as %s.\n", line(res.PersonName))
 	list := func(label string, names []string) {
 		if len(names) > 0 {
-			fmt.Fprintf(env.Stdout, "%s (%d): %s\n", label, len(names), strings.Join(names, ", "))
+			fmt.Fprintf(env.Stdout, "%s (%d): %s\n", line(label), len(names), line(strings.Join(names, ", ")))
 		}
 	}
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
+	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
 	for _, p := range a.Skipped {
-		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", line(p.Name), line(p.Why))
 	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))

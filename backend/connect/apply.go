@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -19,6 +20,7 @@ const (
 	KindDisconnected = "disconnected"
 	KindUnsubscribed = "webhooks_unsubscribed"
 	KindRemoved      = "person_removed"
+	KindWatcher      = "watcher_changed" // another person's connection now watches the Page
 )
 
 // Explain gives the plain words for a reason (the diagnosis owns them).
@@ -31,6 +33,7 @@ type Result struct {
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
 	Dropped    []string // ids of the NotGranted Pages
+	Replaced   []string // Page names now watched through this person instead of another
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
@@ -129,6 +132,10 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 	prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
 	prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
 	prof.Status, prof.Reason, prof.Fix = "", "", ""
+	prof.Manages = map[string][]string{}
+	for _, p := range g.Pages {
+		prof.Manages[p.ID] = slices.Clone(p.Tasks)
+	}
 	if err := tx.PutProfile(prof); err != nil {
 		return err
 	}
@@ -139,9 +146,12 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 		if err != nil {
 			return err
 		}
-		if kind == KindTokenRenewed {
+		switch kind {
+		case KindTokenRenewed:
 			res.Updated = append(res.Updated, name)
-		} else {
+		case KindWatcher:
+			res.Replaced = append(res.Replaced, name)
+		default:
 			res.Connected = append(res.Connected, name)
 		}
 		res.Touched = append(res.Touched, id)
@@ -157,6 +167,11 @@ func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explai
 		}
 		if _, ok := g.Page(p.ID); ok || g.IsSkipped(p.ID) {
 			continue // a Page listed without a token was granted: the check tells how it is
+		}
+		if p.Reason == "role_lost" {
+			// The person has no role on the Page: of course the login left
+			// it out. The diagnosis stays as it was, it is the true one.
+			continue
 		}
 		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
 		change := &store.StatusChange{At: now, From: p.Status, To: "invalid", Reason: "page_not_granted"}
@@ -185,12 +200,17 @@ func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, s
 		kind = KindConnected
 	case old.Status == "disconnected":
 		kind = KindReconnected
+	case old.ProfileID != "" && old.ProfileID != g.Person.ID:
+		kind = KindWatcher
 	}
 	detail := map[string]string{
 		KindConnected:    "connected by " + g.Person.Name,
 		KindReconnected:  "connected again by " + g.Person.Name,
 		KindTokenRenewed: "new token from " + g.Person.Name + "'s login",
 	}[kind]
+	if kind == KindWatcher {
+		detail = Replaced(tx, g.Person.Name, old.ProfileID, gp.Tasks, "logged in")
+	}
 	if gp.ViaPortfolio {
 		detail += " (through a Business Portfolio)"
 	}
@@ -217,6 +237,44 @@ func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, s
 	}
 	_, err = tx.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
 	return gp.Name, kind, err
+}
+
+// profiles reads a person's record: the store, or a transaction of it.
+type profiles interface {
+	GetProfile(id string) (store.Profile, error)
+}
+
+// Replaced words who replaced whom as the person Pagekeeper watches a Page
+// through, for the activity log.
+func Replaced(db profiles, newPerson, oldProfileID string, tasks []string, why string) string {
+	old := "someone else"
+	if prof, err := db.GetProfile(oldProfileID); err == nil && prof.Name != "" {
+		old = prof.Name
+	}
+	d := fmt.Sprintf("%s replaced %s as the person Pagekeeper watches this Page through (%s)", newPerson, old, why)
+	if len(tasks) > 0 {
+		d += "; tasks: " + strings.Join(tasks, ", ")
+	}
+	return d
+}
+
+// MovePage hands a Page over to another connected person: their Page token
+// goes to the vault first, then the record names them (with their tasks)
+// and the log says who replaced whom.
+func MovePage(db *store.DB, v *vault.Vault, pageID string, to store.Profile, token string, tasks []string, why string, now time.Time) error {
+	p, err := db.GetPage(pageID)
+	if err != nil {
+		return err
+	}
+	if err := v.SetPageToken(pageID, token); err != nil {
+		return err
+	}
+	detail := Replaced(db, to.Name, p.ProfileID, tasks, why)
+	_, err = db.RecordTransition(pageID, func(pg *store.Page) error {
+		pg.ProfileID, pg.Tasks = to.ID, slices.Clone(tasks)
+		return nil
+	}, nil, store.Activity{At: now, Kind: KindWatcher, Actor: to.Name, Details: detail})
+	return err
 }
 
 // Disconnect forgets a Page's token and marks it disconnected; its history,

@@ -126,14 +126,14 @@ func TestWordsExample(t *testing.T) {
 	o.Probe = graph.ParseError(400, sample(t, "02-err-190-460-password-changed.json"))
 	d := Diagnose(o)
 	if d.Summary != "Dana's Facebook password was changed (or Facebook reset the login for security), which ended Pagekeeper's access to Corner Bakery." ||
-		d.Fix != "Reconnect Corner Bakery: click Reconnect and log in as Dana." {
+		d.Fix != "Click Reconnect and log in as Dana with the new password." {
 		t.Errorf("words: %q / %q", d.Summary, d.Fix)
 	}
 	o = healthy()
 	o.PersonName, o.PageName = "", ""
 	o.Probe = dead(190, 459, "")
 	d = Diagnose(o)
-	if !strings.HasPrefix(d.Fix, "The person who connected it should log in") || !strings.Contains(d.Summary, "this Page") {
+	if !strings.HasPrefix(d.Fix, "The person who connected it should click Open in Facebook") || !strings.Contains(d.Summary, "this Page") {
 		t.Errorf("fallback words: %q / %q", d.Summary, d.Fix)
 	}
 	o = healthy()

@@ -45,6 +45,9 @@ type Options struct {
 	Now                   func() time.Time
 	HTTPClient            *http.Client
 	OnUsage               func([]graph.Usage) // every usage header Facebook sends (benchmarks, diagnostics)
+	// LockWait is how long Open waits for another process to release the
+	// database (0 = a second).
+	LockWait time.Duration
 }
 
 // Keeper is one running Pagekeeper.
@@ -55,6 +58,7 @@ type Keeper struct {
 	vault *vault.Vault
 	sb    *sandbox.Server
 	tmp   string // demo data folder, removed on Close
+	refs  int    // Open and each Retain; the last Close closes (under mu)
 
 	mon      *monitor.Monitor
 	notifier *notify.Notifier
@@ -90,11 +94,11 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	if opts.FacebookURL == "" {
 		opts.FacebookURL = os.Getenv(EnvFacebookURL)
 	}
-	k := &Keeper{opts: opts, trigger: make(chan struct{}, 1)}
+	k := &Keeper{opts: opts, trigger: make(chan struct{}, 1), refs: 1}
 	if err := k.openFolder(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(filepath.Join(k.dir, "pagekeeper.db"))
+	db, err := store.OpenWait(filepath.Join(k.dir, "pagekeeper.db"), opts.LockWait)
 	if err != nil {
 		k.removeTmp()
 		return nil, err
@@ -177,8 +181,24 @@ func (k *Keeper) removeTmp() {
 	}
 }
 
+// Retain lends this Keeper to one more user (a command the engine runs for
+// the command line): each Close gives one back, and only the last one closes.
+func (k *Keeper) Retain() *Keeper {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.refs++
+	return k
+}
+
 // Close stops everything and releases the data folder.
 func (k *Keeper) Close() error {
+	k.mu.Lock()
+	k.refs--
+	last := k.refs <= 0
+	k.mu.Unlock()
+	if !last {
+		return nil
+	}
 	k.CancelLogin()
 	if k.hooks != nil {
 		k.WaitHooks() // a command line run ends after its hooks, retries included
@@ -443,6 +463,10 @@ func (k *Keeper) notice(level, msg string) {
 	k.mu.Unlock()
 	k.opts.Emit(EventNotice, n)
 }
+
+// AddNotice tells the window about a problem met outside the keeper (the
+// app's own), kept like the keeper's for a window that was not listening.
+func (k *Keeper) AddNotice(level, msg string) { k.notice(level, msg) }
 
 // Notices are the last background problems, oldest first.
 func (k *Keeper) Notices() []Notice {

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/pagekeeper/pagekeeper/backend/connect"
+	"github.com/pagekeeper/pagekeeper/backend/graph"
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
@@ -21,6 +22,10 @@ type LoginRequest struct {
 	ProfileID   string // reauthorize this person's Pages
 	PageID      string // or the person who connected this Page
 	NoBrowser   bool   // only give the URL (the CLI's --no-browser)
+	// Quiet keeps the result from the window: a command that logs in
+	// chooses its Pages itself, so the window must not offer the choice.
+	// The window still sees what the login changed (a snapshot).
+	Quiet bool
 }
 
 type pendingLogin struct {
@@ -28,6 +33,7 @@ type pendingLogin struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	result  LoginResult
+	quiet   bool
 }
 
 type pendingGrant struct {
@@ -85,7 +91,7 @@ func (k *Keeper) startLogin(ctx context.Context, req LoginRequest, choose PageCh
 		opener = nil
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}}
+	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}, quiet: req.Quiet}
 	sess, err := login.Start(lctx, login.Config{
 		AppID: set.AppID, AppSecret: secret,
 		FacebookURL: k.facebookURL(set), GraphURL: k.graphURL(set), Version: set.APIVersion,
@@ -152,10 +158,12 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin) {
 	}
 	res.OK = err == nil && res.Error == ""
 	pl.result = res
-	k.mu.Lock()
-	k.lastRes = &res
-	k.mu.Unlock()
-	k.opts.Emit(EventLoginResult, res)
+	if !pl.quiet {
+		k.mu.Lock()
+		k.lastRes = &res
+		k.mu.Unlock()
+		k.opts.Emit(EventLoginResult, res)
+	}
 	k.emitSnapshot()
 }
 
@@ -182,8 +190,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		want, _ := k.db.GetProfile(wantPerson)
 		return fail(fmt.Sprintf("You logged in as %s, but these Pages were connected by %s. Log in as %s to repair them; nothing was changed.", gr.Person.Name, want.Name, want.Name))
 	}
-	connected := k.connectedBy(gr.Person.ID)
-	res.Candidates = candidates(gr, connected)
+	res.Candidates = k.candidates(gr)
 	var chosen []string
 	switch {
 	case res.Mode == "reauthorize":
@@ -242,18 +249,60 @@ func (k *Keeper) connectedBy(profileID string) map[string]bool {
 	return out
 }
 
-func candidates(gr *connect.Grant, connected map[string]bool) []Candidate {
+// candidates are the granted Pages as the chooser shows them: who watches
+// each one now, and whether taking it over asks first.
+func (k *Keeper) candidates(gr *connect.Grant) []Candidate {
+	pages, _ := k.db.ListPages()
+	profiles, _ := k.db.ListProfiles()
+	names := map[string]string{}
+	for _, p := range profiles {
+		names[p.ID] = p.Name
+	}
+	watched := map[string]store.Page{}
+	for _, p := range pages {
+		if p.Status != "disconnected" && p.ProfileID != "" {
+			watched[p.ID] = p
+		}
+	}
 	out := make([]Candidate, 0, len(gr.Pages))
 	for _, p := range gr.Pages {
-		out = append(out, Candidate{
+		c := Candidate{
 			ID: p.ID, Name: p.Name, Category: p.Category, InstagramUsername: p.InstagramUsername,
 			Tasks: nonNil(p.Tasks), MissingPermissions: nonNil(p.Missing()), MissingTasks: nonNil(health.MissingTasks(p.Tasks)),
-			AlreadyConnected: connected[p.ID], ViaPortfolio: p.ViaPortfolio,
+			ViaPortfolio: p.ViaPortfolio, WatchedTasks: []string{},
 			// Preselect everything: unticking a connected Page would end its token.
 			Selected: true,
-		})
+		}
+		if cur, ok := watched[p.ID]; ok {
+			c.WatchedByID, c.WatchedBy, c.WatchedStatus = cur.ProfileID, names[cur.ProfileID], cur.Status
+			c.WatchedTasks = nonNil(slices.Clone(cur.Tasks))
+			c.AlreadyConnected = cur.ProfileID == gr.Person.ID
+			if !c.AlreadyConnected {
+				c.Takeover = takeover(cur, c)
+				c.Selected = c.Takeover == ""
+			}
+		}
+		out = append(out, c)
 	}
 	return out
+}
+
+// takeover says whether moving a watched Page to this login would make it
+// worse: fewer tasks, or permissions missing where the current connection
+// has them. A current connection that is broken may always be replaced.
+func takeover(cur store.Page, c Candidate) string {
+	if cur.Status == "invalid" {
+		return ""
+	}
+	if len(c.MissingPermissions) > len(cur.MissingPermissions) || len(c.MissingTasks) > len(health.MissingTasks(cur.Tasks)) {
+		return "broken"
+	}
+	for _, t := range cur.Tasks {
+		if !slices.Contains(c.Tasks, t) {
+			return "fewer_tasks"
+		}
+	}
+	return ""
 }
 
 func skippedViews(gr *connect.Grant) []SkippedPage {
@@ -331,8 +380,8 @@ func (k *Keeper) apply(ctx context.Context, gr *connect.Grant, chosen []string) 
 		k.notifyNotGranted(before, gr)
 	}
 	k.applyMu.Unlock()
-	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted), PersonName: gr.Person.Name,
-		Skipped: skippedViews(gr)}
+	out := ApplyResult{Connected: nonNil(res.Connected), Updated: nonNil(res.Updated), NotGranted: nonNil(res.NotGranted),
+		Replaced: nonNil(res.Replaced), PersonName: gr.Person.Name, Skipped: skippedViews(gr)}
 	if err != nil {
 		return out, err
 	}
@@ -404,11 +453,100 @@ func (k *Keeper) unsubscribe(ctx context.Context, pageID string) error {
 	return g.Unsubscribe(ctx, pageID, tok)
 }
 
-// RemoveProfile forgets a person and the tokens of all their Pages.
+// RemovePlan says what removing a person does: which of their Pages move
+// to another connected person who manages them, and which nobody watches any more.
+func (k *Keeper) RemovePlan(profileID string) (RemovePlan, error) {
+	prof, err := k.db.GetProfile(profileID)
+	if err != nil {
+		return RemovePlan{}, fmt.Errorf("no connected person %s: %w", profileID, err)
+	}
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return RemovePlan{}, err
+	}
+	profiles, err := k.db.ListProfiles()
+	if err != nil {
+		return RemovePlan{}, err
+	}
+	plan := RemovePlan{PersonID: prof.ID, Person: prof.Name, Moved: []PageMove{}, Unwatched: []string{}}
+	for _, p := range pages {
+		if p.ProfileID != profileID || p.Status == "disconnected" {
+			continue
+		}
+		var best *store.Profile
+		for i, o := range profiles {
+			tasks, manages := o.Manages[p.ID]
+			if o.ID == profileID || o.Removed || o.Status == "invalid" || !manages {
+				continue
+			}
+			if best == nil || len(tasks) > len(best.Manages[p.ID]) {
+				best = &profiles[i]
+			}
+		}
+		if best == nil {
+			plan.Unwatched = append(plan.Unwatched, p.Name)
+			continue
+		}
+		plan.Moved = append(plan.Moved, PageMove{PageID: p.ID, PageName: p.Name, ToID: best.ID, To: best.Name})
+	}
+	return plan, nil
+}
+
+// RemoveProfile forgets a person and the tokens of their Pages. Each Page
+// another connected person manages moves to that person first (a new Page
+// token from their login), so it stays watched; the others become
+// disconnected, their history kept.
 func (k *Keeper) RemoveProfile(ctx context.Context, profileID, actor string) error {
-	err := connect.RemovePerson(k.db, k.vault, profileID, actor, k.opts.Now())
-	k.emitSnapshot()
+	_, err := k.RemovePerson(ctx, profileID, actor)
 	return err
+}
+
+// RemovePerson is RemoveProfile that returns what was done.
+func (k *Keeper) RemovePerson(ctx context.Context, profileID, actor string) (RemovePlan, error) {
+	plan, err := k.RemovePlan(profileID)
+	if err != nil {
+		return plan, err
+	}
+	done := RemovePlan{PersonID: plan.PersonID, Person: plan.Person, Moved: []PageMove{}, Unwatched: plan.Unwatched}
+	var moved []string
+	if len(plan.Moved) > 0 {
+		g, gerr := k.graph()
+		for _, m := range plan.Moved {
+			if gerr != nil || k.movePage(ctx, g, m, plan.Person) != nil {
+				done.Unwatched = append(done.Unwatched, m.PageName)
+				continue
+			}
+			done.Moved = append(done.Moved, m)
+			moved = append(moved, m.PageID)
+		}
+	}
+	err = connect.RemovePerson(k.db, k.vault, profileID, actor, k.opts.Now())
+	if err == nil && len(moved) > 0 {
+		_, err = k.Check(ctx, moved)
+	}
+	k.emitSnapshot()
+	return done, err
+}
+
+// movePage asks Facebook for the Page's token through the other person's
+// login and hands the Page over to them.
+func (k *Keeper) movePage(ctx context.Context, g *graph.Client, m PageMove, removed string) error {
+	to, err := k.db.GetProfile(m.ToID)
+	if err != nil {
+		return err
+	}
+	userToken, err := k.vault.UserToken(m.ToID)
+	if err != nil {
+		return err
+	}
+	info, err := g.Page(ctx, m.PageID, userToken, "id", "name", "access_token", "tasks")
+	if err != nil {
+		return err
+	}
+	if info.AccessToken == "" {
+		return fmt.Errorf("%s no longer manages %s", to.Name, m.PageName)
+	}
+	return connect.MovePage(k.db, k.vault, m.PageID, to, info.AccessToken, info.Tasks, removed+" was removed from Pagekeeper", k.opts.Now())
 }
 
 // FocusPage asks the window to come forward on a Page (a notification click).

@@ -55,6 +55,9 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 			snap.Counts.Valid++
 		case "warning":
 			snap.Counts.Warning++
+			if v.Reason == string(health.ExpiringSoon) {
+				snap.Counts.Expiring++
+			}
 		case "invalid":
 			snap.Counts.Invalid++
 		case "disconnected":
@@ -100,6 +103,7 @@ func pageView(p store.Page, person string) PageView {
 		MissingPermissions: nonNil(p.MissingPermissions), MissingTasks: nonNil(p.MissingTasks),
 		Features: []FeatureView{}, WebhooksSubscribed: p.WebhooksSubscribed,
 		CheckedAt: stamp(p.CheckedAt), RolesCheckedAt: stamp(p.RolesCheckedAt), WebhooksCheckedAt: stamp(p.WebhooksCheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
+		Actions: actionViews(p),
 	}
 	for _, f := range health.FeatureNames {
 		missing, known := p.Features[f]

@@ -67,7 +67,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 	rec, d := onBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
 
 	err := d.Send(context.Background(), notify.Notification{
-		ID: "page:1", Title: "Sunrise Bakery needs attention", Body: "Dana changed her password.",
+		ID: "page:1", Title: "Sunrise Bakery stopped working", Body: "Dana changed her password.",
 		PageID: "1", Urgency: notify.Critical,
 	})
 	if err != nil {
@@ -78,7 +78,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 		t.Fatalf("got %d Notify calls, want 1", len(calls))
 	}
 	c := calls[0]
-	if c.AppName != "Pagekeeper" || c.Summary != "Sunrise Bakery needs attention" || c.Body != "Dana changed her password." {
+	if c.AppName != "Pagekeeper" || c.Summary != "Sunrise Bakery stopped working" || c.Body != "Dana changed her password." {
 		t.Errorf("call = %+v", c)
 	}
 	if c.ReplacesID != 0 {

@@ -29,3 +29,14 @@ func (l *lazyDBus) Send(ctx context.Context, n Notification) error {
 	}
 	return l.d.Send(ctx, n)
 }
+
+// Withdraw closes a notification that no longer holds.
+func (l *lazyDBus) Withdraw(ctx context.Context, id string) error {
+	l.mu.Lock()
+	d := l.d
+	l.mu.Unlock()
+	if d == nil {
+		return nil // nothing was ever shown by this process
+	}
+	return d.Withdraw(ctx, id)
+}

@@ -21,6 +21,10 @@ type Profile struct {
 	Reason              string    `json:"reason,omitempty"`
 	Fix                 string    `json:"fix,omitempty"`
 	Removed             bool      `json:"removed,omitempty"`
+	// Manages is what the person's last login granted: Page ID -> the
+	// person's tasks on it. Another person's Pages can move to them (Remove
+	// person) only if they manage them.
+	Manages map[string][]string `json:"manages,omitempty"`
 }
 
 // Page is a Facebook Page Pagekeeper watches.

@@ -486,7 +486,9 @@ func fill(v reflect.Value) {
 		fill(v.Index(0))
 	case reflect.Map:
 		v.Set(reflect.MakeMap(v.Type()))
-		v.SetMapIndex(reflect.ValueOf("k"), reflect.ValueOf("v"))
+		val := reflect.New(v.Type().Elem()).Elem()
+		fill(val)
+		v.SetMapIndex(reflect.ValueOf("k"), val)
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		fill(v.Elem())

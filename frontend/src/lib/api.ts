@@ -28,6 +28,9 @@ export type SkippedPage = Data<keeper.SkippedPage>
 // skipped: Pages a login listed without a Page token (absent from older results).
 export type ApplyResult = Omit<Data<keeper.ApplyResult>, 'skipped'> & { skipped?: SkippedPage[] | null }
 export type ScenarioView = Data<keeper.ScenarioView>
+export type ActionView = Data<keeper.ActionView>
+export type AdminRequest = Data<keeper.AdminRequest>
+export type RemovePlan = Data<keeper.RemovePlan>
 export type HookView = Data<keeper.HookView>
 export type HookInput = Data<keeper.HookInput>
 // Go sends a nil slice as null.
@@ -87,7 +90,11 @@ export const api = {
   lastLogin: (): Promise<LoginResult> => App.LastLogin() as Promise<LoginResult>,
   notices: (): Promise<Notice[]> => App.Notices() as Promise<Notice[]>,
   disconnect: (pageId: string, unsubscribeWebhooks: boolean): Promise<void> => App.Disconnect(pageId, unsubscribeWebhooks),
-  removeProfile: (profileId: string): Promise<void> => App.RemoveProfile(profileId),
+  removePlan: (profileId: string): Promise<RemovePlan> => App.RemovePlan(profileId),
+  removeProfile: (profileId: string): Promise<RemovePlan> => App.RemoveProfile(profileId),
+  resubscribe: (pageId: string): Promise<void> => App.Resubscribe(pageId),
+  askAdmin: (pageId: string): Promise<AdminRequest> => App.AskAdmin(pageId),
+  openFacebook: (pageId: string): Promise<string> => App.OpenFacebook(pageId),
   getSettings: (): Promise<SettingsView> => App.GetSettings(),
   saveSettings: (s: SettingsView): Promise<void> => App.SaveSettings(s as keeper.SettingsView),
   replaceAppSecret: (secret: string): Promise<void> => App.ReplaceAppSecret(secret),

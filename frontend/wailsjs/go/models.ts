@@ -58,6 +58,24 @@ export namespace hooks {
 
 export namespace keeper {
 	
+	export class ActionView {
+	    kind: string;
+	    label: string;
+	    command: string;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	    }
+	}
 	export class ActivityView {
 	    at: string;
 	    kind: string;
@@ -74,6 +92,28 @@ export namespace keeper {
 	        this.kind = source["kind"];
 	        this.actor = source["actor"];
 	        this.details = source["details"];
+	    }
+	}
+	export class AdminRequest {
+	    pageId: string;
+	    pageName: string;
+	    person: string;
+	    tasks: string[];
+	    message: string;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AdminRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.person = source["person"];
+	        this.tasks = source["tasks"];
+	        this.message = source["message"];
+	        this.url = source["url"];
 	    }
 	}
 	export class AppProblemView {
@@ -112,6 +152,7 @@ export namespace keeper {
 	    connected: string[];
 	    updated: string[];
 	    notGranted: string[];
+	    replaced: string[];
 	    personName: string;
 	    checksAfter: number;
 	    skipped: SkippedPage[];
@@ -125,6 +166,7 @@ export namespace keeper {
 	        this.connected = source["connected"];
 	        this.updated = source["updated"];
 	        this.notGranted = source["notGranted"];
+	        this.replaced = source["replaced"];
 	        this.personName = source["personName"];
 	        this.checksAfter = source["checksAfter"];
 	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
@@ -159,6 +201,11 @@ export namespace keeper {
 	    alreadyConnected: boolean;
 	    viaPortfolio: boolean;
 	    selected: boolean;
+	    watchedById: string;
+	    watchedBy: string;
+	    watchedTasks: string[];
+	    watchedStatus: string;
+	    takeover: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Candidate(source);
@@ -176,6 +223,11 @@ export namespace keeper {
 	        this.alreadyConnected = source["alreadyConnected"];
 	        this.viaPortfolio = source["viaPortfolio"];
 	        this.selected = source["selected"];
+	        this.watchedById = source["watchedById"];
+	        this.watchedBy = source["watchedBy"];
+	        this.watchedTasks = source["watchedTasks"];
+	        this.watchedStatus = source["watchedStatus"];
+	        this.takeover = source["takeover"];
 	    }
 	}
 	export class CheckState {
@@ -229,6 +281,7 @@ export namespace keeper {
 	    invalid: number;
 	    unknown: number;
 	    disconnected: number;
+	    expiring: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Counts(source);
@@ -242,6 +295,7 @@ export namespace keeper {
 	        this.invalid = source["invalid"];
 	        this.unknown = source["unknown"];
 	        this.disconnected = source["disconnected"];
+	        this.expiring = source["expiring"];
 	    }
 	}
 	export class DayView {
@@ -445,6 +499,7 @@ export namespace keeper {
 	    webhooksCheckedAt: string;
 	    updatedAt: string;
 	    connectedAt: string;
+	    actions: ActionView[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PageView(source);
@@ -474,6 +529,7 @@ export namespace keeper {
 	        this.webhooksCheckedAt = source["webhooksCheckedAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.connectedAt = source["connectedAt"];
+	        this.actions = this.convertValues(source["actions"], ActionView);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -530,6 +586,24 @@ export namespace keeper {
 		    return a;
 		}
 	}
+	export class PageMove {
+	    pageId: string;
+	    pageName: string;
+	    toId: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PageMove(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.toId = source["toId"];
+	        this.to = source["to"];
+	    }
+	}
 	
 	export class ProfileView {
 	    id: string;
@@ -560,6 +634,42 @@ export namespace keeper {
 	        this.declined = source["declined"];
 	        this.pageCount = source["pageCount"];
 	    }
+	}
+	export class RemovePlan {
+	    personId: string;
+	    person: string;
+	    moved: PageMove[];
+	    unwatched: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RemovePlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personId = source["personId"];
+	        this.person = source["person"];
+	        this.moved = this.convertValues(source["moved"], PageMove);
+	        this.unwatched = source["unwatched"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ScenarioView {
 	    kind: string;

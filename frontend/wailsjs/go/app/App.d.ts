@@ -6,6 +6,8 @@ import {hooks} from '../models';
 
 export function About():Promise<app.About>;
 
+export function AskAdmin(arg1:string):Promise<keeper.AdminRequest>;
+
 export function CancelLogin():Promise<void>;
 
 export function CheckNow():Promise<void>;
@@ -28,17 +30,23 @@ export function LastLogin():Promise<keeper.LoginResult>;
 
 export function Notices():Promise<Array<keeper.Notice>>;
 
+export function OpenFacebook(arg1:string):Promise<string>;
+
 export function PageDetail(arg1:string):Promise<keeper.PageDetail>;
 
 export function Quit():Promise<void>;
 
 export function RemoveHook(arg1:string):Promise<void>;
 
-export function RemoveProfile(arg1:string):Promise<void>;
+export function RemovePlan(arg1:string):Promise<keeper.RemovePlan>;
+
+export function RemoveProfile(arg1:string):Promise<keeper.RemovePlan>;
 
 export function ReplaceAppSecret(arg1:string):Promise<void>;
 
 export function ResetSimulation():Promise<void>;
+
+export function Resubscribe(arg1:string):Promise<void>;
 
 export function SaveSettings(arg1:keeper.SettingsView):Promise<void>;
 

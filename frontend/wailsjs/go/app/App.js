@@ -6,6 +6,10 @@ export function About() {
   return window['go']['app']['App']['About']();
 }
 
+export function AskAdmin(arg1) {
+  return window['go']['app']['App']['AskAdmin'](arg1);
+}
+
 export function CancelLogin() {
   return window['go']['app']['App']['CancelLogin']();
 }
@@ -50,6 +54,10 @@ export function Notices() {
   return window['go']['app']['App']['Notices']();
 }
 
+export function OpenFacebook(arg1) {
+  return window['go']['app']['App']['OpenFacebook'](arg1);
+}
+
 export function PageDetail(arg1) {
   return window['go']['app']['App']['PageDetail'](arg1);
 }
@@ -62,6 +70,10 @@ export function RemoveHook(arg1) {
   return window['go']['app']['App']['RemoveHook'](arg1);
 }
 
+export function RemovePlan(arg1) {
+  return window['go']['app']['App']['RemovePlan'](arg1);
+}
+
 export function RemoveProfile(arg1) {
   return window['go']['app']['App']['RemoveProfile'](arg1);
 }
@@ -72,6 +84,10 @@ export function ReplaceAppSecret(arg1) {
 
 export function ResetSimulation() {
   return window['go']['app']['App']['ResetSimulation']();
+}
+
+export function Resubscribe(arg1) {
+  return window['go']['app']['App']['Resubscribe'](arg1);
 }
 
 export function SaveSettings(arg1) {
