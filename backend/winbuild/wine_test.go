@@ -182,7 +182,7 @@ func TestCommandLineInAConsole(t *testing.T) {
 	// The secret piped in by the shell, with the CRLF cmd.exe ends lines with.
 	id, secret := sb.App()
 	code, out = c.run("echo " + secret + "| " + pk + " setup --app-id " + id)
-	expect(t, "setup", code, 0, out, "Meta app "+id+" is set up", "http://localhost:")
+	expect(t, "setup", code, 0, out, "(App ID "+id+")", "secret is in the system keychain", "http://localhost:")
 	if strings.Contains(out, secret) {
 		t.Fatal("setup showed the secret")
 	}
@@ -201,7 +201,7 @@ func TestCommandLineInAConsole(t *testing.T) {
 	code, out = c.run(pk + " check")
 	expect(t, "check", code, 0, out, "Harbor Street Bakery")
 	code, out = c.login(sb, pk+" reconnect "+sandbox.DanaID+" --no-browser")
-	expect(t, "reconnect", code, 0, out, "Logged in as Dana Whitfield.", "Token renewed (")
+	expect(t, "reconnect", code, 0, out, "Logged in as Dana Whitfield.", "Access renewed (")
 	code, out = c.run(pk + " disconnect " + sandbox.PageBakery)
 	expect(t, "disconnect", code, 0, out, "Page "+sandbox.PageBakery+" is disconnected")
 	if creds := credentials(t, c.env); strings.Contains(creds, "page-token:"+sandbox.PageBakery) || !strings.Contains(creds, "page-token:") {
