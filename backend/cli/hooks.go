@@ -125,7 +125,7 @@ func hooksSet(ctx context.Context, env *Env, args []string) int {
 	in.TimeoutSeconds = int(timeout.Round(time.Second) / time.Second)
 	if in.URL != "" {
 		secret, code := readSecret(env, "Webhook signing secret (at least 16 characters; empty keeps the stored one): ",
-			"webhook signing secret", "openssl rand -hex 32 | pagekeeper hooks set --webhook URL", true)
+			"webhook signing secret", "`openssl rand -hex 32 | pagekeeper hooks set --webhook URL`", true)
 		if code != 0 {
 			return code
 		}
