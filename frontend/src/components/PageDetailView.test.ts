@@ -68,7 +68,7 @@ describe('Page detail', () => {
     const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'webhooks_unsubscribed', summary: 'No events.' })
     await open(p)
     const acts = within(screen.getByTestId('page-actions')).getAllByRole('button')
-    expect(acts.map((b) => b.textContent)).toEqual(['Turn events back on', 'Reconnect'])
+    expect(acts.map((b) => b.textContent)).toEqual(['Resubscribe', 'Reconnect'])
     await fireEvent.click(acts[0])
     expect(fake.api.resubscribe).toHaveBeenCalledWith('77')
   })
