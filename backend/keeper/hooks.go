@@ -18,6 +18,10 @@ import (
 // ID), so an open Page shows it.
 const EventHookRun = "pagekeeper:hook-run"
 
+// EventHooksChanged tells the window a hook was set or removed (no
+// payload), so Settings shows what a command beside it changed.
+const EventHooksChanged = "pagekeeper:hooks-changed"
+
 // KindTokenRead is the activity entry of `pagekeeper token`.
 const KindTokenRead = "token_read"
 
@@ -149,6 +153,7 @@ func (k *Keeper) SetHook(in HookInput) (HookView, error) {
 	if err := k.db.PutHooks(hs); err != nil {
 		return HookView{}, err
 	}
+	k.opts.Emit(EventHooksChanged, nil)
 	return k.hookView(h), nil
 }
 
@@ -166,6 +171,7 @@ func (k *Keeper) RemoveHook(id string) error {
 	if err := k.db.PutHooks(slices.Delete(hs, i, i+1)); err != nil {
 		return err
 	}
+	k.opts.Emit(EventHooksChanged, nil)
 	if webhook {
 		return k.vault.DeleteHookSecret(id)
 	}

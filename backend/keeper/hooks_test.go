@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 // A repair delivers each Page's new token to the hook, on stdin, exactly
@@ -163,5 +165,30 @@ func TestAHookThatFailsForGoodIsANotice(t *testing.T) {
 	}
 	if len(failed) != len(f.pages()) || failed[0].Level != "warning" || !strings.Contains(failed[0].Message, "after 3 attempts: exited with status 2") {
 		t.Errorf("%d notices for %d Pages: %+v", len(failed), len(f.pages()), failed)
+	}
+}
+
+// A hook set or removed anywhere (a command beside the window) tells the
+// window, whose Settings list it shows.
+func TestSettingAHookTellsTheWindow(t *testing.T) {
+	var got []string
+	k, err := Open(context.Background(), Options{DataDir: t.TempDir(), Secrets: vault.NewMemory(),
+		Emit: func(name string, _ any) { got = append(got, name) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if _, err := k.SetHook(HookInput{Command: "true"}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got, EventHooksChanged) {
+		t.Errorf("SetHook told the window %v", got)
+	}
+	got = nil
+	if err := k.RemoveHook("all-command"); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got, EventHooksChanged) {
+		t.Errorf("RemoveHook told the window %v", got)
 	}
 }

@@ -57,6 +57,7 @@ export const Events = {
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
   hookRun: 'pagekeeper:hook-run',
+  hooksChanged: 'pagekeeper:hooks-changed',
 } as const
 
 export interface EventPayloads {
@@ -66,6 +67,7 @@ export interface EventPayloads {
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
   'pagekeeper:hook-run': string
+  'pagekeeper:hooks-changed': null
 }
 
 export type EventName = keyof EventPayloads
