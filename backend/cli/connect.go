@@ -147,10 +147,10 @@ func chosen(cands []keeper.Candidate, pages string) []string {
 }
 
 func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
-	fmt.Fprintf(env.Stdout, "Logged in as %s.\n", res.PersonName)
+	fmt.Fprintf(env.Stdout, "Logged in as %s.\n", line(res.PersonName))
 	list := func(label string, names []string) {
 		if len(names) > 0 {
-			fmt.Fprintf(env.Stdout, "%s (%d): %s\n", label, len(names), strings.Join(names, ", "))
+			fmt.Fprintf(env.Stdout, "%s (%d): %s\n", line(label), len(names), line(strings.Join(names, ", ")))
 		}
 	}
 	list("Connected", a.Connected)
@@ -158,7 +158,7 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
 	for _, p := range a.Skipped {
-		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", line(p.Name), line(p.Why))
 	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))

@@ -131,7 +131,7 @@ func neverConfirmed(snap keeper.Snapshot) string {
 	why := ""
 	for _, p := range snap.Pages {
 		if p.Status == "unknown" {
-			names = append(names, p.Name)
+			names = append(names, line(p.Name))
 			if why == "" {
 				why = p.Summary
 			}
@@ -190,14 +190,14 @@ func printTable(w io.Writer, snap keeper.Snapshot) {
 		if p.InstagramUsername != "" {
 			ig = "@" + p.InstagramUsername
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Status, p.Name, p.ID, ig, p.ProfileName, clip(why, 70), ago(p.CheckedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Status, line(p.Name), line(p.ID), line(ig), line(p.ProfileName), clip(line(why), 70), ago(p.CheckedAt))
 	}
 	tw.Flush()
 	c := snap.Counts
 	fmt.Fprintf(w, "\n%d Pages: %d valid, %d warning, %d invalid, %d unknown, %d disconnected\n", c.Total, c.Valid, c.Warning, c.Invalid, c.Unknown, c.Disconnected)
 	for _, p := range snap.Pages {
 		if p.Status == "invalid" || p.Status == "warning" {
-			fmt.Fprintf(w, "  %s: %s\n", p.Name, p.Fix)
+			fmt.Fprintf(w, "  %s: %s\n", line(p.Name), line(p.Fix))
 			for _, a := range p.Actions {
 				fmt.Fprintf(w, "      %-17s %s\n", a.Label+":", a.Command)
 			}

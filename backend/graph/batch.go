@@ -70,10 +70,7 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	}
 	r := call{method: "POST", path: "", token: token,
 		params: url.Values{"batch": {string(enc)}, "include_headers": {"false"}}}
-	var items []*struct {
-		Code int     `json:"code"`
-		Body *string `json:"body"`
-	}
+	var items []json.RawMessage
 	if err := c.do(ctx, r, &items); err != nil {
 		return nil, err
 	}
@@ -82,14 +79,32 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
 	}
 	out := make([]BatchResponse, len(items))
-	for i, it := range items {
-		if it == nil {
-			continue
-		}
-		out[i].Code = it.Code
-		if it.Body != nil {
-			out[i].Body = []byte(*it.Body)
-		}
+	for i, raw := range items {
+		out[i] = batchItem(raw)
 	}
 	return out, nil
+}
+
+// batchItem reads one item of a batch answer on its own, so that one odd
+// item (its code as a string, its body as an object rather than a JSON
+// string) costs that item at most, never the other Pages of the batch. An
+// item that is not an object with a numeric code reads as left out (Code 0).
+func batchItem(raw json.RawMessage) BatchResponse {
+	var it struct {
+		Code flexInt         `json:"code"`
+		Body json.RawMessage `json:"body"`
+	}
+	if json.Unmarshal(raw, &it) != nil || it.Code <= 0 || int64(int(it.Code)) != int64(it.Code) {
+		return BatchResponse{}
+	}
+	r := BatchResponse{Code: int(it.Code)}
+	var s string
+	switch {
+	case isNull(it.Body):
+	case json.Unmarshal(it.Body, &s) == nil:
+		r.Body = trimBOM([]byte(s))
+	default:
+		r.Body = it.Body
+	}
+	return r
 }
