@@ -115,6 +115,29 @@ type Runner struct {
 	queues map[string][]Event
 	locks  map[string]*sync.Mutex
 	wg     sync.WaitGroup
+	ctx    context.Context // every run's; Stop cancels it
+	cancel context.CancelFunc
+}
+
+// base is the context runs derive from, cancelled by Stop.
+func (r *Runner) base() context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil {
+		r.ctx, r.cancel = context.WithCancel(context.Background())
+	}
+	return r.ctx
+}
+
+// Stop ends the running runs and the retries still to come, and runs
+// nothing more: the app is quitting, and a hung receiver must not keep it
+// open for minutes (three attempts of 30 s and the pauses between them).
+func (r *Runner) Stop() {
+	r.base()
+	r.mu.Lock()
+	r.cancel()
+	r.mu.Unlock()
+	r.Wait()
 }
 
 func (r *Runner) now() time.Time {
@@ -184,6 +207,9 @@ func (r *Runner) Changes(changes []notify.Change) {
 
 // Fire queues events; each Page's run one at a time, in order.
 func (r *Runner) Fire(events ...Event) {
+	if r.base().Err() != nil {
+		return // stopped
+	}
 	for _, e := range events {
 		if len(r.matching(e.PageID)) == 0 {
 			continue // nothing to run: no goroutine, no log entry
@@ -247,13 +273,21 @@ func (r *Runner) retrying(h store.Hook, e Event) {
 	wait := r.backoff()
 	n := r.attempts()
 	e.Delivery = newDeliveryID()
+	ctx := r.base()
 	for attempt := 1; attempt <= n; attempt++ {
-		res := r.runOnce(context.Background(), h, e, attempt, n)
+		if ctx.Err() != nil {
+			return
+		}
+		res := r.runOnce(ctx, h, e, attempt, n)
 		if res.OK || res.final {
 			return
 		}
 		if attempt < n {
-			time.Sleep(wait)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return
+			}
 			wait *= 2
 		}
 	}
@@ -390,6 +424,9 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 			res = r.webhook(ctx, h, e, token)
 		}
 		cancel()
+		if !res.OK && r.base().Err() != nil {
+			res.Error, res.final = "stopped: Pagekeeper quit before the run ended", true
+		}
 	}
 	res.HookID, res.Event, res.Attempt, res.Attempts = h.ID, e.Kind, attempt, attempts
 	if res.final {

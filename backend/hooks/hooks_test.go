@@ -489,3 +489,28 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 }
+
+// Stop (the app quitting) ends a running hook and the retries still to
+// come at once, writes why to the history, and runs nothing more: a hung
+// receiver must not keep Pagekeeper open for minutes after Quit.
+func TestStopEndsRunsAndRetries(t *testing.T) {
+	g := newRig(t)
+	g.r.Backoff = time.Minute
+	g.setHooks(store.Hook{ID: "all-command", Command: "sleep 60"})
+	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID}, Event{Kind: StoppedWorking, PageID: pageID})
+	time.Sleep(200 * time.Millisecond) // the first run has started
+	start := time.Now()
+	g.r.Stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Stop took %s", took)
+	}
+	runs := g.log(KindRun)
+	if len(runs) != 1 || !strings.Contains(runs[0].Details, "stopped: Pagekeeper quit") {
+		t.Errorf("history after Stop: %+v", runs)
+	}
+	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID})
+	g.r.Wait()
+	if n := len(g.log(KindRun)); n != 1 {
+		t.Errorf("%d runs: a hook ran after Stop", n)
+	}
+}

@@ -214,3 +214,7 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 
 // WaitHooks returns when every queued hook run, retries included, is done.
 func (k *Keeper) WaitHooks() { k.hooks.Wait() }
+
+// StopHooks ends the running hooks and their retries, and runs no more:
+// the app quits at once rather than after a hung receiver's minutes.
+func (k *Keeper) StopHooks() { k.hooks.Stop() }
