@@ -454,3 +454,25 @@ func TestCommandsSideBySideThroughTheWindow(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// A token the command cannot read beside the window (its keychain locked
+// or elsewhere) is not logged as read: the log records only reads that
+// happened, as it does without the window.
+func TestUnreadableTokenBesideTheWindowIsNotLogged(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	if code, out, errs := w.connect([]string{"connect", "--pages", sandbox.PageBakery}, sandbox.ConsentChoice{Persona: "Dana Whitfield"}); code != 0 {
+		t.Fatalf("connect: %d\n%s\n%s", code, out, errs)
+	}
+	w.startWindow()
+	svc := w.env[EnvKeyringService]
+	w.env[EnvKeyringService] = svc + "-elsewhere"
+	code, out, errs := w.run("", "token", sandbox.PageBakery)
+	w.env[EnvKeyringService] = svc
+	if code != 1 || out != "" {
+		t.Fatalf("token from a keychain without it: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+	if _, log, _ := w.run("", "log", sandbox.PageBakery); strings.Contains(log, "token_read") {
+		t.Errorf("a read that failed is in the log:\n%s", log)
+	}
+}

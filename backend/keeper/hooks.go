@@ -192,6 +192,27 @@ func (k *Keeper) PlanHooks(id, pageID string) (string, error) {
 // ReadToken returns a Page's current token for a script the owner runs, and
 // writes the read (never the token) to the Page's log.
 func (k *Keeper) ReadToken(pageID, how string) (string, error) {
+	tok, err := k.heldToken(pageID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := k.db.AppendActivity(pageID, store.Activity{At: k.opts.Now(), Kind: KindTokenRead, Actor: "you",
+		Details: "the token was read by " + how}); err != nil {
+		return "", err // an unrecorded read does not happen
+	}
+	k.opts.Emit(EventHookRun, pageID)
+	return tok, nil
+}
+
+// HoldsToken says why ReadToken would fail (nil if it would not), and
+// logs nothing: `pagekeeper token` beside the window asks it when its own
+// keychain read failed.
+func (k *Keeper) HoldsToken(pageID string) error {
+	_, err := k.heldToken(pageID)
+	return err
+}
+
+func (k *Keeper) heldToken(pageID string) (string, error) {
 	p, err := k.db.GetPage(pageID)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", fmt.Errorf("there is no Page %s (see `pagekeeper status`)", pageID)
@@ -201,15 +222,8 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 	tok, err := k.vault.PageToken(pageID)
 	if errors.Is(err, vault.ErrNotFound) {
 		return "", fmt.Errorf("Pagekeeper holds no token for %s (%s): connect it again", p.Name, p.Status)
-	} else if err != nil {
-		return "", err
 	}
-	if _, err := k.db.AppendActivity(pageID, store.Activity{At: k.opts.Now(), Kind: KindTokenRead, Actor: "you",
-		Details: "the token was read by " + how}); err != nil {
-		return "", err // an unrecorded read does not happen
-	}
-	k.opts.Emit(EventHookRun, pageID)
-	return tok, nil
+	return tok, err
 }
 
 // WaitHooks returns when every queued hook run, retries included, is done.
