@@ -27,7 +27,7 @@ import (
 
 // Events a hook runs on.
 const (
-	NewToken       = "new_token"       // a connect or reconnect stored a new token
+	NewToken       = "new_token"       // a connect, reconnect or move to another person stored a new token
 	StoppedWorking = "stopped_working" // the Page became invalid
 	WorksAgain     = "works_again"     // an invalid Page is valid (or warning) again
 )

@@ -192,3 +192,40 @@ func TestSettingAHookTellsTheWindow(t *testing.T) {
 		t.Errorf("RemoveHook told the window %v", got)
 	}
 }
+
+// Removing a person moves a Page another person manages to that person,
+// with that person's token for the Page: a new token, delivered to the
+// hook like a reconnect's, so the systems using the Page do not keep the
+// removed person's token.
+func TestAPageMovedAtRemovePersonDeliversItsNewToken(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	if _, err := f.k.SetHook(HookInput{Command: fmt.Sprintf(`printf '%%s %%s %%s\n' "$PAGEKEEPER_EVENT" "$PAGEKEEPER_PERSON" "$(cat)" >> '%s'/"runs-$PAGEKEEPER_PAGE_ID"`, dir)}); err != nil {
+		t.Fatal(err)
+	}
+	f.connectAllPages()
+	if sam := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Sam Ortiz"}); !sam.OK {
+		t.Fatalf("Sam's login: %+v", sam)
+	}
+	if _, err := f.k.FinishConnect(context.Background(), []string{sandbox.PageJobs}); err != nil { // the Bakery stays Dana's
+		t.Fatal(err)
+	}
+	f.k.WaitHooks()
+	runs := filepath.Join(dir, "runs-"+sandbox.PageBakery)
+	if err := os.Remove(runs); err != nil {
+		t.Fatal(err)
+	}
+	done, err := f.k.RemovePerson(context.Background(), sandbox.DanaID, "you")
+	if err != nil || len(done.Moved) == 0 {
+		t.Fatalf("remove Dana: %+v, %v", done, err)
+	}
+	f.k.WaitHooks()
+	tok, err := f.k.vault.PageToken(sandbox.PageBakery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(runs)
+	if want := "new_token Sam Ortiz " + tok + "\n"; string(raw) != want {
+		t.Errorf("the Bakery, moved to Sam, gave the hook %q, want its new token once", raw)
+	}
+}
