@@ -154,7 +154,19 @@ func (s *Shell) BeforeClose(context.Context) (prevent bool) {
 		return false
 	}
 	s.rt.HideWindow()
+	if k.FirstBackgroundClose() {
+		_ = s.rt.Notify(backgroundNotice)
+	}
 	return true
+}
+
+// backgroundNotice says, the first time the window closes, that Pagekeeper
+// still runs, how to get it back, and how to stop it.
+var backgroundNotice = notify.Notification{
+	ID:      "pagekeeper-background",
+	Title:   "Pagekeeper keeps checking your Pages",
+	Body:    "Its window is closed, but Pagekeeper still checks your Pages and tells you when one needs you. To open it, start Pagekeeper again (or click this message). To stop it, click Quit in its window.",
+	Urgency: notify.Normal,
 }
 
 // SecondInstance runs in the first instance when Pagekeeper is launched

@@ -153,6 +153,8 @@ func printHelp(w io.Writer) {
 		c := commands[n]
 		fmt.Fprintf(w, "  pagekeeper %-15s %s\n", c.Usage, c.Summary)
 	}
+	fmt.Fprintln(w, "\nFirst time? 'pagekeeper setup' shows, step by step, how to create the Meta app")
+	fmt.Fprintln(w, "Pagekeeper logs in through (the window's first screen shows the same steps).")
 	fmt.Fprintln(w, "\nEnvironment:")
 	fmt.Fprintln(w, "  PAGEKEEPER_DATA_DIR      data folder (default: your config folder/pagekeeper)")
 	fmt.Fprintln(w, "  PAGEKEEPER_GRAPH_URL     Graph API base URL (default https://graph.facebook.com)")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,25 +10,42 @@ import (
 	"io"
 	"strings"
 
+	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
+	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup --app-id ID", Summary: "set up your Meta app (the secret is read from stdin)", Run: runSetup, Engine: true, Local: always})
+	Register(Command{Name: "setup", Usage: "setup [--app-id ID]", Summary: "the steps to create your Meta app; with --app-id, save it (secret on stdin)", Run: runSetup, Engine: true, Local: always})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect, Engine: true})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect, Engine: true})
-	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "forget a Page's token, keep its history", Run: runDisconnect, Engine: true})
+	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "stop watching a Page and give up its access, keep its history", Run: runDisconnect, Engine: true})
 }
 
 func runSetup(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 1 && isHelp(args[0]) {
+		printGuide(ctx, env, env.Stdout)
+		fmt.Fprintln(env.Stdout, "\nFlags:\n  --app-id ID   save the app: its App ID here, its App Secret on stdin")
+		return 0
+	}
 	var appID string
-	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) { fs.StringVar(&appID, "app-id", "", "your Meta app's App ID") }); !ok {
+	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&appID, "app-id", "", "your Meta app's App ID (the secret is read from stdin)")
+		fs.Usage = func() {
+			printGuide(ctx, env, env.Stderr)
+			fmt.Fprintln(env.Stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}); !ok {
 		return 64
 	}
 	if appID == "" {
-		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
+		// No App ID yet: the person is at the start, so show the way.
+		printGuide(ctx, env, env.Stdout)
+		return 0
 	}
-	secret, code := readSecret(env, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ",
+	secret, code := readSecret(env, "App Secret (App settings > Basic, click Show; pipe it in to keep it off the screen): ",
 		"App Secret", "printf %s \"$SECRET\" | pagekeeper setup --app-id ID", false)
 	if code != 0 {
 		return code
@@ -41,8 +59,24 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	set, _ := k.Settings()
-	fmt.Fprintf(env.Stdout, "Meta app %s is set up; its secret is in the system keychain.\nRegister this redirect URI in the app (Facebook Login > Settings > Valid OAuth Redirect URIs):\n  %s\n", appID, set.RedirectURI)
+	fmt.Fprintf(env.Stdout, "Connected to your Meta app “%s” (App ID %s); its secret is in the system keychain.\nMake sure this redirect address is in the app (Facebook Login for Business > Settings > Valid OAuth Redirect URIs):\n  %s\nThen run: pagekeeper connect\n", k.AppName(), appID, set.RedirectURI)
 	return 0
+}
+
+// printGuide prints the steps of creating the Meta app, the same the window shows.
+func printGuide(ctx context.Context, env *Env, w io.Writer) {
+	redirect := keeper.RedirectURI(store.DefaultSettings().RedirectPort)
+	appID := ""
+	if k, err := openKeeper(ctx, env, nil); err == nil {
+		if set, err := k.Settings(); err == nil {
+			redirect, appID = set.RedirectURI, set.AppID
+		}
+		k.Close()
+	}
+	metaapp.Print(w, metaapp.Steps(redirect, appID))
+	fmt.Fprintln(w, "\nWith the App ID and App Secret in hand:")
+	fmt.Fprintf(w, "  printf '%%s' \"$APP_SECRET\" | pagekeeper setup --app-id %s\n", cmp.Or(appID, "YOUR_APP_ID"))
+	fmt.Fprintln(w, "  pagekeeper connect")
 }
 
 func runConnect(ctx context.Context, env *Env, args []string) int {
@@ -154,14 +188,18 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 		}
 	}
 	list("Connected", a.Connected)
-	list("Token renewed", a.Updated)
+	list("Access renewed", a.Updated)
 	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
 	for _, p := range a.Skipped {
 		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", line(p.Name), line(p.Why))
 	}
 	if len(res.Declined) > 0 {
-		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
+		labels := make([]string, len(res.Declined))
+		for i, p := range res.Declined {
+			labels[i] = health.Label(p) + " (" + p + ")"
+		}
+		fmt.Fprintf(env.Stdout, "Declined: %s\n", strings.Join(labels, ", "))
 	}
 }
 
@@ -185,7 +223,7 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	if err := k.Disconnect(ctx, id, unsubscribe, "command line"); err != nil {
 		return fail(env, 1, err)
 	}
-	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
+	fmt.Fprintf(env.Stdout, "Page %s is disconnected: Pagekeeper gave up its access and keeps its history.\n", id)
 	return 0
 }
 

@@ -172,10 +172,10 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			}
 			collect()
 		}},
-		{name: "status", code: ExitOK, want: "3 Pages: 3 valid", run: cmd("status")},
+		{name: "status", code: ExitOK, want: "3 Pages: 3 Working", run: cmd("status")},
 		{name: "status --json", code: ExitOK, want: `"status": "valid"`, run: cmd("status", "--json")},
 		{name: "check", code: ExitOK, want: "Harbor Street Bakery", run: cmd("check")},
-		{name: "password changed, check", code: ExitCritical, want: "3 invalid", run: func(w *world) (int, string, string) {
+		{name: "password changed, check", code: ExitCritical, want: "3 Broken", run: func(w *world) (int, string, string) {
 			if err := w.sb.Apply(sandbox.Scenario{Kind: sandbox.PasswordChanged, Persona: sandbox.DanaID}); err != nil {
 				t.Fatal(err)
 			}
@@ -217,7 +217,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 		{name: "export --format json", code: 0, want: `"pages"`, run: cmd("export", "--format", "json")},
 		{name: "export --format xml", code: 64, want: "unknown export format", run: cmd("export", "--format", "xml")},
 		{name: "status --bogus", code: 64, want: "flag provided but not defined", run: cmd("status", "--bogus")},
-		{name: "reconnect", code: 0, want: "Token renewed (3)", run: func(w *world) (int, string, string) {
+		{name: "reconnect", code: 0, want: "Access renewed (3)", run: func(w *world) (int, string, string) {
 			w.sb.Reset()
 			return w.connect([]string{"reconnect", sandbox.DanaID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
 		}, after: func(t *testing.T) {
@@ -226,7 +226,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			}
 			collect()
 		}},
-		{name: "webhooks unsubscribed, check", code: ExitWarning, want: "1 warning", run: func(w *world) (int, string, string) {
+		{name: "webhooks unsubscribed, check", code: ExitWarning, want: "1 Needs attention", run: func(w *world) (int, string, string) {
 			if err := w.sb.Apply(sandbox.Scenario{Kind: sandbox.WebhooksUnsubscribed, Page: sandbox.PageCatering}); err != nil {
 				t.Fatal(err)
 			}
@@ -246,7 +246,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 		{name: "ask-admin", code: 0, want: "Tasks needed", run: cmd("ask-admin", sandbox.PageCatering)},
 		{name: "open-facebook --print", code: 0, want: "https://", run: cmd("open-facebook", sandbox.PageCatering, "--print")},
 		{name: "resubscribe without an ID", code: 64, want: "needs a Page ID", run: cmd("resubscribe")},
-		{name: "task given back, check", code: ExitOK, want: "0 warning", run: func(w *world) (int, string, string) {
+		{name: "task given back, check", code: ExitOK, want: "0 Needs attention", run: func(w *world) (int, string, string) {
 			if err := w.sb.Clear(taskRemoved); err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			}
 		}},
 		{name: "disconnect an unknown Page", code: 1, want: "", run: cmd("disconnect", "424242")},
-		{name: "status at the end", code: ExitOK, want: "1 disconnected", run: cmd("status")},
+		{name: "status at the end", code: ExitOK, want: "1 Disconnected", run: cmd("status")},
 	}
 	for _, s := range steps {
 		var got [2]result
@@ -284,10 +284,10 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 	if err := win.k.Disconnect(context.Background(), sandbox.PageCatering, false, "you"); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, _ := beside.run("", "status"); code != ExitOK || !strings.Contains(out, "2 disconnected") {
+	if code, out, _ := beside.run("", "status"); code != ExitOK || !strings.Contains(out, "2 Disconnected") {
 		t.Errorf("status after the window disconnected a Page: exit %d\n%s", code, out)
 	}
-	if code, out, _ := beside.run("", "log", sandbox.PageCatering); code != 0 || !regexp.MustCompile(`(?m)^\S+\s+disconnected\s+you\b`).MatchString(out) {
+	if code, out, _ := beside.run("", "log", sandbox.PageCatering); code != 0 || !regexp.MustCompile(`(?m)^\S+\s+You disconnected Harbor Street Catering\.\s+disconnected$`).MatchString(out) {
 		t.Errorf("log after the window disconnected a Page: exit %d\n%s", code, out)
 	}
 	if len(secrets) < 6 { // the app secret, and two generations of three tokens

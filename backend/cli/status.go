@@ -190,11 +190,12 @@ func printTable(w io.Writer, snap keeper.Snapshot) {
 		if p.InstagramUsername != "" {
 			ig = "@" + p.InstagramUsername
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Status, line(p.Name), line(p.ID), line(ig), line(p.ProfileName), clip(line(why), 70), ago(p.CheckedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", keeper.StatusLabel(p.Status), line(p.Name), line(p.ID), line(ig), line(p.ProfileName), clip(line(why), 70), ago(p.CheckedAt))
 	}
 	tw.Flush()
 	c := snap.Counts
-	fmt.Fprintf(w, "\n%d Pages: %d valid, %d warning, %d invalid, %d unknown, %d disconnected\n", c.Total, c.Valid, c.Warning, c.Invalid, c.Unknown, c.Disconnected)
+	fmt.Fprintf(w, "\n%d Pages: %d %s, %d %s, %d %s, %d %s, %d %s\n", c.Total, c.Valid, keeper.StatusLabel("valid"), c.Warning, keeper.StatusLabel("warning"),
+		c.Invalid, keeper.StatusLabel("invalid"), c.Unknown, keeper.StatusLabel("unknown"), c.Disconnected, keeper.StatusLabel("disconnected"))
 	for _, p := range snap.Pages {
 		if p.Status == "invalid" || p.Status == "warning" {
 			fmt.Fprintf(w, "  %s: %s\n", line(p.Name), line(p.Fix))

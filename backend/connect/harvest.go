@@ -55,7 +55,7 @@ func skipped(id, name, person string) SkippedPage {
 	if name == "" {
 		name = "Page " + id
 	}
-	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s without an access token for it, so Pagekeeper cannot watch it and stored nothing for it. "+
+	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s but gave Pagekeeper no access to it, so Pagekeeper cannot watch it and stored nothing for it. "+
 		"This can happen when %s's role on the Page does not let apps act for it: ask an admin of %s to check %s's access in Meta Business Suite, then connect again.",
 		name, person, name, person)}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/graph"
 	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 	"github.com/pagekeeper/pagekeeper/backend/monitor"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
@@ -276,27 +278,36 @@ func (k *Keeper) Configured() bool {
 	return err == nil
 }
 
-// SetupApp validates an App ID and secret with Facebook (an app-token call)
-// and only then stores them: the ID in the settings, the secret in the keychain.
-func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
-	if appID == "" || secret == "" {
-		return errors.New("enter both the App ID and the App Secret from your Meta app's Settings > Basic")
+// CheckApp asks Facebook about an App ID and secret without keeping them and
+// returns the app's name. A refusal is a *metaapp.Problem that says which
+// value is wrong and what to do.
+func (k *Keeper) CheckApp(ctx context.Context, appID, secret string) (string, error) {
+	appID, secret = strings.TrimSpace(appID), strings.TrimSpace(secret)
+	if p := metaapp.CheckForm(appID, secret); p != nil {
+		return "", p
 	}
-	for _, r := range appID {
-		if r < '0' || r > '9' {
-			return errors.New("an App ID is a number, like 1234567890123456: copy it from your Meta app's dashboard")
-		}
+	if secret == "" {
+		return "", &metaapp.Problem{Field: metaapp.FieldAppSecret, Message: "Paste the App Secret from App settings > Basic in Meta's App Dashboard (click Show next to App Secret)."}
+	}
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return "", err
+	}
+	g := graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion, AppID: appID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
+	return metaapp.Check(ctx, g, appID)
+}
+
+// SetupApp checks an App ID and secret with Facebook and only then stores
+// them: the ID and the app's name in the settings, the secret in the keychain.
+func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
+	appID, secret = strings.TrimSpace(appID), strings.TrimSpace(secret)
+	name, err := k.CheckApp(ctx, appID, secret)
+	if err != nil {
+		return err
 	}
 	set, err := k.db.GetSettings()
 	if err != nil {
 		return err
-	}
-	g := graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion, AppID: appID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
-	if _, err := g.AppToken(ctx); err != nil {
-		if errors.Is(err, graph.ErrBadAppCredentials) {
-			return errors.New("Facebook did not accept this App ID and App Secret: check both in your Meta app's Settings > Basic")
-		}
-		return fmt.Errorf("could not check the App ID and secret with Facebook: %w", err)
 	}
 	if err := k.vault.SetAppSecret(appID, secret); err != nil {
 		return err
@@ -304,12 +315,21 @@ func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
 	if set.AppID != "" && set.AppID != appID {
 		_ = k.vault.DeleteAppSecret(set.AppID)
 	}
-	set.AppID = appID
+	set.AppID, set.AppName = appID, name
 	if err := k.db.PutSettings(set); err != nil {
 		return err
 	}
 	k.emitSnapshot()
 	return nil
+}
+
+// AppName is the Meta app's name as Facebook gave it at setup ("" before).
+func (k *Keeper) AppName() string {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return ""
+	}
+	return set.AppName
 }
 
 // ReplaceAppSecret swaps the secret of the configured App ID.
@@ -398,8 +418,13 @@ func (k *Keeper) CheckPerson(ctx context.Context, profileID string) (monitor.Rep
 func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, error) {
 	k.checkMu.Lock()
 	defer k.checkMu.Unlock()
+	// The count is known before the first answer: never "0 of 0".
+	total := len(scope.PageIDs)
+	if scope.PageIDs == nil {
+		total = k.watchedPages()
+	}
 	k.mu.Lock()
-	k.check.Running, k.check.Done, k.check.Total = true, 0, 0
+	k.check.Running, k.check.Done, k.check.Total = true, 0, total
 	k.check.LastStarted = stamp(k.opts.Now())
 	st := k.check
 	k.mu.Unlock()
@@ -436,6 +461,21 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 	k.opts.Emit(EventCheckProgress, st)
 	k.emitSnapshot()
 	return rep, err
+}
+
+// watchedPages counts the Pages a full check looks at (every one not disconnected).
+func (k *Keeper) watchedPages() int {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, p := range pages {
+		if p.Status != "disconnected" {
+			n++
+		}
+	}
+	return n
 }
 
 func notifySettings(s store.Settings) notify.Settings {

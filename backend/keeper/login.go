@@ -176,6 +176,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		res.Error = msg
 		return login.Completion{}, errors.New(msg)
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "reading"})
 	g, err := k.graph()
 	if err != nil {
 		return fail(err.Error())
@@ -199,11 +200,12 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 				chosen = append(chosen, c.ID)
 			}
 		}
+		k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "saving", Total: len(chosen)})
 	case len(gr.Pages) == 0:
 		if len(gr.Skipped) > 0 {
 			return fail(fmt.Sprintf("No Page of %s's login can be connected. %s", gr.Person.Name, gr.Skipped[0].Why))
 		}
-		return fail(fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
+		return fail(fmt.Sprintf("%s gave Pagekeeper access to no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
 	case choose == nil:
 		k.mu.Lock()
 		k.grant = &pendingGrant{grant: gr}
@@ -213,6 +215,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		if chosen, err = choose(res.Candidates); err != nil {
 			return fail(err.Error())
 		}
+		k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "saving", Total: len(chosen)})
 	}
 	applied, err := k.apply(ctx, gr, chosen)
 	if err != nil {
@@ -362,6 +365,7 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 	if len(pageIDs) == 0 {
 		return ApplyResult{}, errors.New("choose at least one Page to connect")
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: "connect", Step: "saving", Total: len(pageIDs)})
 	res, err := k.apply(ctx, pg.grant, pageIDs)
 	if err == nil {
 		k.mu.Lock()

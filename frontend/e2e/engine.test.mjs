@@ -103,7 +103,7 @@ await test('commands beside the window: same output, the window follows, another
   // check from the command line: it runs in the app, and the window shows it at once.
   await sb.fault('POST', { kind: 'password_changed', persona: DANA })
   r = await pk(env, ['check'])
-  assert(r.code === 2 && r.stdout.includes('2 invalid') && !r.stderr.includes('waiting'), `check beside the window: ${r.code}\n${r.stdout}\n${r.stderr}`)
+  assert(r.code === 2 && r.stdout.includes('2 Broken') && !r.stderr.includes('waiting'), `check beside the window: ${r.code}\n${r.stdout}\n${r.stderr}`)
   await page.locator('[data-testid=page-row].invalid').nth(1).waitFor({ timeout: 5000 })
   await page.getByLabel('2 broken').waitFor({ timeout: 5000 })
   assert(notes.shown.length === 1 && notes.shown[0].body.includes('Harbor Street Bakery'), `the app told the desktop once: ${JSON.stringify(notes.shown)}`)
@@ -163,7 +163,7 @@ await test('commands beside the window: same output, the window follows, another
     assert(a.code === b.code && same(a.stdout) === same(b.stdout) && same(a.stderr) === same(b.stderr),
       `${c.join(' ')}: the same beside the window and alone\nbeside ${b.code}\n${b.stdout}\n${b.stderr}\nalone ${a.code}\n${a.stdout}\n${a.stderr}`)
   }
-  assert(beside[0].code === 0 && beside[0].stdout.includes('1 disconnected'), `status: ${beside[0].code} ${beside[0].stdout}`)
+  assert(beside[0].code === 0 && beside[0].stdout.includes('1 Disconnected'), `status: ${beside[0].code} ${beside[0].stdout}`)
   assert(beside[3].stdout.includes('token_read'), `the window logged the token read: ${beside[3].stdout}`)
   const tokAlone = await pk(env, ['token', BAKERY])
   assert(tokAlone.code === 0 && tokAlone.stdout === tokBeside.stdout, 'token: the same token alone')

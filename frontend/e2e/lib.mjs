@@ -87,8 +87,8 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
 // startSandbox serves the Facebook sandbox standalone (`pagekeeper sandbox`)
 // and returns what it prints: {url, app_id, app_secret, ...}. fault switches
 // a scenario or fault on (POST) or off (DELETE) over its admin endpoint.
-export async function startSandbox() {
-  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startSandbox(args = []) {
+  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   const first = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout })
     rl.once('line', resolve)
