@@ -496,9 +496,13 @@ func TestCheckURL(t *testing.T) {
 func TestStopEndsRunsAndRetries(t *testing.T) {
 	g := newRig(t)
 	g.r.Backoff = time.Minute
-	g.setHooks(store.Hook{ID: "all-command", Command: "sleep 60"})
+	g.setHooks(store.Hook{ID: "all-command", Command: fmt.Sprintf("touch '%s/started'; sleep 60", g.dir)})
 	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID}, Event{Kind: StoppedWorking, PageID: pageID})
-	time.Sleep(200 * time.Millisecond) // the first run has started
+	for end := time.Now().Add(30 * time.Second); !fileExists(filepath.Join(g.dir, "started")); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the hook never started")
+		}
+	}
 	start := time.Now()
 	g.r.Stop()
 	if took := time.Since(start); took > 5*time.Second {
@@ -513,4 +517,9 @@ func TestStopEndsRunsAndRetries(t *testing.T) {
 	if n := len(g.log(KindRun)); n != 1 {
 		t.Errorf("%d runs: a hook ran after Stop", n)
 	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
