@@ -204,6 +204,22 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 	return tok, nil
 }
 
+// StagedSecretID is the keychain name a webhook's signing secret is put
+// under by `pagekeeper hooks set --webhook` beside the window, for the
+// window to take: the secret never crosses the socket.
+func StagedSecretID(ref string) string { return "staged-" + ref }
+
+// TakeStagedSecret reads and deletes a signing secret staged under ref.
+func (k *Keeper) TakeStagedSecret(ref string) (string, error) {
+	id := StagedSecretID(ref)
+	s, err := k.vault.HookSecret(id)
+	if err != nil {
+		return "", fmt.Errorf("the signing secret handed over through the keychain could not be read (%w): set the webhook again", err)
+	}
+	k.vault.DeleteHookSecret(id)
+	return s, nil
+}
+
 // HoldsToken says why ReadToken would fail (nil if it would not), and
 // logs nothing: `pagekeeper token` beside the window asks it when its own
 // keychain read failed.
