@@ -33,7 +33,11 @@ build/bin/pagekeeper version
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
-step "Windows build under Wine: the same damaged databases as on Linux; the engine on its named pipe"
+step "release artifacts (scripts/release.sh): the .deb and the per-user Windows installer"
+dist=$(mktemp -d)
+PAGEKEEPER_DIST=$dist scripts/release.sh linux windows
+
+step "Windows build under Wine: the same damaged databases as on Linux; the engine on its named pipe; the command line in cmd.exe, the installer"
 (
   damaged=$(mktemp -d)
   . scripts/wine-env.sh
@@ -46,7 +50,16 @@ step "Windows build under Wine: the same damaged databases as on Linux; the engi
     cat "$log"; rm -f "$log"; exit 1
   fi
   grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"
+  scripts/test-windows.sh "$dist"
 )
+
+step "the .deb: dpkg -i, pagekeeper version, desktop-file-validate"
+scripts/test-deb.sh "$dist"
+rm -rf "$dist"
+
+step "macOS: the backend vetted and built for darwin"
+GOOS=darwin go vet ./backend/...
+GOOS=darwin go build ./backend/...
 
 step "desktop session: Go tests, keychain, notifications, window, browser"
 export XDG_DATA_HOME XDG_RUNTIME_DIR

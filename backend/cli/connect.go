@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
@@ -17,7 +20,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "setup", Usage: "setup [--app-id ID]", Summary: "the steps to create your Meta app; with --app-id, save it (secret on stdin)", Run: runSetup, Engine: true, Local: always})
+	Register(Command{Name: "setup", Usage: "setup [--app-id ID]", Summary: "the steps to create your Meta app; with --app-id, save it (asks for the secret, or reads it from stdin)", Run: runSetup, Engine: true, Local: always})
 	Register(Command{Name: "connect", Usage: "connect [--no-browser]", Summary: "log in with Facebook and connect Pages", Run: runConnect, Engine: true})
 	Register(Command{Name: "reconnect", Usage: "reconnect ID [--no-browser]", Summary: "reauthorize the Pages of a person (or of a Page's person)", Run: runReconnect, Engine: true})
 	Register(Command{Name: "disconnect", Usage: "disconnect PAGE_ID", Summary: "stop watching a Page and give up its access, keep its history", Run: runDisconnect, Engine: true})
@@ -26,12 +29,12 @@ func init() {
 func runSetup(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 1 && isHelp(args[0]) {
 		printGuide(ctx, env, env.Stdout)
-		fmt.Fprintln(env.Stdout, "\nFlags:\n  --app-id ID   save the app: its App ID here, its App Secret on stdin")
+		fmt.Fprintln(env.Stdout, "\nFlags:\n  --app-id ID   save the app: its App ID here, its App Secret at the prompt or on stdin")
 		return 0
 	}
 	var appID string
 	if _, ok := parseFlags(env, "setup", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&appID, "app-id", "", "your Meta app's App ID (the secret is read from stdin)")
+		fs.StringVar(&appID, "app-id", "", "your Meta app's App ID (the secret is asked for, or read from stdin)")
 		fs.Usage = func() {
 			printGuide(ctx, env, env.Stderr)
 			fmt.Fprintln(env.Stderr, "\nFlags:")
@@ -45,8 +48,8 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 		printGuide(ctx, env, env.Stdout)
 		return 0
 	}
-	secret, code := readSecret(env, "App Secret (App settings > Basic, click Show; pipe it in to keep it off the screen): ",
-		"App Secret", "printf %s \"$SECRET\" | pagekeeper setup --app-id ID", false)
+	secret, code := readSecret(env, "App Secret (App settings > Basic, click Show; it is not shown as you type or paste): ",
+		"App Secret", "`$secret | pagekeeper setup --app-id ID` in PowerShell, `printf %s \"$SECRET\" | pagekeeper setup --app-id ID` in bash", false)
 	if code != 0 {
 		return code
 	}
@@ -227,20 +230,30 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	return 0
 }
 
-// readSecret reads a secret from the first line of stdin (piped, so it
-// stays off the screen and out of the process list); code is non-zero when
-// there was none and it is not optional, after saying so with an example.
+// readSecret reads a secret: at a terminal (cmd.exe, PowerShell, a Unix
+// shell) from a prompt that does not echo it, otherwise from the first line
+// of stdin (piped, so it stays off the screen and out of the process list;
+// the CR of a Windows shell's CRLF goes with the trimmed space). code is
+// non-zero when there was none and it is not optional, after saying so with
+// an example.
 func readSecret(env *Env, prompt, what, example string, optional bool) (secret string, code int) {
-	if env.IsTerminal(env.Stdin) {
+	var err error
+	if f, ok := env.Stdin.(*os.File); ok && env.IsTerminal(f) {
 		fmt.Fprint(env.Stderr, prompt)
+		var b []byte
+		b, err = term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.Stderr)
+		secret = strings.TrimSpace(string(b))
+	} else {
+		var line string
+		line, err = bufio.NewReader(env.Stdin).ReadString('\n')
+		secret = strings.TrimSpace(line)
 	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	secret = strings.TrimSpace(line)
 	if secret == "" && !optional {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fail(env, 1, fmt.Errorf("reading the %s: %w", what, err))
 		}
-		return "", fail(env, 64, fmt.Errorf("no %s on stdin: e.g. `%s`", what, example))
+		return "", fail(env, 64, fmt.Errorf("no %s: run the command in a terminal and paste it at the prompt, or pipe it in, e.g. %s", what, example))
 	}
 	return secret, 0
 }

@@ -88,7 +88,7 @@ func hooksSetBeside(ctx context.Context, env *Env, c *engine.Client, args []stri
 
 const (
 	webhookSecretPrompt  = "Webhook signing secret (at least 16 characters; empty keeps the stored one): "
-	webhookSecretExample = "openssl rand -hex 32 | pagekeeper hooks set --webhook URL"
+	webhookSecretExample = "`openssl rand -hex 32 | pagekeeper hooks set --webhook URL`"
 )
 
 func runHooks(ctx context.Context, env *Env, args []string) int {

@@ -128,7 +128,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	}
 	sender := opts.Sender
 	if sender == nil {
-		sender = &lazyDBus{}
+		sender = notify.Headless()
 	}
 	set, err := k.db.GetSettings()
 	if err != nil {
@@ -520,36 +520,4 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// lazyDBus connects to the session bus on the first notification, so a
-// headless check on a machine without one still checks (and says why it
-// could not notify).
-type lazyDBus struct {
-	mu sync.Mutex
-	d  *notify.DBus
-}
-
-func (l *lazyDBus) Send(ctx context.Context, n notify.Notification) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.d == nil {
-		d, err := notify.NewDBus(notify.DBusOptions{})
-		if err != nil {
-			return err
-		}
-		l.d = d
-	}
-	return l.d.Send(ctx, n)
-}
-
-// Withdraw closes a notification that no longer holds.
-func (l *lazyDBus) Withdraw(ctx context.Context, id string) error {
-	l.mu.Lock()
-	d := l.d
-	l.mu.Unlock()
-	if d == nil {
-		return nil // nothing was ever shown by this process
-	}
-	return d.Withdraw(ctx, id)
 }
