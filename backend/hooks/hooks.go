@@ -61,6 +61,7 @@ const (
 	MaxTimeout      = 10 * time.Minute
 	DefaultAttempts = 3
 	DefaultBackoff  = 5 * time.Second
+	DefaultParallel = 4 // runs at once, of different Pages
 )
 
 const (
@@ -117,6 +118,25 @@ type Runner struct {
 	wg     sync.WaitGroup
 	ctx    context.Context // every run's; Stop cancels it
 	cancel context.CancelFunc
+	slots  chan struct{} // DefaultParallel of them
+}
+
+// slot waits for one of the DefaultParallel places to run in; ok is false
+// when ctx ended first. A reconnect of 1,207 Pages must not start 1,207
+// shells (or requests to one receiver) at once.
+func (r *Runner) slot(ctx context.Context) (release func(), ok bool) {
+	r.mu.Lock()
+	if r.slots == nil {
+		r.slots = make(chan struct{}, DefaultParallel)
+	}
+	slots := r.slots
+	r.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, true
+	case <-ctx.Done():
+		return func() {}, false
+	}
 }
 
 // base is the context runs derive from, cancelled by Stop.
@@ -416,6 +436,8 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 			res.Error = "could not read the Page's token from the keychain: " + err.Error()
 		}
 	}
+	release, _ := r.slot(ctx) // when ctx ended, the run below ends at once
+	defer release()
 	if res.Error == "" {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout(h))
 		if h.Command != "" {

@@ -523,3 +523,38 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// Runs of different Pages go side by side, but only a few at a time: a
+// reconnect of 1,207 Pages must not start 1,207 shells (or requests to one
+// receiver) at once.
+func TestOnlyAFewRunsAtOnce(t *testing.T) {
+	g := newRig(t)
+	var ids []string
+	for i := range 12 {
+		id := fmt.Sprint(5000 + i)
+		if err := g.db.PutPage(store.Page{ID: id, Name: "Page " + id, Status: "valid"}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	g.setHooks(store.Hook{ID: "all-command", Command: g.script("busy.sh", `
+touch "$1/running-$PAGEKEEPER_PAGE_ID"
+ls "$1" | grep -c '^running-' >> "$1/seen"
+sleep 0.3
+rm "$1/running-$PAGEKEEPER_PAGE_ID"
+`)})
+	for _, id := range ids {
+		g.r.Fire(Event{Kind: WorksAgain, PageID: id})
+	}
+	g.r.Wait()
+	seen := strings.Fields(g.read("seen"))
+	most := 0
+	for _, n := range seen {
+		var v int
+		fmt.Sscan(n, &v)
+		most = max(most, v)
+	}
+	if len(seen) != len(ids) || most > DefaultParallel || most < 2 {
+		t.Errorf("%d runs for %d Pages, at most %d at once (want 2 to %d)", len(seen), len(ids), most, DefaultParallel)
+	}
+}
