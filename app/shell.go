@@ -137,6 +137,7 @@ func (s *Shell) Shutdown(context.Context) {
 		s.engine.Close()
 	}
 	if s.App.keeper != nil {
+		s.App.keeper.StopHooks()
 		s.App.keeper.Close()
 	}
 }

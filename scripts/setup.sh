@@ -8,6 +8,7 @@ WAILS_VERSION=v2.15.0
 APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   chromium imagemagick fonts-dejavu-core curl
+  python3-minimal                           # runs the README's webhook verifier (backend/hooks/readme_test.go)
   wine wine64 gcc-mingw-w64-x86-64-win32    # Windows builds' tests under Wine (scripts/wine-env.sh)
   nsis desktop-file-utils)                  # the Windows installer and the .deb checks (scripts/release.sh)
 

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 )
 
 // Env is what a command may touch of the outside world; tests give it buffers.
@@ -54,7 +55,11 @@ type Command struct {
 	// Local, when set, names the invocations of an Engine command that must
 	// run in this process (they read a secret from stdin, which never
 	// crosses the socket): beside the window they say to use it instead.
-	Local  func(args []string) bool
+	Local func(args []string) bool
+	// Client, when set, runs the Local invocations beside the window: the
+	// secret goes from stdin to the keychain here, and the rest runs in the
+	// app through c.
+	Client func(ctx context.Context, env *Env, c *engine.Client, args []string) int
 	Hidden bool // left out of --help (a command's part that runs in the engine)
 }
 

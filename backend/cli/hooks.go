@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,12 +11,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 func init() {
 	Register(Command{Name: "hooks", Usage: "hooks list|set|remove|test", Summary: "deliver new tokens and status changes to your systems", Run: runHooks,
-		Engine: true, Local: setsWebhook})
+		Engine: true, Local: setsWebhook, Client: hooksSetBeside})
 }
 
 const hooksUsage = `Usage:
@@ -25,21 +29,67 @@ const hooksUsage = `Usage:
   pagekeeper hooks test HOOK_ID [--page PAGE_ID] [--dry-run]
 Without --page a hook is for every Page; a Page's own hook replaces it for that Page.`
 
-// setsWebhook: `hooks set --webhook` reads the signing secret from stdin.
+// secretRefFlag hands `hooks set --webhook` run in the app the signing
+// secret through the keychain (see hooksSetBeside); keepSecret as its
+// value keeps the stored one.
+const (
+	secretRefFlag = "secret-ref"
+	keepSecret    = "-"
+)
+
+// setsWebhook: `hooks set --webhook` reads the signing secret from stdin
+// (unless it comes through the keychain).
 func setsWebhook(args []string) bool {
 	if len(args) == 0 || args[0] != "set" {
 		return false
 	}
+	webhook := false
 	for _, a := range args[1:] {
 		if a == "--" {
 			break
 		}
-		if name := strings.TrimLeft(a, "-"); a != name && (name == "webhook" || strings.HasPrefix(name, "webhook=")) {
-			return true
+		name := strings.TrimLeft(a, "-")
+		if a == name {
+			continue
+		}
+		switch {
+		case name == "webhook" || strings.HasPrefix(name, "webhook="):
+			webhook = true
+		case name == secretRefFlag || strings.HasPrefix(name, secretRefFlag+"="):
+			return false
 		}
 	}
-	return false
+	return webhook
 }
+
+// hooksSetBeside runs `hooks set --webhook` beside the window. The signing
+// secret never crosses the socket: this process reads it from stdin and
+// puts it in the keychain under a one-time name, which the app takes it
+// from (and deletes) while it sets the hook, with the same checks and words
+// as without the window.
+func hooksSetBeside(ctx context.Context, env *Env, c *engine.Client, args []string) int {
+	secret, code := readSecret(env, webhookSecretPrompt, "webhook signing secret", webhookSecretExample, true)
+	if code != 0 {
+		return code
+	}
+	ref := keepSecret
+	if secret != "" {
+		b := make([]byte, 12)
+		rand.Read(b)
+		ref = hex.EncodeToString(b)
+		v := vault.New(secretsFor(env))
+		if err := v.SetHookSecret(keeper.StagedSecretID(ref), secret); err != nil {
+			return fail(env, 1, err)
+		}
+		defer v.DeleteHookSecret(keeper.StagedSecretID(ref)) // the app took it, or it was refused
+	}
+	return runInEngine(ctx, env, c, "hooks", append([]string{"set", "--" + secretRefFlag + "=" + ref}, args[1:]...))
+}
+
+const (
+	webhookSecretPrompt  = "Webhook signing secret (at least 16 characters; empty keeps the stored one): "
+	webhookSecretExample = "`openssl rand -hex 32 | pagekeeper hooks set --webhook URL`"
+)
 
 func runHooks(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
@@ -109,7 +159,9 @@ func hooksList(ctx context.Context, env *Env, args []string) int {
 func hooksSet(ctx context.Context, env *Env, args []string) int {
 	var in keeper.HookInput
 	var timeout time.Duration
+	var secretRef string
 	fs, ok := parseFlags(env, "hooks set", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&secretRef, secretRefFlag, "", "(internal) the keychain name the signing secret was put under, beside the window")
 		fs.StringVar(&in.PageID, "page", "", "only for this Page (default: every Page)")
 		fs.StringVar(&in.Command, "command", "", "the command to run (by the shell)")
 		fs.StringVar(&in.URL, "webhook", "", "the https:// address to POST signed events to")
@@ -123,9 +175,8 @@ func hooksSet(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 64, errors.New("hooks set needs --command 'COMMAND' or --webhook URL\n"+hooksUsage))
 	}
 	in.TimeoutSeconds = int(timeout.Round(time.Second) / time.Second)
-	if in.URL != "" {
-		secret, code := readSecret(env, "Webhook signing secret (at least 16 characters; empty keeps the stored one): ",
-			"webhook signing secret", "`openssl rand -hex 32 | pagekeeper hooks set --webhook URL`", true)
+	if in.URL != "" && secretRef == "" {
+		secret, code := readSecret(env, webhookSecretPrompt, "webhook signing secret", webhookSecretExample, true)
 		if code != 0 {
 			return code
 		}
@@ -136,6 +187,11 @@ func hooksSet(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	defer k.Close()
+	if in.URL != "" && secretRef != "" && secretRef != keepSecret {
+		if in.Secret, err = k.TakeStagedSecret(secretRef); err != nil {
+			return fail(env, 1, err)
+		}
+	}
 	h, err := k.SetHook(in)
 	if err != nil {
 		return fail(env, 1, err)

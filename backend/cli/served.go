@@ -58,6 +58,9 @@ func runEngineCommand(ctx context.Context, env *Env, cmd Command, args []string)
 	c, s := reach(ctx, env)
 	if c != nil {
 		if cmd.Local != nil && cmd.Local(args) {
+			if cmd.Client != nil {
+				return cmd.Client(ctx, env, c, args)
+			}
 			return fail(env, 1, errors.New("this reads a secret, which never goes through the running Pagekeeper app: do this in its window, or quit it and try again"))
 		}
 		return runInEngine(ctx, env, c, cmd.Name, args)

@@ -162,6 +162,8 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			}
 		}
 	}
+	const webhookSecret = "webhook-signing-secret-0123456789"
+	secrets[webhookSecret] = true
 	steps := []step{
 		{name: "status before any Page", code: ExitOK, want: "No Pages connected yet", run: cmd("status")},
 		{name: "connect", code: 0, want: "Connected (3)", run: func(w *world) (int, string, string) {
@@ -210,6 +212,19 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 		{name: "hooks test --dry-run", code: 0, want: "", run: cmd("hooks", "test", sandbox.PageBakery+"-command", "--dry-run")},
 		{name: "hooks test", code: 0, want: "delivered", run: cmd("hooks", "test", sandbox.PageBakery+"-command")},
 		{name: "hooks remove", code: 0, want: "is removed", run: cmd("hooks", "remove", sandbox.PageBakery+"-command")},
+		{name: "hooks set --webhook", code: 0, want: "is set", run: func(w *world) (int, string, string) {
+			return w.run(webhookSecret+"\n", "hooks", "set", "--page", sandbox.PageBakery, "--webhook", "https://hooks.example.com/pk")
+		}},
+		{name: "hooks list, a webhook", code: 0, want: "POST https://hooks.example.com/pk, signed\n", run: cmd("hooks", "list")},
+		{name: "hooks set --webhook, keeping its secret", code: 0, want: "is set", run: cmd("hooks", "set", "--page", sandbox.PageBakery, "--webhook", "https://hooks.example.com/v2")},
+		{name: "hooks set --webhook, a short secret", code: 1, want: "the signing secret is 5 characters", run: func(w *world) (int, string, string) {
+			return w.run("short\n", "hooks", "set", "--page", sandbox.PageBakery, "--webhook", "https://hooks.example.com/v3")
+		}},
+		{name: "hooks set --webhook for an unknown Page", code: 1, want: "no Page 424242", run: func(w *world) (int, string, string) {
+			return w.run(webhookSecret+"-other\n", "hooks", "set", "--page", "424242", "--webhook", "https://hooks.example.com/pk")
+		}},
+		{name: "hooks list, the webhook kept", code: 0, want: "POST https://hooks.example.com/v2, signed\n", run: cmd("hooks", "list")},
+		{name: "hooks remove the webhook", code: 0, want: "is removed", run: cmd("hooks", "remove", sandbox.PageBakery+"-webhook")},
 		{name: "log", code: 0, want: "WHEN", run: cmd("log", sandbox.PageBakery)},
 		{name: "log --json", code: 0, want: `"history"`, run: cmd("log", sandbox.PageBakery, "--json")},
 		{name: "log of an unknown Page", code: 1, want: "not known to Pagekeeper", run: cmd("log", "424242")},
@@ -370,27 +385,37 @@ func TestWaitingCommandTakesTheWindowThatStarts(t *testing.T) {
 	}
 }
 
-// TestSetupBesideTheWindowSaysWhere: setup and a webhook's secret are read
-// from stdin, and a secret never crosses the socket, so they do not go
-// through the window: they say where to do it.
+// TestSetupBesideTheWindowSaysWhere: setup reads the App Secret from
+// stdin, and a secret never crosses the socket, so it does not go through
+// the window: it says where to do it. A webhook's secret goes through the
+// keychain instead (hooksSetBeside).
 func TestSetupBesideTheWindowSaysWhere(t *testing.T) {
 	w := newWorld(t)
 	w.startWindow()
 	id, secret := w.sb.App()
-	for _, args := range [][]string{{"setup", "--app-id", id}, {"hooks", "set", "--webhook", "https://example.com/hook"}, {"hooks", "set", "-webhook=https://example.com/hook"}} {
-		code, out, errs := w.run(secret+"\n", args...)
-		if code != 1 || !strings.Contains(errs, "reads a secret") || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
-			t.Errorf("%s beside the window: exit %d\nstdout %s\nstderr %s", strings.Join(args, " "), code, out, errs)
-		}
+	code, out, errs := w.run(secret+"\n", "setup", "--app-id", id)
+	if code != 1 || !strings.Contains(errs, "reads a secret") || !strings.Contains(errs, "do this in its window") || strings.Contains(out+errs, secret) {
+		t.Errorf("setup beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
-	// A script on the socket is refused them too.
+	if code, out, errs := w.run(secret+"\n", "hooks", "set", "-webhook=https://example.com/hook"); code != 0 || strings.Contains(out+errs, secret) {
+		t.Errorf("hooks set -webhook= beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	// A script on the socket is refused them, having no stdin there.
 	c, err := engine.Dial(w.env["PAGEKEEPER_DATA_DIR"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out, errb bytes.Buffer
-	if code, err := c.Run(context.Background(), "setup", engine.RunRequest{Args: []string{"--app-id", id}}, &out, &errb); err != nil || code != 64 || !strings.Contains(errb.String(), "reads a secret") {
+	var outb, errb bytes.Buffer
+	if code, err := c.Run(context.Background(), "setup", engine.RunRequest{Args: []string{"--app-id", id}}, &outb, &errb); err != nil || code != 64 || !strings.Contains(errb.String(), "reads a secret") {
 		t.Errorf("setup on the socket: %d %v %q", code, err, errb.String())
+	}
+	errb.Reset()
+	if code, err := c.Run(context.Background(), "hooks", engine.RunRequest{Args: []string{"set", "--webhook", "https://example.com/hook"}}, &outb, &errb); err != nil || code != 64 || !strings.Contains(errb.String(), "reads a secret") {
+		t.Errorf("hooks set --webhook on the socket: %d %v %q", code, err, errb.String())
+	}
+	errb.Reset()
+	if code, err := c.Run(context.Background(), "hooks", engine.RunRequest{Args: []string{"set", "--secret-ref=nothing-staged", "--webhook", "https://example.com/hook"}}, &outb, &errb); err != nil || code != 1 || !strings.Contains(errb.String(), "could not be read") {
+		t.Errorf("hooks set with a secret never staged: %d %v %q", code, err, errb.String())
 	}
 	if code, out, errs := w.run("", "hooks", "set", "--command", "true"); code != 0 {
 		t.Errorf("hooks set --command beside the window: exit %d\nstdout %s\nstderr %s", code, out, errs)
@@ -452,5 +477,27 @@ func TestCommandsSideBySideThroughTheWindow(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// A token the command cannot read beside the window (its keychain locked
+// or elsewhere) is not logged as read: the log records only reads that
+// happened, as it does without the window.
+func TestUnreadableTokenBesideTheWindowIsNotLogged(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	if code, out, errs := w.connect([]string{"connect", "--pages", sandbox.PageBakery}, sandbox.ConsentChoice{Persona: "Dana Whitfield"}); code != 0 {
+		t.Fatalf("connect: %d\n%s\n%s", code, out, errs)
+	}
+	w.startWindow()
+	svc := w.env[EnvKeyringService]
+	w.env[EnvKeyringService] = svc + "-elsewhere"
+	code, out, errs := w.run("", "token", sandbox.PageBakery)
+	w.env[EnvKeyringService] = svc
+	if code != 1 || out != "" {
+		t.Fatalf("token from a keychain without it: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+	if _, log, _ := w.run("", "log", sandbox.PageBakery); strings.Contains(log, "token_read") {
+		t.Errorf("a read that failed is in the log:\n%s", log)
 	}
 }

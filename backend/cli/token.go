@@ -40,15 +40,19 @@ func runToken(ctx context.Context, env *Env, args []string) int {
 	if env.site == nil {
 		c, s := reach(ctx, env)
 		if c != nil {
-			// A token never crosses the window's socket: the window logs
-			// the read (and finds the Page and its token), this process
-			// reads the keychain itself.
+			// A token never crosses the window's socket: this process
+			// reads the keychain itself, and the window logs the read. A
+			// read that failed is not logged: the window only says why, as
+			// it would alone (no such Page, no token), else the keychain does.
+			tok, terr := vault.New(secretsFor(env)).PageToken(fs.Arg(0))
+			if terr != nil {
+				if code := runInEngine(ctx, env, c, "token-read", []string{fs.Arg(0), ""}); code != 0 {
+					return code
+				}
+				return fail(env, 1, terr)
+			}
 			if code := runInEngine(ctx, env, c, "token-read", []string{fs.Arg(0), how}); code != 0 {
 				return code
-			}
-			tok, err := vault.New(secretsFor(env)).PageToken(fs.Arg(0))
-			if err != nil {
-				return fail(env, 1, err)
 			}
 			fmt.Fprintln(env.Stdout, tok)
 			return 0
@@ -78,6 +82,12 @@ func runTokenRead(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	defer k.Close()
+	if args[1] == "" { // no read: only why one would fail
+		if err := k.HoldsToken(args[0]); err != nil {
+			return fail(env, 1, err)
+		}
+		return 0
+	}
 	if _, err := k.ReadToken(args[0], args[1]); err != nil {
 		return fail(env, 1, err)
 	}

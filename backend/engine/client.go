@@ -17,6 +17,11 @@ import (
 // the database itself.
 var ErrNoEngine = errors.New("no running Pagekeeper serves this data folder")
 
+// answerTimeout is how long the engine may take to start answering: it
+// answers at once (a command's output follows as it comes), so an engine
+// that does not is stuck, and a command says so rather than wait forever.
+var answerTimeout = 10 * time.Second
+
 // Client talks to the engine of one data folder.
 type Client struct {
 	http *http.Client
@@ -43,7 +48,8 @@ func Dial(dir string) (*Client, error) {
 			}
 			return c, err
 		},
-		DisableCompression: true,
+		DisableCompression:    true,
+		ResponseHeaderTimeout: answerTimeout,
 	}}
 	return cl, nil
 }
@@ -63,9 +69,9 @@ func (c *Client) Run(ctx context.Context, name string, req RunRequest, stdout, s
 		return 0, err
 	}
 	hr.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(hr)
+	resp, err := c.do(hr)
 	if err != nil {
-		return 0, fmt.Errorf("could not reach the running Pagekeeper: %w", err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -104,15 +110,26 @@ func (c *Client) Get(ctx context.Context, path string, v any) error {
 	if err != nil {
 		return err
 	}
-	resp, err := c.http.Do(hr)
+	resp, err := c.do(hr)
 	if err != nil {
-		return fmt.Errorf("could not reach the running Pagekeeper: %w", err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return answerError(resp)
 	}
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func (c *Client) do(hr *http.Request) (*http.Response, error) {
+	resp, err := c.http.Do(hr)
+	if err == nil {
+		return resp, nil
+	}
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() && hr.Context().Err() == nil {
+		return nil, fmt.Errorf("the running Pagekeeper did not answer within %s: it may be stuck; quit it (or end its process) and try again", answerTimeout)
+	}
+	return nil, fmt.Errorf("could not reach the running Pagekeeper: %w", err)
 }
 
 // RefusedError is the engine's refusal (another user, an unknown command).

@@ -39,7 +39,8 @@
 // stdin (it gets none there) and prints no secret (that would cross the
 // socket). Invocations that read a secret from stdin are named by the
 // command's Local func: they stay in the client, which beside the window
-// says to do it there. A command that hands a secret out stays in the
+// says to do it there, or runs the command's Client func (`hooks set
+// --webhook` puts its secret in the keychain for the engine to take). A command that hands a secret out stays in the
 // client and runs in the engine, as a Hidden command, only the part that
 // needs the database: `token` reads the keychain itself and asks the
 // engine's `token-read` to log the read.

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestSocketIsTheUsersAlone(t *testing.T) {
@@ -147,5 +149,45 @@ func TestTooLongAFolderIsSaidPlainly(t *testing.T) {
 	}
 	if _, err := Dial(dir); !errors.Is(err, ErrNoEngine) {
 		t.Fatalf("Dial: %v", err)
+	}
+}
+
+// An app that is stuck (stopped, or hung) accepts connections but never
+// answers: a command says so instead of waiting forever (a check from cron).
+func TestAStuckEngineIsNotWaitedForForever(t *testing.T) {
+	dir := shortDir(t)
+	ln, err := net.Listen("unix", Endpoint(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // read nothing, answer nothing
+		}
+	}()
+	old := answerTimeout
+	answerTimeout = 300 * time.Millisecond
+	defer func() { answerTimeout = old }()
+	c, err := Dial(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Run(context.Background(), "status", RunRequest{}, io.Discard, io.Discard)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "did not answer") {
+			t.Errorf("a stuck engine: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the command waited for a stuck engine")
 	}
 }

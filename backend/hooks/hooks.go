@@ -27,7 +27,7 @@ import (
 
 // Events a hook runs on.
 const (
-	NewToken       = "new_token"       // a connect or reconnect stored a new token
+	NewToken       = "new_token"       // a connect, reconnect or move to another person stored a new token
 	StoppedWorking = "stopped_working" // the Page became invalid
 	WorksAgain     = "works_again"     // an invalid Page is valid (or warning) again
 )
@@ -61,6 +61,7 @@ const (
 	MaxTimeout      = 10 * time.Minute
 	DefaultAttempts = 3
 	DefaultBackoff  = 5 * time.Second
+	DefaultParallel = 4 // runs at once, of different Pages
 )
 
 const (
@@ -115,6 +116,48 @@ type Runner struct {
 	queues map[string][]Event
 	locks  map[string]*sync.Mutex
 	wg     sync.WaitGroup
+	ctx    context.Context // every run's; Stop cancels it
+	cancel context.CancelFunc
+	slots  chan struct{} // DefaultParallel of them
+}
+
+// slot waits for one of the DefaultParallel places to run in; ok is false
+// when ctx ended first. A reconnect of 1,207 Pages must not start 1,207
+// shells (or requests to one receiver) at once.
+func (r *Runner) slot(ctx context.Context) (release func(), ok bool) {
+	r.mu.Lock()
+	if r.slots == nil {
+		r.slots = make(chan struct{}, DefaultParallel)
+	}
+	slots := r.slots
+	r.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, true
+	case <-ctx.Done():
+		return func() {}, false
+	}
+}
+
+// base is the context runs derive from, cancelled by Stop.
+func (r *Runner) base() context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil {
+		r.ctx, r.cancel = context.WithCancel(context.Background())
+	}
+	return r.ctx
+}
+
+// Stop ends the running runs and the retries still to come, and runs
+// nothing more: the app is quitting, and a hung receiver must not keep it
+// open for minutes (three attempts of 30 s and the pauses between them).
+func (r *Runner) Stop() {
+	r.base()
+	r.mu.Lock()
+	r.cancel()
+	r.mu.Unlock()
+	r.Wait()
 }
 
 func (r *Runner) now() time.Time {
@@ -184,6 +227,9 @@ func (r *Runner) Changes(changes []notify.Change) {
 
 // Fire queues events; each Page's run one at a time, in order.
 func (r *Runner) Fire(events ...Event) {
+	if r.base().Err() != nil {
+		return // stopped
+	}
 	for _, e := range events {
 		if len(r.matching(e.PageID)) == 0 {
 			continue // nothing to run: no goroutine, no log entry
@@ -247,13 +293,21 @@ func (r *Runner) retrying(h store.Hook, e Event) {
 	wait := r.backoff()
 	n := r.attempts()
 	e.Delivery = newDeliveryID()
+	ctx := r.base()
 	for attempt := 1; attempt <= n; attempt++ {
-		res := r.runOnce(context.Background(), h, e, attempt, n)
+		if ctx.Err() != nil {
+			return
+		}
+		res := r.runOnce(ctx, h, e, attempt, n)
 		if res.OK || res.final {
 			return
 		}
 		if attempt < n {
-			time.Sleep(wait)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return
+			}
 			wait *= 2
 		}
 	}
@@ -382,6 +436,8 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 			res.Error = "could not read the Page's token from the keychain: " + err.Error()
 		}
 	}
+	release, _ := r.slot(ctx) // when ctx ended, the run below ends at once
+	defer release()
 	if res.Error == "" {
 		ctx, cancel := context.WithTimeout(ctx, r.timeout(h))
 		if h.Command != "" {
@@ -390,6 +446,9 @@ func (r *Runner) runOnce(ctx context.Context, h store.Hook, e Event, attempt, at
 			res = r.webhook(ctx, h, e, token)
 		}
 		cancel()
+		if !res.OK && r.base().Err() != nil {
+			res.Error, res.final = "stopped: Pagekeeper quit before the run ended", true
+		}
 	}
 	res.HookID, res.Event, res.Attempt, res.Attempts = h.ID, e.Kind, attempt, attempts
 	if res.final {

@@ -371,7 +371,8 @@ func TestWebhookSignatureVerifiesAndAReplayIsRecognised(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the delivery does not verify: %v (header %q)", err, d.header)
 	}
-	// The documented scheme, computed here by hand: hex(HMAC-SHA256(secret, t + "." + body)).
+	// The header is Sign's; the scheme itself is checked against the
+	// README, independently of Sign, in TestREADMEWebhookVerifierAcceptsADelivery.
 	if want := Sign(hookSecret, at, d.body); d.header != want {
 		t.Errorf("header %q, want %q", d.header, want)
 	}
@@ -486,5 +487,74 @@ func TestCheckURL(t *testing.T) {
 		if err := CheckURL(raw); (err == nil) != ok {
 			t.Errorf("CheckURL(%q) = %v", raw, err)
 		}
+	}
+}
+
+// Stop (the app quitting) ends a running hook and the retries still to
+// come at once, writes why to the history, and runs nothing more: a hung
+// receiver must not keep Pagekeeper open for minutes after Quit.
+func TestStopEndsRunsAndRetries(t *testing.T) {
+	g := newRig(t)
+	g.r.Backoff = time.Minute
+	g.setHooks(store.Hook{ID: "all-command", Command: fmt.Sprintf("touch '%s/started'; sleep 60", g.dir)})
+	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID}, Event{Kind: StoppedWorking, PageID: pageID})
+	for end := time.Now().Add(30 * time.Second); !fileExists(filepath.Join(g.dir, "started")); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the hook never started")
+		}
+	}
+	start := time.Now()
+	g.r.Stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Stop took %s", took)
+	}
+	runs := g.log(KindRun)
+	if len(runs) != 1 || !strings.Contains(runs[0].Details, "stopped: Pagekeeper quit") {
+		t.Errorf("history after Stop: %+v", runs)
+	}
+	g.r.Fire(Event{Kind: WorksAgain, PageID: pageID})
+	g.r.Wait()
+	if n := len(g.log(KindRun)); n != 1 {
+		t.Errorf("%d runs: a hook ran after Stop", n)
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// Runs of different Pages go side by side, but only a few at a time: a
+// reconnect of 1,207 Pages must not start 1,207 shells (or requests to one
+// receiver) at once.
+func TestOnlyAFewRunsAtOnce(t *testing.T) {
+	g := newRig(t)
+	var ids []string
+	for i := range 12 {
+		id := fmt.Sprint(5000 + i)
+		if err := g.db.PutPage(store.Page{ID: id, Name: "Page " + id, Status: "valid"}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	g.setHooks(store.Hook{ID: "all-command", Command: g.script("busy.sh", `
+touch "$1/running-$PAGEKEEPER_PAGE_ID"
+ls "$1" | grep -c '^running-' >> "$1/seen"
+sleep 0.3
+rm "$1/running-$PAGEKEEPER_PAGE_ID"
+`)})
+	for _, id := range ids {
+		g.r.Fire(Event{Kind: WorksAgain, PageID: id})
+	}
+	g.r.Wait()
+	seen := strings.Fields(g.read("seen"))
+	most := 0
+	for _, n := range seen {
+		var v int
+		fmt.Sscan(n, &v)
+		most = max(most, v)
+	}
+	if len(seen) != len(ids) || most > DefaultParallel || most < 2 {
+		t.Errorf("%d runs for %d Pages, at most %d at once (want 2 to %d)", len(seen), len(ids), most, DefaultParallel)
 	}
 }

@@ -1,10 +1,17 @@
 package hooks
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
@@ -65,5 +72,73 @@ func TestAHookOwnTimeoutWins(t *testing.T) {
 	g.r.Wait()
 	if runs := g.log(KindRun); len(runs) != 1 || !strings.Contains(runs[0].Details, "stopped after the 1s timeout") {
 		t.Errorf("runs: %+v", runs)
+	}
+}
+
+// The README's Python verifier, run as printed, accepts a real delivery and
+// refuses a changed body and an old one; and the signature is what the
+// README says, computed here without the package's own Sign.
+func TestREADMEWebhookVerifierAcceptsADelivery(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal("python3 runs the README's verifier: ", err)
+	}
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(raw), "<!-- webhook-verify -->\n```python\n")
+	verifier, _, ok2 := strings.Cut(rest, "```\n<!-- /webhook-verify -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no Python verifier between <!-- webhook-verify --> markers")
+	}
+	g := newRig(t)
+	rc := newReceiver(t)
+	g.webhook(rc.srv.URL+"/pagekeeper", false)
+	g.r.Fire(Event{Kind: StoppedWorking, PageID: pageID, PageName: "Crumb & Co", Status: "invalid"})
+	g.r.Wait()
+	got := rc.deliveries()
+	if len(got) != 1 {
+		t.Fatalf("%d deliveries", len(got))
+	}
+	d := got[0]
+	ts, sig, ok := strings.Cut(strings.TrimPrefix(d.header, "t="), ",v1=")
+	if !ok {
+		t.Fatalf("header %q is not t=TIMESTAMP,v1=SIGNATURE", d.header)
+	}
+	m := hmac.New(sha256.New, []byte(hookSecret))
+	m.Write([]byte(ts + "." + string(d.body)))
+	if want := hex.EncodeToString(m.Sum(nil)); sig != want {
+		t.Errorf("v1=%s, want hex(HMAC-SHA256(secret, TIMESTAMP.BODY)) = %s", sig, want)
+	}
+	run := func(header string, body []byte, now int64) string {
+		prog := verifier + `
+import sys, time
+time.time = lambda: ` + fmt.Sprint(now) + `
+try:
+    verify(sys.argv[1].encode(), sys.argv[2], open(sys.argv[3], "rb").read())
+    print("ok")
+except ValueError as e:
+    print("refused:", e)
+`
+		f := filepath.Join(t.TempDir(), "body")
+		if err := os.WriteFile(f, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(python, "-c", prog, hookSecret, header, f).CombinedOutput()
+		if err != nil {
+			t.Fatalf("the README's verifier: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	now, _ := strconv.ParseInt(ts, 10, 64)
+	if out := run(d.header, d.body, now+1); out != "ok" {
+		t.Errorf("the README's verifier on a real delivery: %s", out)
+	}
+	if out := run(d.header, append(append([]byte{}, d.body...), ' '), now+1); !strings.Contains(out, "bad signature") {
+		t.Errorf("the README's verifier on a changed body: %s", out)
+	}
+	if out := run(d.header, d.body, now+int64(DefaultTolerance/time.Second)+1); !strings.Contains(out, "too old") {
+		t.Errorf("the README's verifier on a replay: %s", out)
 	}
 }

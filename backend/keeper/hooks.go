@@ -18,6 +18,10 @@ import (
 // ID), so an open Page shows it.
 const EventHookRun = "pagekeeper:hook-run"
 
+// EventHooksChanged tells the window a hook was set or removed (no
+// payload), so Settings shows what a command beside it changed.
+const EventHooksChanged = "pagekeeper:hooks-changed"
+
 // KindTokenRead is the activity entry of `pagekeeper token`.
 const KindTokenRead = "token_read"
 
@@ -149,6 +153,7 @@ func (k *Keeper) SetHook(in HookInput) (HookView, error) {
 	if err := k.db.PutHooks(hs); err != nil {
 		return HookView{}, err
 	}
+	k.opts.Emit(EventHooksChanged, nil)
 	return k.hookView(h), nil
 }
 
@@ -166,6 +171,7 @@ func (k *Keeper) RemoveHook(id string) error {
 	if err := k.db.PutHooks(slices.Delete(hs, i, i+1)); err != nil {
 		return err
 	}
+	k.opts.Emit(EventHooksChanged, nil)
 	if webhook {
 		return k.vault.DeleteHookSecret(id)
 	}
@@ -186,16 +192,8 @@ func (k *Keeper) PlanHooks(id, pageID string) (string, error) {
 // ReadToken returns a Page's current token for a script the owner runs, and
 // writes the read (never the token) to the Page's log.
 func (k *Keeper) ReadToken(pageID, how string) (string, error) {
-	p, err := k.db.GetPage(pageID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", fmt.Errorf("there is no Page %s (see `pagekeeper status`)", pageID)
-	} else if err != nil {
-		return "", err
-	}
-	tok, err := k.vault.PageToken(pageID)
-	if errors.Is(err, vault.ErrNotFound) {
-		return "", fmt.Errorf("Pagekeeper holds no token for %s (%s): connect it again", p.Name, p.Status)
-	} else if err != nil {
+	tok, err := k.heldToken(pageID)
+	if err != nil {
 		return "", err
 	}
 	if _, err := k.db.AppendActivity(pageID, store.Activity{At: k.opts.Now(), Kind: KindTokenRead, Actor: "you",
@@ -206,5 +204,47 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 	return tok, nil
 }
 
+// StagedSecretID is the keychain name a webhook's signing secret is put
+// under by `pagekeeper hooks set --webhook` beside the window, for the
+// window to take: the secret never crosses the socket.
+func StagedSecretID(ref string) string { return "staged-" + ref }
+
+// TakeStagedSecret reads and deletes a signing secret staged under ref.
+func (k *Keeper) TakeStagedSecret(ref string) (string, error) {
+	id := StagedSecretID(ref)
+	s, err := k.vault.HookSecret(id)
+	if err != nil {
+		return "", fmt.Errorf("the signing secret handed over through the keychain could not be read (%w): set the webhook again", err)
+	}
+	k.vault.DeleteHookSecret(id)
+	return s, nil
+}
+
+// HoldsToken says why ReadToken would fail (nil if it would not), and
+// logs nothing: `pagekeeper token` beside the window asks it when its own
+// keychain read failed.
+func (k *Keeper) HoldsToken(pageID string) error {
+	_, err := k.heldToken(pageID)
+	return err
+}
+
+func (k *Keeper) heldToken(pageID string) (string, error) {
+	p, err := k.db.GetPage(pageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("there is no Page %s (see `pagekeeper status`)", pageID)
+	} else if err != nil {
+		return "", err
+	}
+	tok, err := k.vault.PageToken(pageID)
+	if errors.Is(err, vault.ErrNotFound) {
+		return "", fmt.Errorf("Pagekeeper holds no token for %s (%s): connect it again", p.Name, p.Status)
+	}
+	return tok, err
+}
+
 // WaitHooks returns when every queued hook run, retries included, is done.
 func (k *Keeper) WaitHooks() { k.hooks.Wait() }
+
+// StopHooks ends the running hooks and their retries, and runs no more:
+// the app quits at once rather than after a hung receiver's minutes.
+func (k *Keeper) StopHooks() { k.hooks.Stop() }

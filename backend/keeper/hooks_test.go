@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 // A repair delivers each Page's new token to the hook, on stdin, exactly
@@ -163,5 +165,67 @@ func TestAHookThatFailsForGoodIsANotice(t *testing.T) {
 	}
 	if len(failed) != len(f.pages()) || failed[0].Level != "warning" || !strings.Contains(failed[0].Message, "after 3 attempts: exited with status 2") {
 		t.Errorf("%d notices for %d Pages: %+v", len(failed), len(f.pages()), failed)
+	}
+}
+
+// A hook set or removed anywhere (a command beside the window) tells the
+// window, whose Settings list it shows.
+func TestSettingAHookTellsTheWindow(t *testing.T) {
+	var got []string
+	k, err := Open(context.Background(), Options{DataDir: t.TempDir(), Secrets: vault.NewMemory(),
+		Emit: func(name string, _ any) { got = append(got, name) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if _, err := k.SetHook(HookInput{Command: "true"}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got, EventHooksChanged) {
+		t.Errorf("SetHook told the window %v", got)
+	}
+	got = nil
+	if err := k.RemoveHook("all-command"); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got, EventHooksChanged) {
+		t.Errorf("RemoveHook told the window %v", got)
+	}
+}
+
+// Removing a person moves a Page another person manages to that person,
+// with that person's token for the Page: a new token, delivered to the
+// hook like a reconnect's, so the systems using the Page do not keep the
+// removed person's token.
+func TestAPageMovedAtRemovePersonDeliversItsNewToken(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	if _, err := f.k.SetHook(HookInput{Command: fmt.Sprintf(`printf '%%s %%s %%s\n' "$PAGEKEEPER_EVENT" "$PAGEKEEPER_PERSON" "$(cat)" >> '%s'/"runs-$PAGEKEEPER_PAGE_ID"`, dir)}); err != nil {
+		t.Fatal(err)
+	}
+	f.connectAllPages()
+	if sam := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Sam Ortiz"}); !sam.OK {
+		t.Fatalf("Sam's login: %+v", sam)
+	}
+	if _, err := f.k.FinishConnect(context.Background(), []string{sandbox.PageJobs}); err != nil { // the Bakery stays Dana's
+		t.Fatal(err)
+	}
+	f.k.WaitHooks()
+	runs := filepath.Join(dir, "runs-"+sandbox.PageBakery)
+	if err := os.Remove(runs); err != nil {
+		t.Fatal(err)
+	}
+	done, err := f.k.RemovePerson(context.Background(), sandbox.DanaID, "you")
+	if err != nil || len(done.Moved) == 0 {
+		t.Fatalf("remove Dana: %+v, %v", done, err)
+	}
+	f.k.WaitHooks()
+	tok, err := f.k.vault.PageToken(sandbox.PageBakery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(runs)
+	if want := "new_token Sam Ortiz " + tok + "\n"; string(raw) != want {
+		t.Errorf("the Bakery, moved to Sam, gave the hook %q, want its new token once", raw)
 	}
 }

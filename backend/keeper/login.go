@@ -528,6 +528,11 @@ func (k *Keeper) RemovePerson(ctx context.Context, profileID, actor string) (Rem
 	if err == nil && len(moved) > 0 {
 		_, err = k.Check(ctx, moved)
 	}
+	// A moved Page has the other person's token now: the hooks deliver it
+	// as they do a reconnect's.
+	for _, m := range done.Moved {
+		k.hooks.Applied([]string{m.PageID}, nil, m.To)
+	}
 	k.emitSnapshot()
 	return done, err
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/connect"
 	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
 func (f *fixture) check() {
@@ -256,5 +257,29 @@ func TestMissingTaskAskAdminThenCheckAgain(t *testing.T) {
 	}
 	if v := f.pages()[sandbox.PageCatering]; v.Status != "valid" {
 		t.Fatalf("Check again after the admin's fix: %s/%s", v.Status, v.Reason)
+	}
+}
+
+// A login that would make a watched Page worse asks first: fewer tasks, or
+// permissions or tasks missing that the current connection has; a broken
+// current connection may always be replaced.
+func TestTakeoverAsksBeforeAWorseConnection(t *testing.T) {
+	all := []string{"MANAGE", "CREATE_CONTENT", "MODERATE", "MESSAGING", "ADVERTISE", "ANALYZE"}
+	cur := store.Page{Status: "valid", Tasks: all}
+	for _, tc := range []struct {
+		name string
+		cur  store.Page
+		c    Candidate
+		want string
+	}{
+		{"the same access", cur, Candidate{Tasks: all}, ""},
+		{"fewer tasks", cur, Candidate{Tasks: all[1:]}, "fewer_tasks"},
+		{"a permission missing", cur, Candidate{Tasks: all, MissingPermissions: []string{"pages_messaging"}}, "broken"},
+		{"a needed task missing", cur, Candidate{Tasks: all[2:], MissingTasks: []string{"CREATE_CONTENT"}}, "broken"},
+		{"the current one is broken", store.Page{Status: "invalid", Tasks: all}, Candidate{Tasks: all[3:]}, ""},
+	} {
+		if got := takeover(tc.cur, tc.c); got != tc.want {
+			t.Errorf("%s: takeover %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

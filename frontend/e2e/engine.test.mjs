@@ -119,6 +119,13 @@ await test('commands beside the window: same output, the window follows, another
   const tokBeside = await pk(env, ['token', BAKERY])
   assert(tokBeside.code === 0 && /^EAA\S+\n$/.test(tokBeside.stdout), `token beside the window: ${tokBeside.code} ${tokBeside.stderr} (${tokBeside.stdout.length} bytes: ${tokBeside.stdout.slice(0, 5)}...)`)
 
+  // hooks set from the command line: the window's Settings lists it at once.
+  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('heading', { name: 'Deliver tokens to your systems' }).waitFor({ timeout: 10000 })
+  r = await pk(env, ['hooks', 'set', '--page', BAKERY, '--command', 'cat >/dev/null; echo set-beside'])
+  assert(r.code === 0 && r.stdout.includes('is set'), `hooks set beside the window: ${r.code} ${r.stderr}`)
+  await page.getByTestId('hook').filter({ hasText: 'set-beside' }).waitFor({ timeout: 5000 })
+
   const commands = [['status'], ['status', '--json'], ['check', '--json'], ['log', BAKERY], ['log', BAKERY, '--json'], ['log', '999'],
     ['export'], ['export', '--format', 'json'], ['disconnect', '999'], ['hooks', 'list'], ['token', CAFE],
     ['ask-admin', BAKERY], ['open-facebook', BAKERY, '--print'], ['resubscribe', '999']]

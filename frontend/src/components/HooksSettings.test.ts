@@ -55,4 +55,12 @@ describe('HooksSettings', () => {
     expect(res.textContent).toContain('Failed: exited with status 3')
     expect(res.textContent).toContain('receiver down')
   })
+
+  it('shows a hook a command beside the window set', async () => {
+    render(HooksSettings, { pages })
+    await screen.findByTestId('no-hooks')
+    fake.api.hooks.mockResolvedValue([{ id: '1-command', pageId: '1', pageName: 'Crumb & Co', kind: 'command', command: '/opt/from-cli.sh', url: '', withCredential: false, hasSecret: false, timeoutSeconds: 0 }])
+    fake.emit('pagekeeper:hooks-changed', null)
+    expect((await screen.findByTestId('hook')).textContent).toContain('/opt/from-cli.sh')
+  })
 })

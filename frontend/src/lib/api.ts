@@ -61,6 +61,7 @@ export const Events = {
   notice: 'pagekeeper:notice',
   loginProgress: 'pagekeeper:login-progress',
   hookRun: 'pagekeeper:hook-run',
+  hooksChanged: 'pagekeeper:hooks-changed',
 } as const
 
 /** LoginProgress: what a login does after the browser said "connected" (keeper.LoginProgress). */
@@ -78,6 +79,7 @@ export interface EventPayloads {
   'pagekeeper:notice': Notice
   'pagekeeper:login-progress': LoginProgress
   'pagekeeper:hook-run': string
+  'pagekeeper:hooks-changed': null
 }
 
 export type EventName = keyof EventPayloads
