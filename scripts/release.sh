@@ -38,10 +38,11 @@ build() {
   [ "$goos" = windows ] && ext=.exe
   case $kind in
     wails)
-      # -s: the frontend was built once below; -o names the file in build/bin.
+      # -s: the frontend was built once below; -o names the file in build/bin,
+      # under a name of its own so the developer's build/bin/$name stays.
       bin/wails build -platform "$goos/$goarch" -s -m -skipbindings \
-        -ldflags "$LDFLAGS" -o "$name$ext" >/dev/null
-      mv "build/bin/$name$ext" "$dest/"
+        -ldflags "$LDFLAGS" -o "release-$name$ext" >/dev/null
+      mv "build/bin/release-$name$ext" "$dest/$name$ext"
       ;;
     go)
       # Windows: the icon and version info Wails gives the window build,
