@@ -45,14 +45,13 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 			return res, fmt.Errorf("Page %s is not in what %s granted", id, g.Person.Name)
 		}
 	}
-	if err := v.SetUserToken(g.Person.ID, g.UserToken); err != nil {
-		return res, err
-	}
+	tokens := make(map[string]string, len(chosen))
 	for _, id := range chosen {
 		p, _ := g.Page(id)
-		if err := v.SetPageToken(p.ID, p.Token); err != nil {
-			return res, err
-		}
+		tokens[p.ID] = p.Token
+	}
+	if err := v.SetTokens(g.Person.ID, g.UserToken, tokens); err != nil {
+		return res, err
 	}
 
 	prof, err := db.GetProfile(g.Person.ID)

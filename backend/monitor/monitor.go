@@ -140,11 +140,27 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	now := m.now()
 	forced := pageIDs != nil
 	spare := !m.BackingOff()
-	var targets []*target
+	var due []store.Page
+	var pageIDsDue, profileIDsDue []string
+	seen := map[string]bool{}
 	for _, p := range pages {
 		if p.Status == "disconnected" || (forced && !slices.Contains(pageIDs, p.ID)) {
 			continue
 		}
+		due = append(due, p)
+		pageIDsDue = append(pageIDsDue, p.ID)
+		if p.ProfileID != "" && !seen[p.ProfileID] {
+			seen[p.ProfileID] = true
+			profileIDsDue = append(profileIDsDue, p.ProfileID)
+		}
+	}
+	// Every token at once (the vault keeps them for the process's lifetime,
+	// so later checks do not touch the keychain at all).
+	if err := m.Vault.LoadTokens(pageIDsDue, profileIDsDue); err != nil {
+		return rep, err // a locked keychain: check nothing rather than guess
+	}
+	var targets []*target
+	for _, p := range due {
 		t := &target{page: p, person: people[p.ProfileID]}
 		t.pageToken, err = m.Vault.PageToken(p.ID)
 		if err != nil && !errors.Is(err, vault.ErrNotFound) {
