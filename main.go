@@ -1,7 +1,12 @@
+//go:build dev || production || bindings
+
+// The window build (wails build, wails dev, the e2e's -tags dev): it links
+// GTK and WebKit. The command line's own build is command.go without these
+// tags; see README's "How it is built".
+
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -30,10 +35,7 @@ var icon []byte
 func main() {
 	args := os.Args[1:]
 	if !cli.OpensWindow(args) {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, cli.OSEnv(), args)
-		stop()
-		os.Exit(code)
+		os.Exit(runCommand(args))
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
