@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -23,6 +24,9 @@ type BatchRequest struct {
 type BatchResponse struct {
 	Code int
 	Body []byte
+	// Usage is what the item's own headers reported: for a Page token,
+	// the Page's X-Page-Usage or its Business Use Case usage.
+	Usage []Usage
 }
 
 const opBatchItem = "batch item"
@@ -68,11 +72,16 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	if err != nil {
 		return nil, fmt.Errorf("graph: batch: %w", err)
 	}
-	r := call{method: "POST", path: "", token: token,
-		params: url.Values{"batch": {string(enc)}, "include_headers": {"false"}}}
+	// include_headers is left at its default (true): each item's usage
+	// headers are the only report of that Page's own quota.
+	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
 	var items []*struct {
-		Code int     `json:"code"`
-		Body *string `json:"body"`
+		Code    int     `json:"code"`
+		Body    *string `json:"body"`
+		Headers []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"headers"`
 	}
 	if err := c.do(ctx, r, &items); err != nil {
 		return nil, err
@@ -82,6 +91,7 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
 	}
 	out := make([]BatchResponse, len(items))
+	var all []Usage
 	for i, it := range items {
 		if it == nil {
 			continue
@@ -90,6 +100,15 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 		if it.Body != nil {
 			out[i].Body = []byte(*it.Body)
 		}
+		if len(it.Headers) > 0 {
+			h := http.Header{}
+			for _, kv := range it.Headers {
+				h.Add(kv.Name, kv.Value)
+			}
+			out[i].Usage = ParseUsage(h, c.now())
+			all = append(all, out[i].Usage...)
+		}
 	}
+	c.recordItemUsage(all)
 	return out, nil
 }

@@ -158,6 +158,28 @@ func (c *Client) recordUsage(h http.Header) {
 	}
 }
 
+// recordItemUsage keeps what batch items reported of the app's quota and
+// tells the hook everything. A Page's own quota (X-Page-Usage, its Business
+// Use Case) stays out of the Budget, which paces every check: one busy Page
+// must not slow down the others; the monitor paces that Page alone
+// (BatchResponse.Usage).
+func (c *Client) recordItemUsage(us []Usage) {
+	if len(us) == 0 {
+		return
+	}
+	c.mu.Lock()
+	for _, u := range us {
+		if u.Kind == UsageApp || u.Kind == UsageAdAccount {
+			c.usage[u.key()] = u
+		}
+	}
+	hook := c.onUsage
+	c.mu.Unlock()
+	if hook != nil {
+		hook(us)
+	}
+}
+
 // Budget is a snapshot of the latest usage Facebook reported, safe to call from any goroutine.
 func (c *Client) Budget() Budget {
 	c.mu.Lock()

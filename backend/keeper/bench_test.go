@@ -145,3 +145,31 @@ func TestHighUsageBacksOff(t *testing.T) {
 		t.Fatalf("next check in %v while backing off", w)
 	}
 }
+
+// A Page whose own quota is spent waits alone: the others go on being
+// checked, and nothing backs off for the whole app.
+func TestSpentPageQuotaPacesThatPageAlone(t *testing.T) {
+	k, sb := connectAll(t, sandbox.Options{}, 7, Options{})
+	var hot string
+	for id := range (&fixture{t: t, k: k}).pages() {
+		hot = id
+		break
+	}
+	sb.Apply(sandbox.Scenario{Kind: sandbox.QuotaExhausted, Page: hot})
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if k.mon.BackingOff() {
+		t.Fatal("one Page's spent quota slowed down every check")
+	}
+	rep, err := k.Check(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Paced != 1 || rep.Pages != 6 || rep.Checked != 6 {
+		t.Fatalf("second check: %d paced, %d looked at, %d checked; want 1, 6, 6", rep.Paced, rep.Pages, rep.Checked)
+	}
+	if got := (&fixture{t: t, k: k}).pages()[hot]; got.Status == "invalid" {
+		t.Fatalf("the paced Page turned %s: a rate limit is not an invalid token", got.Status)
+	}
+}

@@ -49,6 +49,7 @@ type Monitor struct {
 	userInfo     map[string]graph.TokenInfo
 	accounts     map[string]map[string]graph.PageAccount // profile id -> page id -> account, from the last deep look
 	backoffUntil time.Time
+	pageUntil    map[string]time.Time // page id -> no check before, from the Page's own usage headers
 }
 
 // Report sums up one check.
@@ -61,7 +62,10 @@ type Report struct {
 	RateLimited    bool // Facebook refused a call for a rate limit
 	Requests       int  // Graph HTTP requests made
 	MinRequests    int  // the fewest that batching allows for the same work
-	NotifyError    error
+	// Paced: Pages left out of this check because their own quota (usage
+	// headers) is nearly spent; they keep their last status.
+	Paced       int
+	NotifyError error
 }
 
 func (m *Monitor) now() time.Time {
@@ -74,7 +78,7 @@ func (m *Monitor) now() time.Time {
 func (m *Monitor) init() {
 	if m.deepAt == nil {
 		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
-		m.accounts = map[string]map[string]graph.PageAccount{}
+		m.accounts, m.pageUntil = map[string]map[string]graph.PageAccount{}, map[string]time.Time{}
 	}
 }
 
@@ -112,6 +116,8 @@ type target struct {
 	info    *graph.PageInfo
 	subs    *bool
 	subsErr error
+	// the Page's own usage headers, per item (each written by its own goroutine)
+	probeUsage, subsUsage []graph.Usage
 }
 
 // Check checks pageIDs (nil: every connected Page). An explicit list forces
@@ -145,6 +151,13 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	seen := map[string]bool{}
 	for _, p := range pages {
 		if p.Status == "disconnected" || (forced && !slices.Contains(pageIDs, p.ID)) {
+			continue
+		}
+		m.mu.Lock()
+		paced := !forced && now.Before(m.pageUntil[p.ID])
+		m.mu.Unlock()
+		if paced {
+			rep.Paced++
 			continue
 		}
 		due = append(due, p)
@@ -422,6 +435,7 @@ func deliver(it item, r graph.BatchResponse, err error) {
 	t := it.target
 	switch it.kind {
 	case itemProbe:
+		t.probeUsage = r.Usage
 		if err != nil {
 			t.probe = err
 			return
@@ -433,6 +447,7 @@ func deliver(it item, r graph.BatchResponse, err error) {
 		}
 		t.info = &info
 	case itemSubs:
+		t.subsUsage = r.Usage
 		if err != nil {
 			t.subsErr = err
 			return
