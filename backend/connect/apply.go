@@ -54,64 +54,73 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 		return res, err
 	}
 
-	prof, err := db.GetProfile(g.Person.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return res, err
-	}
-	if prof.ConnectedAt.IsZero() || prof.Removed {
-		prof.ConnectedAt = now
-	}
-	prof.ID, prof.Name, prof.Removed = g.Person.ID, g.Person.Name, false
-	prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
-	prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
-	prof.Status, prof.Reason, prof.Fix = "", "", ""
-	if err := db.PutProfile(prof); err != nil {
-		return res, err
-	}
+	// The records in one transaction: one disk sync for a connect of 1,000
+	// Pages instead of two per Page, and all of it or none.
+	err := db.Update(func(tx *store.Tx) error {
+		res = Result{}
+		prof, err := tx.GetProfile(g.Person.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if prof.ConnectedAt.IsZero() || prof.Removed {
+			prof.ConnectedAt = now
+		}
+		prof.ID, prof.Name, prof.Removed = g.Person.ID, g.Person.Name, false
+		prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
+		prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
+		prof.Status, prof.Reason, prof.Fix = "", "", ""
+		if err := tx.PutProfile(prof); err != nil {
+			return err
+		}
 
-	for _, id := range chosen {
-		gp, _ := g.Page(id)
-		name, kind, err := applyPage(db, g, gp, now)
+		for _, id := range chosen {
+			gp, _ := g.Page(id)
+			name, kind, err := applyPage(tx, g, gp, now)
+			if err != nil {
+				return err
+			}
+			if kind == KindTokenRenewed {
+				res.Updated = append(res.Updated, name)
+			} else {
+				res.Connected = append(res.Connected, name)
+			}
+			res.Touched = append(res.Touched, id)
+		}
+
+		pages, err := tx.ListPages()
 		if err != nil {
-			return res, err
+			return err
 		}
-		if kind == KindTokenRenewed {
-			res.Updated = append(res.Updated, name)
-		} else {
-			res.Connected = append(res.Connected, name)
+		for _, p := range pages {
+			if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
+				continue
+			}
+			if _, ok := g.Page(p.ID); ok {
+				continue
+			}
+			summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
+			from := p.Status
+			change := &store.StatusChange{At: now, From: from, To: "invalid", Reason: "page_not_granted"}
+			_, err := tx.RecordTransition(p.ID, func(pg *store.Page) error {
+				pg.Status, pg.Reason, pg.Summary, pg.Fix, pg.UpdatedAt = "invalid", "page_not_granted", summary, fix, now
+				return nil
+			}, change, store.Activity{At: now, Kind: KindNotGranted, Actor: g.Person.Name,
+				Details: fmt.Sprintf("%s left this Page out when logging in to Facebook again", g.Person.Name)})
+			if err != nil {
+				return err
+			}
+			res.NotGranted = append(res.NotGranted, p.Name)
 		}
-		res.Touched = append(res.Touched, id)
-	}
-
-	pages, err := db.ListPages()
+		return nil
+	})
 	if err != nil {
-		return res, err
-	}
-	for _, p := range pages {
-		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
-			continue
-		}
-		if _, ok := g.Page(p.ID); ok {
-			continue
-		}
-		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
-		from := p.Status
-		change := &store.StatusChange{At: now, From: from, To: "invalid", Reason: "page_not_granted"}
-		_, err := db.RecordTransition(p.ID, func(pg *store.Page) error {
-			pg.Status, pg.Reason, pg.Summary, pg.Fix, pg.UpdatedAt = "invalid", "page_not_granted", summary, fix, now
-			return nil
-		}, change, store.Activity{At: now, Kind: KindNotGranted, Actor: g.Person.Name,
-			Details: fmt.Sprintf("%s left this Page out when logging in to Facebook again", g.Person.Name)})
-		if err != nil {
-			return res, err
-		}
-		res.NotGranted = append(res.NotGranted, p.Name)
+		return Result{}, err
 	}
 	return res, nil
 }
 
-func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, string, error) {
-	old, err := db.GetPage(gp.ID)
+func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, string, error) {
+	old, err := tx.GetPage(gp.ID)
 	isNew := errors.Is(err, store.ErrNotFound)
 	if err != nil && !isNew {
 		return "", "", err
@@ -148,11 +157,11 @@ func applyPage(db *store.DB, g *Grant, gp GrantedPage, now time.Time) (string, s
 		return nil
 	}
 	if isNew {
-		if err := db.PutPage(store.Page{ID: gp.ID, Name: gp.Name}); err != nil {
+		if err := tx.PutPage(store.Page{ID: gp.ID, Name: gp.Name}); err != nil {
 			return "", "", err
 		}
 	}
-	_, err = db.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
+	_, err = tx.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
 	return gp.Name, kind, err
 }
 

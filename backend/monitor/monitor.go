@@ -167,21 +167,22 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 			profileIDsDue = append(profileIDsDue, p.ProfileID)
 		}
 	}
-	// Every token at once (the vault keeps them for the process's lifetime,
-	// so later checks do not touch the keychain at all).
-	if err := m.Vault.LoadTokens(pageIDsDue, profileIDsDue); err != nil {
+	// Every token at once; the vault keeps them for the process's lifetime,
+	// so later checks do not touch the keychain at all. The people's tokens
+	// come first: their look (debug_token, /me/accounts) needs nothing else
+	// and runs while the Page tokens are read.
+	if err := m.Vault.LoadTokens(nil, profileIDsDue); err != nil {
 		return rep, err // a locked keychain: check nothing rather than guess
 	}
+	pageTokens := make(chan error, 1)
+	go func() { pageTokens <- m.Vault.LoadTokens(pageIDsDue, nil) }()
 	var targets []*target
 	for _, p := range due {
 		t := &target{page: p, person: people[p.ProfileID]}
-		t.pageToken, err = m.Vault.PageToken(p.ID)
-		if err != nil && !errors.Is(err, vault.ErrNotFound) {
-			return rep, err // a locked keychain: check nothing rather than guess
-		}
 		if p.ProfileID != "" { // a record without a person must not stop every check
 			t.userToken, err = m.Vault.UserToken(p.ProfileID)
 			if err != nil && !errors.Is(err, vault.ErrNotFound) {
+				<-pageTokens
 				return rep, err
 			}
 		}
@@ -193,10 +194,19 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	rep.Pages = len(targets)
 	m.progress(0, len(targets))
 	if len(targets) == 0 {
-		return rep, nil
+		return rep, <-pageTokens
 	}
 
 	m.lookAtPeople(ctx, g, targets, forced || spare, now, &rep)
+	if err := <-pageTokens; err != nil {
+		return rep, err
+	}
+	for _, t := range targets {
+		t.pageToken, err = m.Vault.PageToken(t.page.ID)
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return rep, err
+		}
+	}
 	peopleReqs := rep.Requests
 	m.probe(ctx, g, targets, &rep)
 	rep.MinRequests = minRequests(targets) + peopleReqs

@@ -76,13 +76,43 @@ func (s *secretService) items(service string) (map[string]dbus.ObjectPath, error
 	return byKey, nil
 }
 
+// fewKeys is up to how many keys getMany searches for one by one: each
+// search costs the keyring a pass over its items, while listing the
+// service's items costs one attributes call per item.
+const fewKeys = 16
+
+// find maps keys to their item paths, one search per key, all sent at once.
+func (s *secretService) find(service string, keys []string) (map[string]dbus.ObjectPath, error) {
+	done := make(chan *dbus.Call, len(keys))
+	for _, key := range keys {
+		s.coll.Go(collIface+".SearchItems", 0, done, map[string]string{"service": service, "username": key})
+	}
+	byKey := make(map[string]dbus.ObjectPath, len(keys))
+	for range keys {
+		c := <-done
+		var paths []dbus.ObjectPath
+		if err := c.Store(&paths); err != nil {
+			return nil, err
+		}
+		if len(paths) > 0 {
+			byKey[c.Args[0].(map[string]string)["username"]] = paths[0]
+		}
+	}
+	return byKey, nil
+}
+
 func getMany(service string, keys []string) (map[string]string, error) {
 	s, err := openSecretService()
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	byKey, err := s.items(service)
+	var byKey map[string]dbus.ObjectPath
+	if len(keys) <= fewKeys {
+		byKey, err = s.find(service, keys)
+	} else {
+		byKey, err = s.items(service)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,15 @@ func TestKeyringManyRoundTrip(t *testing.T) {
 	if _, ok := got["page-token:404"]; ok {
 		t.Fatal("a missing key came back")
 	}
+	// Many keys at once take the other way (every item of the service listed).
+	many := []string{"page-token:404"}
+	for i := 1; i <= 40; i++ {
+		many = append(many, fmt.Sprintf("page-token:%d", i))
+	}
+	got, err = k.GetMany(many)
+	if err != nil || len(got) != 40 || got["page-token:40"] != "EAApage40" {
+		t.Fatalf("GetMany of %d keys = %d entries, %v", len(many), len(got), err)
+	}
 	// Another service's entries stay out.
 	other := Keyring{Service: testService(t)}
 	if err := other.Set("page-token:7", "EAAelsewhere"); err != nil {
@@ -52,6 +61,9 @@ func TestKeyringManyRoundTrip(t *testing.T) {
 	}
 	if got, _ := k.GetMany([]string{"page-token:7"}); got["page-token:7"] != "EAApage7" {
 		t.Fatalf("GetMany mixed services: %v", got)
+	}
+	if got, _ := k.GetMany(many); got["page-token:7"] != "EAApage7" || len(got) != 40 {
+		t.Fatalf("GetMany mixed services, many keys: %d entries, page-token:7 = %q", len(got), got["page-token:7"])
 	}
 }
 
