@@ -178,3 +178,48 @@ func TestPasswordChangeMarksThePerson(t *testing.T) {
 		t.Fatalf("person after a password change: %+v", p)
 	}
 }
+
+// countingSecrets counts the reads that reach the keychain.
+type countingSecrets struct {
+	vault.Secrets
+	gets int
+}
+
+func (c *countingSecrets) Get(key string) (string, error) {
+	c.gets++
+	return c.Secrets.Get(key)
+}
+
+// The window's first paint (a snapshot) does not wait for the keychain.
+func TestSnapshotDoesNotReadTheKeychain(t *testing.T) {
+	f := newFixture(t)
+	dir := f.k.DataDir()
+	secrets := &countingSecrets{Secrets: vault.NewMemory()}
+	id, secret := f.sb.App()
+	if err := secrets.Set("app-secret:"+id, secret); err != nil {
+		t.Fatal(err)
+	}
+	f.k.Close()
+	k, err := Open(context.Background(), Options{DataDir: dir, Secrets: secrets, GraphURL: f.sb.URL(), FacebookURL: f.sb.URL(), Sender: &recorder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	snap, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Configured || secrets.gets != 0 {
+		t.Fatalf("snapshot: configured %v after %d keychain reads, want true after 0", snap.Configured, secrets.gets)
+	}
+	// Once the secret is known to be gone, the snapshot says so.
+	if err := k.vault.DeleteAppSecret(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.vault.AppSecret(id); err == nil {
+		t.Fatal("the deleted secret is still there")
+	}
+	if snap, _ := k.Snapshot(); snap.Configured {
+		t.Fatal("a snapshot says configured while the app secret is known to be missing")
+	}
+}

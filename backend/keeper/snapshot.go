@@ -29,8 +29,15 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 	for _, p := range pages {
 		counts[p.ProfileID]++
 	}
+	// Configured without waiting for the keychain (locked, or slow with
+	// thousands of entries): the App ID is set up together with its secret,
+	// and once the secret was read the answer is exact.
+	configured := set.AppID != ""
+	if has, known := k.vault.KnowsAppSecret(set.AppID); configured && known {
+		configured = has
+	}
 	snap := Snapshot{
-		Demo: k.opts.Demo, Configured: k.Configured(), AppID: set.AppID,
+		Demo: k.opts.Demo, Configured: configured, AppID: set.AppID,
 		RedirectURI: login.RedirectURI(set.RedirectPort),
 		Profiles:    []ProfileView{}, Pages: make([]PageView, 0, len(pages)),
 	}

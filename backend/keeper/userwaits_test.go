@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/internal/benchnet"
+	"github.com/pagekeeper/pagekeeper/backend/internal/benchwin"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
@@ -123,6 +124,22 @@ func benchUserWaits(b *testing.B, n int) {
 		status = append(status, runProcess(b, bin, env, "status"))
 	}
 
+	// The window as a process (pagekeeper, which hands over to
+	// pagekeeper-window), next to the bare Wails template built in the same
+	// run: launch to painted list, settled memory, idle CPU.
+	var win, tmpl benchwin.Figures
+	tmplBin := os.Getenv("PAGEKEEPER_BENCH_TEMPLATE")
+	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != ""
+	if measureWindow {
+		o := benchwin.Options{Settle: 15 * time.Second, Idle: 60 * time.Second}
+		if win, err = benchwin.Measure(bin, env, o); err != nil {
+			b.Fatal("the window: ", err)
+		}
+		if tmpl, err = benchwin.Measure(tmplBin, os.Environ(), o); err != nil {
+			b.Fatal("the template: ", err)
+		}
+	}
+
 	// The window: a fresh start reads every token once, later cycles none.
 	k = open()
 	defer k.Close()
@@ -163,6 +180,15 @@ func benchUserWaits(b *testing.B, n int) {
 	b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
 	b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
 	b.ReportMetric(ms(median(status)), "cli-status-ms")
+	if measureWindow {
+		mib := func(n int64) float64 { return float64(n) / (1 << 20) }
+		b.ReportMetric(ms(win.Paint), "window-paint-ms")
+		b.ReportMetric(mib(win.PSS), "window-pss-MiB")
+		b.ReportMetric(ms(win.IdleCPU), "window-idle-cpu-ms")
+		b.ReportMetric(ms(tmpl.Paint), "template-paint-ms")
+		b.ReportMetric(mib(tmpl.PSS), "template-pss-MiB")
+		b.ReportMetric(ms(tmpl.IdleCPU), "template-idle-cpu-ms")
+	}
 }
 
 // bare is the bare client's best time for reqs.

@@ -78,6 +78,21 @@ func New(s Secrets) *Vault { return &Vault{s: s, known: map[string]string{}} }
 // AppSecret returns the Facebook app secret of appID (ErrNotFound if none).
 func (v *Vault) AppSecret(appID string) (string, error) { return v.get(prefixAppSecret, appID) }
 
+// KnowsAppSecret says, without asking the keychain, whether the app secret
+// of appID is stored (has), as far as this process read or wrote it; known
+// is false when it has not been read or written yet. The window's first
+// paint uses it so as not to wait for the keychain.
+func (v *Vault) KnowsAppSecret(appID string) (has, known bool) {
+	key, err := keyFor(prefixAppSecret, appID)
+	if err != nil {
+		return false, true
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	value, known := v.known[key]
+	return value != "", known
+}
+
 // SetAppSecret stores the Facebook app secret of appID.
 func (v *Vault) SetAppSecret(appID, secret string) error {
 	return v.set(prefixAppSecret, appID, secret)

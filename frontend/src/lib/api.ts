@@ -2,7 +2,7 @@
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
 import type { app, keeper } from '../../wailsjs/go/models'
-import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime'
+import { BrowserOpenURL, ClipboardSetText, EventsOn, LogPrint } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
 // Wails hands the window plain objects, never class instances.
@@ -114,4 +114,21 @@ export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message
   if (typeof e === 'string') return e
   return String(e)
+}
+
+/** paintedOnce writes one line to the window's log (stdout) after the first
+ * screen with data is on screen: scripts/bench.sh times launch to it. */
+let painted = false
+export function paintedOnce(what: string): void {
+  if (painted) return
+  painted = true
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      try {
+        LogPrint(`first paint: ${what}`)
+      } catch {
+        // No Wails runtime (tests, a plain browser).
+      }
+    }),
+  )
 }
