@@ -19,7 +19,7 @@ import (
 
 // Figures are one window's measurements.
 type Figures struct {
-	Paint   time.Duration // launch to the "first paint" line on stdout
+	Paint   time.Duration // launch to the "first paint" line in its output
 	PSS     int64         // bytes, the window's process and all its descendants, settled
 	IdleCPU time.Duration // user+system time of the same processes over Idle
 }
@@ -29,19 +29,24 @@ type Options struct {
 	Settle, Idle time.Duration
 }
 
-// Measure launches bin with env, waits for a stdout line containing "first
+// Measure launches bin with env, waits for an output line containing "first
 // paint", lets it settle, measures, and stops it.
 func Measure(bin string, env []string, o Options) (Figures, error) {
 	var f Figures
 	cmd := exec.Command(bin)
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := cmd.StdoutPipe()
+	// Wails' default logger writes with println, to stderr: read both.
+	out, w, err := os.Pipe()
 	if err != nil {
 		return f, err
 	}
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = w, w
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
 		return f, err
 	}
 	defer func() {
