@@ -13,7 +13,7 @@ import (
 
 // EnvKeyringService names another keychain service than "pagekeeper", to
 // keep two setups (or tests) apart.
-const EnvKeyringService = "PAGEKEEPER_KEYRING_SERVICE"
+const EnvKeyringService = keeper.EnvKeyringService
 
 // openKeeper opens Pagekeeper's data for a command, with the environment's
 // overrides, and turns the usual failures into plain advice.

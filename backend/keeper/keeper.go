@@ -27,6 +27,10 @@ import (
 const (
 	EnvGraphURL    = "PAGEKEEPER_GRAPH_URL"
 	EnvFacebookURL = "PAGEKEEPER_FACEBOOK_URL"
+	// EnvKeyringService names another keychain service than "pagekeeper",
+	// to keep two setups (or tests and benchmarks) apart; the window and the
+	// commands both follow it.
+	EnvKeyringService = "PAGEKEEPER_KEYRING_SERVICE"
 )
 
 // Options configures a Keeper. The zero value is the real app on the real keychain.
@@ -99,7 +103,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	k.db = db
 	secrets := opts.Secrets
 	if secrets == nil {
-		secrets = vault.Keyring{Service: vault.DefaultService}
+		secrets = vault.Keyring{Service: firstSet(os.Getenv(EnvKeyringService), vault.DefaultService)}
 	}
 	if opts.Demo {
 		if err := k.startSandbox(); err != nil {
