@@ -74,6 +74,10 @@ type Keeper struct {
 	check   CheckState
 	lastRes *LoginResult
 	notices []Notice
+
+	sentMu  sync.Mutex
+	sentSeq int64               // the last snapshot numbered
+	sent    map[string]PageView // its Pages, which the next changes are measured against
 }
 
 // Open opens the data folder (creating it) and the metadata store. A second
@@ -382,10 +386,16 @@ func notifySettings(s store.Settings) notify.Settings {
 	return notify.Settings{OnInvalid: s.NotifyInvalid, OnWarning: s.NotifyWarning, Reminder: s.ReminderInterval}
 }
 
+// emitSnapshot tells the window what changed: the changes since the last
+// snapshot it was given, or the snapshot whole when it was given none.
 func (k *Keeper) emitSnapshot() {
-	snap, err := k.Snapshot()
+	snap, changes, err := k.changes()
 	if err != nil {
 		k.notice("error", err.Error())
+		return
+	}
+	if changes != nil {
+		k.opts.Emit(EventChanges, *changes)
 		return
 	}
 	k.opts.Emit(EventSnapshot, snap)

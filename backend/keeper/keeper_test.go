@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,5 +222,66 @@ func TestSnapshotDoesNotReadTheKeychain(t *testing.T) {
 	}
 	if snap, _ := k.Snapshot(); snap.Configured {
 		t.Fatal("a snapshot says configured while the app secret is known to be missing")
+	}
+}
+
+// After the window has its snapshot, a check sends only what changed: the
+// Pages whose only change is the time of the check go by id.
+func TestChecksSendChangesNotSnapshots(t *testing.T) {
+	var mu sync.Mutex
+	var events []any
+	clock := time.Now()
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	later := func() {
+		mu.Lock()
+		clock = clock.Add(time.Minute)
+		mu.Unlock()
+	}
+	k, sb := connectAll(t, sandbox.Options{}, 7, Options{Now: now, Emit: func(name string, data any) {
+		if name == EventSnapshot || name == EventChanges {
+			mu.Lock()
+			events = append(events, data)
+			mu.Unlock()
+		}
+	}})
+	snap, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := func() any {
+		mu.Lock()
+		defer mu.Unlock()
+		return events[len(events)-1]
+	}
+	later()
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c, ok := last().(SnapshotChanges)
+	if !ok {
+		t.Fatalf("a check after the snapshot sent %T", last())
+	}
+	if c.Base != snap.Seq || c.Snapshot.Seq != snap.Seq+1 || len(c.Snapshot.Pages) != 0 {
+		t.Fatalf("changes to %d (snapshot %d), numbered %d, with %d Pages whole", c.Base, snap.Seq, c.Snapshot.Seq, len(c.Snapshot.Pages))
+	}
+	if len(c.Checked) != 7 || len(c.Changed) != 0 || c.CheckedAt == "" || c.Snapshot.Counts.Total != 7 {
+		t.Fatalf("checked %d, changed %d at %q, counts %+v", len(c.Checked), len(c.Changed), c.CheckedAt, c.Snapshot.Counts)
+	}
+
+	// A Page that breaks travels whole; the others by id.
+	if err := sb.Apply(sandbox.Scenario{Kind: sandbox.RoleRemoved, Persona: sandbox.DanaID, Page: c.Checked[0]}); err != nil {
+		t.Fatal(err)
+	}
+	later()
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c2 := last().(SnapshotChanges)
+	if c2.Base != c.Snapshot.Seq || len(c2.Changed) != 1 || c2.Changed[0].ID != c.Checked[0] || len(c2.Checked) != 6 {
+		t.Fatalf("after one Page broke: base %d, changed %+v, checked %d", c2.Base, c2.Changed, len(c2.Checked))
 	}
 }

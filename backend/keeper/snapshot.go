@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"errors"
+	"reflect"
 	"sort"
 	"time"
 
@@ -12,6 +13,67 @@ import (
 
 // Snapshot is the whole state for the window and `pagekeeper status`.
 func (k *Keeper) Snapshot() (Snapshot, error) {
+	snap, err := k.snapshot()
+	if err != nil {
+		return snap, err
+	}
+	k.sentMu.Lock()
+	k.sentSeq++
+	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
+	k.sentMu.Unlock()
+	return snap, nil
+}
+
+// changes numbers a new snapshot and returns it as changes to the last one
+// given out (nil when none was: the window then needs it whole).
+func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
+	snap, err := k.snapshot()
+	if err != nil {
+		return snap, nil, err
+	}
+	k.sentMu.Lock()
+	prev, base := k.sent, k.sentSeq
+	k.sentSeq++
+	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
+	k.sentMu.Unlock()
+	if prev == nil {
+		return snap, nil, nil
+	}
+	c := &SnapshotChanges{Base: base, Snapshot: snap, Changed: []PageView{}, Removed: []string{}, Checked: []string{}}
+	c.Snapshot.Pages = []PageView{}
+	for _, p := range snap.Pages {
+		old, ok := prev[p.ID]
+		switch {
+		case !ok:
+			c.Changed = append(c.Changed, p)
+		case p.CheckedAt != old.CheckedAt && (c.CheckedAt == "" || c.CheckedAt == p.CheckedAt) && sameButChecked(old, p):
+			c.CheckedAt = p.CheckedAt
+			c.Checked = append(c.Checked, p.ID)
+		case !reflect.DeepEqual(old, p):
+			c.Changed = append(c.Changed, p)
+		}
+		delete(prev, p.ID)
+	}
+	for id := range prev {
+		c.Removed = append(c.Removed, id)
+	}
+	return snap, c, nil
+}
+
+func sameButChecked(a, b PageView) bool {
+	a.CheckedAt = b.CheckedAt
+	return reflect.DeepEqual(a, b)
+}
+
+func byID(pages []PageView) map[string]PageView {
+	m := make(map[string]PageView, len(pages))
+	for _, p := range pages {
+		m[p.ID] = p
+	}
+	return m
+}
+
+func (k *Keeper) snapshot() (Snapshot, error) {
 	set, err := k.db.GetSettings()
 	if err != nil {
 		return Snapshot{}, err

@@ -13,6 +13,22 @@ type Snapshot struct {
 	Pages       []PageView    `json:"pages"`
 	Counts      Counts        `json:"counts"`
 	Check       CheckState    `json:"check"`
+	// Seq numbers the snapshots the window was given; SnapshotChanges
+	// apply to the one they name.
+	Seq int64 `json:"seq"`
+}
+
+// SnapshotChanges is a snapshot as changes to the one numbered Base, sent
+// after every check instead of the whole list (1.1 MB of JSON for 1,000
+// Pages): the summary whole, of the Pages only what changed. Pages whose
+// only change is the time of their check are listed by id, with that time.
+type SnapshotChanges struct {
+	Base      int64      `json:"base"`
+	Snapshot  Snapshot   `json:"snapshot"` // Pages left empty
+	Changed   []PageView `json:"changed"`
+	Removed   []string   `json:"removed"`
+	Checked   []string   `json:"checked"`
+	CheckedAt string     `json:"checkedAt"`
 }
 
 // Counts sums the Pages per status.
@@ -186,6 +202,7 @@ const (
 	EventLoginResult   = "pagekeeper:login-result"   // LoginResult
 	EventFocusPage     = "pagekeeper:focus-page"     // page id (string)
 	EventNotice        = "pagekeeper:notice"         // Notice
+	EventChanges       = "pagekeeper:changes"        // SnapshotChanges
 )
 
 // Notice is a short message for the window (an error in the background, say).

@@ -36,6 +36,15 @@ export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' 
   candidates: Candidate[] | null
 }
 export type Notice = Data<keeper.Notice> & { level: 'info' | 'warning' | 'error' }
+/** SnapshotChanges mirrors keeper.SnapshotChanges, an event payload no bound method returns (so not generated). */
+export interface SnapshotChanges {
+  base: number
+  snapshot: Snapshot
+  changed: PageView[]
+  removed: string[]
+  checked: string[]
+  checkedAt: string
+}
 
 export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
 
@@ -46,6 +55,7 @@ export const Events = {
   loginResult: 'pagekeeper:login-result',
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
+  changes: 'pagekeeper:changes',
 } as const
 
 export interface EventPayloads {
@@ -54,6 +64,7 @@ export interface EventPayloads {
   'pagekeeper:login-result': LoginResult
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
+  'pagekeeper:changes': SnapshotChanges
 }
 
 export type EventName = keyof EventPayloads
