@@ -25,7 +25,8 @@ type BatchResponse struct {
 	Code int
 	Body []byte
 	// Usage is what the item's own headers reported: for a Page token,
-	// the Page's X-Page-Usage or its Business Use Case usage.
+	// the Page's X-Page-Usage or its Business Use Case usage (the client's
+	// Budget keeps it too).
 	Usage []Usage
 }
 
@@ -35,7 +36,7 @@ const opBatchItem = "batch item"
 // error model, *UnavailableError for no answer or a non-JSON failure, nil otherwise.
 func (r BatchResponse) Err() error {
 	if r.Code == 0 {
-		return &UnavailableError{Op: opBatchItem, Cause: errors.New("Facebook returned no answer for this item")}
+		return &UnavailableError{Op: opBatchItem, ItemLeftOut: true, Cause: errors.New("Facebook returned no answer for this item")}
 	}
 	return CheckResponse(opBatchItem, r.Code, r.Body)
 }

@@ -232,8 +232,8 @@ func TestAppBatchWithPerItemTokens(t *testing.T) {
 	}
 }
 
-// A Page's own usage in an item's headers is the item's, and the hook's,
-// but not the budget that paces every check.
+// A Page's own usage arrives only in its item's headers: the item, the hook
+// and the budget that paces the checks all get it.
 func TestBatchItemPageUsage(t *testing.T) {
 	body := `[{"code":200,"headers":[{"name":"X-Business-Use-Case-Usage","value":"{\"104\":[{\"type\":\"pages\",\"call_count\":91,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":7}]}"},{"name":"X-App-Usage","value":"{\"call_count\":5,\"total_cputime\":1,\"total_time\":1}"}],"body":"{\"id\":\"104\"}"},{"code":200,"body":"{\"id\":\"105\"}"}]`
 	_, c := newServer(t, replay(200, []byte(body)))
@@ -255,8 +255,8 @@ func TestBatchItemPageUsage(t *testing.T) {
 	if len(resps[1].Usage) != 0 {
 		t.Fatalf("item 1 had no headers but usage %+v", resps[1].Usage)
 	}
-	if b := c.Budget(); b.MaxPercent() != 5 {
-		t.Fatalf("budget = %+v, want only the app's 5 %%", b)
+	if b := c.Budget(); b.MaxPercent() != 91 || b.RegainAfter() != 7*time.Minute {
+		t.Fatalf("budget = %+v, want the Page's 91 %% and its 7 minutes", b)
 	}
 	if len(hooked) != 2 {
 		t.Fatalf("the hook saw %+v", hooked)

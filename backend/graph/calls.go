@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -84,12 +85,64 @@ func (c *Client) Page(ctx context.Context, pageID, token string, fields ...strin
 		fields = []string{"id", "name"}
 	}
 	r := call{method: "GET", path: id, params: url.Values{"fields": {strings.Join(fields, ",")}}, token: token}
-	var p PageInfo
-	err = c.do(ctx, r, &p)
-	if err == nil && p.ID == "" {
-		err = &UnavailableError{Op: r.op(), HTTPStatus: 200, Cause: errors.New("answer has no id")}
+	status, body, err := c.send(ctx, r)
+	if err != nil {
+		return PageInfo{}, err
 	}
-	return p, err
+	return decodePage(r.op(), status, body, pageID)
+}
+
+// ErrNotThePage is the cause (errors.Is) of the *UnavailableError for a
+// success answer to a Page read that does not confirm the Page: not a JSON
+// object, no id, or another object's id. Facebook did answer, so it is not
+// "unreachable"; but it said nothing about the Page, so it is no verdict.
+var ErrNotThePage = errors.New("the answer is not the Page that was asked for")
+
+// DecodePage reads a batch item that read the Page pageID (the monitor's
+// probe) the way Client.Page reads its answer.
+func (r BatchResponse) DecodePage(pageID string) (PageInfo, error) {
+	if r.Code == 0 {
+		return PageInfo{}, r.Err()
+	}
+	return decodePage(opBatchItem, r.Code, r.Body, pageID)
+}
+
+// decodePage turns a Page read into PageInfo, or the error the answer
+// carries: Facebook's error model in any shape and at any status (an error
+// inside a 200 body, the legacy error_code/error_msg pair) comes first;
+// then a success is a confirmation only when it names pageID.
+func decodePage(op string, status int, body []byte, pageID string) (PageInfo, error) {
+	if err := CheckResponse(op, status, body); err != nil {
+		return PageInfo{}, err
+	}
+	var p PageInfo
+	if err := json.Unmarshal(body, &p); err != nil {
+		// false, [], a string: Graph's old "not visible" answer is a bare false.
+		return PageInfo{}, &UnavailableError{Op: op, HTTPStatus: status, Cause: fmt.Errorf("%w: %s", ErrNotThePage, describeKind(body))}
+	}
+	switch {
+	case p.ID == "":
+		return PageInfo{}, &UnavailableError{Op: op, HTTPStatus: status, Cause: fmt.Errorf("%w: the answer has no id", ErrNotThePage)}
+	case p.ID != pageID:
+		return PageInfo{}, &UnavailableError{Op: op, HTTPStatus: status, Cause: fmt.Errorf("%w: the answer is about another object", ErrNotThePage)}
+	}
+	return p, nil
+}
+
+// describeKind names the JSON kind of a body without quoting it.
+func describeKind(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	switch {
+	case s == "":
+		return "the answer is empty"
+	case s[0] == '[':
+		return "the answer is a list"
+	case s == "true" || s == "false":
+		return "the answer is a bare " + s
+	case s[0] == '"':
+		return "the answer is a bare string"
+	}
+	return "the answer is not a Page object"
 }
 
 // SubscribedApp is an app receiving the Page's webhooks.

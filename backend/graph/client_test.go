@@ -564,7 +564,7 @@ func TestUsageHeaders(t *testing.T) {
 			w.Header().Set("X-Business-Use-Case-Usage", `{"77":[{"type":"pages","call_count":100,"total_cputime":20,"total_time":30,"estimated_time_to_regain_access":12}]}`)
 			w.Header().Set("X-Ad-Account-Usage", `{"acc_id_util_pct":9.67,"reset_time_duration":30}`)
 		}
-		w.Write([]byte(`{"id":"1"}`))
+		w.Write([]byte(`{"id":"` + strings.TrimPrefix(r.URL.Path, "/v25.0/") + `"}`))
 	})
 	_ = s
 	c.SetUsageHook(func(us []Usage) { mu.Lock(); hooked = append(hooked, us); mu.Unlock() })

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -70,7 +71,8 @@ func (c *Client) DebugToken(ctx context.Context, inputToken string) (TokenInfo, 
 	if err != nil {
 		return TokenInfo{}, err
 	}
-	return ParseDebugToken(status, body)
+	info, err := ParseDebugToken(status, body)
+	return info, viaAppToken(err)
 }
 
 // TokenResult is one token's outcome in DebugTokens.
@@ -97,11 +99,13 @@ func (c *Client) DebugTokens(ctx context.Context, tokens []string) ([]TokenResul
 	}
 	out := make([]TokenResult, len(resps))
 	for i, r := range resps {
+		// The items run with the envelope's app token: their refusals are about the app.
 		if err := r.Err(); err != nil {
-			out[i].Err = err
+			out[i].Err = viaAppToken(err)
 			continue
 		}
 		out[i].Info, out[i].Err = ParseDebugToken(r.Code, r.Body)
+		out[i].Err = viaAppToken(out[i].Err)
 	}
 	return out, nil
 }
@@ -206,7 +210,11 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 	*n = 0
 	var num json.Number
 	if json.Unmarshal(b, &num) != nil {
-		return nil
+		var s string
+		if json.Unmarshal(b, &s) != nil {
+			return nil
+		}
+		num = json.Number(strings.TrimSpace(s)) // a code written as " 10 "
 	}
 	if i, err := strconv.ParseInt(string(num), 10, 64); err == nil {
 		*n = flexInt(i)

@@ -32,7 +32,7 @@ var errorSamples = []struct {
 	{"08-err-190-nosubcode-page-admin.json", 400, 190, 0, ClassLoginRecoverable, true, "administrator of the page", "Ape3HWIhSoF"},
 	{"09-err-190-nosubcode-password-changed.json", 400, 190, 0, ClassLoginRecoverable, true, "changed their password", "AnXK4d44QgU4tjsUwmICTtj"},
 	{"10-err-1-invalid-request-extra-toplevel.json", 400, 1, 0, ClassTransient, false, "Invalid request.", "AJGrzwyGF0sxlArG_B7hcqF"},
-	{"11-err-1-client-secret.json", 400, 1, 0, ClassOther, true, "Error validating client secret.", "F0n/KYH+Z5K"},
+	{"11-err-1-client-secret.json", 400, 1, 0, ClassApp, true, "Error validating client secret.", "F0n/KYH+Z5K"},
 	{"12-err-1-subcode-user-title.json", 400, 1, 1446036, ClassTransient, false, "An unknown error occurred", "AXNSTEPpjX5zEG-g80nQydI"},
 	{"13-err-2-transient.json", 400, 2, 0, ClassTransient, false, "Please retry", "HbP+i+BdlMX"},
 	{"14-err-2-minimal-http500.json", 500, 2, 0, ClassTransient, false, "", ""},
@@ -158,7 +158,7 @@ func TestParseErrorTolerance(t *testing.T) {
 			t.Errorf("%s: got %+v", tc.body, e)
 		}
 	}
-	for _, body := range []string{``, `null`, `[]`, `"error"`, `{"error":null}`, `{"error":"invalid_request"}`,
+	for _, body := range []string{``, `null`, `[]`, `"error"`, `{"error":null}`,
 		`{"error":{}}`, `{"error":{"code":0}}`, `{"data":{"error":{}}}`, `{"id":"1"}`, `<html>`, `{"error":{"code":190`} {
 		if e := ParseError(400, []byte(body)); e != nil {
 			t.Errorf("%q parsed as %+v", body, e)
@@ -194,7 +194,9 @@ func TestClassOfCodes(t *testing.T) {
 		{Error{Code: 368}, ClassOther},
 		{Error{Code: 100, Transient: true}, ClassTransient},
 		{Error{Code: 190, Transient: true}, ClassTransient},
-		{Error{Code: 101}, ClassOther},
+		{Error{Code: 101}, ClassApp},
+		{Error{Code: 101, Message: "Error validating application. Cannot get application info due to a system error."}, ClassOther},
+		{Error{Code: 190, ViaAppToken: true}, ClassApp},
 	}
 	for _, tc := range cases {
 		if got := tc.e.Class(); got != tc.class {
@@ -204,7 +206,7 @@ func TestClassOfCodes(t *testing.T) {
 	if !errors.Is(&Error{Code: 101, Message: "Error validating application. Invalid application ID."}, ErrBadAppCredentials) {
 		t.Error("code 101 must match ErrBadAppCredentials")
 	}
-	for c := ClassOther; c <= ClassPermission; c++ {
+	for c := ClassOther; c <= ClassApp; c++ {
 		if c.String() == "" || (c != ClassOther && c.String() == "other") {
 			t.Errorf("class %d has no name", c)
 		}
@@ -244,7 +246,6 @@ func TestCheckResponseUnavailable(t *testing.T) {
 		{502, "", "empty body"},
 		{503, `{"error":{"code":1`, "truncated"},
 		{404, `{"nothing":"here"}`, "without a Graph error"},
-		{400, `{"error":"invalid_request"}`, "without a Graph error"},
 	}
 	for _, tc := range cases {
 		err := CheckResponse("GET /me", tc.status, []byte(tc.body))

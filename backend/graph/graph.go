@@ -117,6 +117,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		return err
 	}
 	if err := CheckResponse(r.op(), status, body); err != nil {
+		if c.appSecret != "" && r.token == c.appID+"|"+c.appSecret {
+			return viaAppToken(err)
+		}
 		return err
 	}
 	if out == nil {

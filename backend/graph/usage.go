@@ -158,20 +158,16 @@ func (c *Client) recordUsage(h http.Header) {
 	}
 }
 
-// recordItemUsage keeps what batch items reported of the app's quota and
-// tells the hook everything. A Page's own quota (X-Page-Usage, its Business
-// Use Case) stays out of the Budget, which paces every check: one busy Page
-// must not slow down the others; the monitor paces that Page alone
-// (BatchResponse.Usage).
+// recordItemUsage keeps what batch items reported, as recordUsage does for
+// a response's own headers: a Page's usage (X-Page-Usage, its Business Use
+// Case) arrives only there, and the backoff must see it.
 func (c *Client) recordItemUsage(us []Usage) {
 	if len(us) == 0 {
 		return
 	}
 	c.mu.Lock()
 	for _, u := range us {
-		if u.Kind == UsageApp || u.Kind == UsageAdAccount {
-			c.usage[u.key()] = u
-		}
+		c.usage[u.key()] = u
 	}
 	hook := c.onUsage
 	c.mu.Unlock()

@@ -33,15 +33,17 @@ type need struct {
 // Verified there: pages_manage_posts creates posts, pages_read_engagement
 // reads posts and insights, pages_messaging is Messenger, pages_manage_metadata
 // subscribes webhooks, instagram_basic reads the IG account, instagram_manage_messages
-// is IG Direct; posting needs CREATE_CONTENT; messaging webhooks need MODERATE.
-// Unverified, chosen here (§7 says the full permission→task map is not
-// documented): MESSAGING or MODERATE both allow the inbox; insights need
+// is IG Direct; posting needs CREATE_CONTENT; messaging webhooks need MODERATE;
+// Messenger itself (Send API, conversations, messages) needs pages_messaging
+// and a Page token of a person who can do the MESSAGING task: MODERATE alone
+// does not open the inbox (§7). Unverified, chosen here (§7 says the full
+// permission→task map is not documented): insights need
 // read_insights and ANALYZE; Instagram and webhooks need no specific Page task
 // (subscribed_apps asks for CREATE_CONTENT, MANAGE or MODERATE, but a Page
 // token already implies a role, and a missing one shows as an error).
 var features = []need{
 	{name: FeaturePublishing, perms: []string{"pages_manage_posts", "pages_read_engagement"}, tasks: []string{"CREATE_CONTENT"}},
-	{name: FeatureMessenger, perms: []string{"pages_messaging"}, tasks: []string{"MESSAGING", "MODERATE"}},
+	{name: FeatureMessenger, perms: []string{"pages_messaging"}, tasks: []string{"MESSAGING"}},
 	{name: FeatureInsights, perms: []string{"read_insights"}, tasks: []string{"ANALYZE"}},
 	{name: FeatureInstagram, perms: []string{"instagram_basic"},
 		optional: "instagram_manage_messages", optionalWhat: "Instagram direct messages"},
@@ -154,7 +156,7 @@ func FeatureLabel(name string) string {
 }
 
 // MissingTasks lists the Page tasks (Facebook's names) that tasks lack for
-// any feature of the table; for a choice (MESSAGING or MODERATE) the first is named.
+// any feature of the table; where a feature accepts several, the first is named.
 func MissingTasks(tasks []string) []string {
 	var missing []string
 	for _, n := range features {

@@ -4,17 +4,20 @@
 //
 // Rules:
 //   - Only a definitive answer from Facebook (graph.IsDefinitive) makes a Page
-//     invalid: a login error (102, 190), a permission error (10, 200-299), or
-//     code 100 "object does not exist" on the Page probe (role_lost). Network
-//     failures, 5xx, non-JSON bodies, transient codes, and definitive answers
-//     that say nothing about the Page (a bad parameter) give
-//     unknown/unreachable; rate limits unknown/rate_limited. Unknown never
-//     replaces a confirmed state: see Merge.
-//   - Order: disconnected; a dead Page token (login reasons, then a Facebook
-//     permission refusal); unknown; a dead user token while the Page token
-//     works; Page left out of the grant or the person's Pages; missing
-//     permissions; missing Page tasks; expiry within the warning window;
-//     webhooks; Instagram.
+//     invalid: a login error (102, 190), a permission error (10, 200-299, or
+//     a message naming the permission), or "object does not exist" on the
+//     Page probe (100/33, 33: page_gone). An answer about the owner's Meta
+//     app (graph.AppIssue) is no verdict on the Page: unknown/meta_app_problem.
+//     No answer at all gives unknown/unreachable; an answer without a verdict
+//     on the Page (transient codes, error pages, cut-off bodies, a 200 that is
+//     not the Page, a bad parameter) unknown/unexpected_answer; rate limits
+//     unknown/rate_limited. Unknown never replaces a confirmed state: see Merge.
+//   - Order: disconnected; the Meta app; a dead Page token (a named
+//     permission, the Page gone, login reasons, then a Facebook permission
+//     refusal); unknown; a dead user token while the Page token works; Page
+//     left out of the grant or the person's Pages; missing permissions;
+//     missing Page tasks; expiry within the warning window; webhooks;
+//     Instagram.
 //   - Everything after "unknown" is a warning: the Page token still works
 //     (the probe succeeded), so the owner has time to act. In particular a
 //     permission missing from the grant is only a warning; it becomes invalid
@@ -23,6 +26,8 @@ package health
 
 import (
 	"errors"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,14 +65,25 @@ const (
 	ExpiringSoon         Reason = "expiring_soon"         // user token or data access ends within the window
 	WebhooksUnsubscribed Reason = "webhooks_unsubscribed" //
 	InstagramUnlinked    Reason = "instagram_unlinked"    //
-	Unreachable          Reason = "unreachable"           // no definitive answer
+	Unreachable          Reason = "unreachable"           // no answer arrived (network, timeout)
 	RateLimited          Reason = "rate_limited"          //
+	// PageGone: Facebook says the Page does not exist (100/33, 33, "belongs
+	// to a Page that has been deleted"): definitive for that Page.
+	PageGone Reason = "page_gone"
+	// MetaAppProblem: Facebook refuses the owner's Meta app itself
+	// (Diagnosis.AppIssue says how); no verdict on the Page. Shown once,
+	// above the list, not on every Page.
+	MetaAppProblem Reason = "meta_app_problem"
+	// UnexpectedAnswer: Facebook answered, but not with a verdict on the
+	// Page (a temporary error, an error page, a cut-off body, an answer that
+	// is not the Page). Never "could not reach Facebook".
+	UnexpectedAnswer Reason = "unexpected_answer"
 )
 
 // Reasons lists the whole vocabulary (without ReasonNone).
 var Reasons = []Reason{PasswordChanged, AppRemoved, SessionExpired, AccountCheckpointed, AccountUnconfirmed,
 	RoleLost, DataAccessExpired, TokenInvalid, PageNotGranted, PermissionMissing, TaskMissing, ExpiringSoon,
-	WebhooksUnsubscribed, InstagramUnlinked, Unreachable, RateLimited}
+	WebhooksUnsubscribed, InstagramUnlinked, Unreachable, RateLimited, PageGone, MetaAppProblem, UnexpectedAnswer}
 
 // DefaultWarnWindow is how early expiring_soon warns.
 const DefaultWarnWindow = 7 * 24 * time.Hour
@@ -86,6 +102,8 @@ type Diagnosis struct {
 	Definitive bool
 	// Until is when access ends, for expiring_soon.
 	Until time.Time
+	// AppIssue is what is wrong with the owner's Meta app, for meta_app_problem.
+	AppIssue graph.AppIssue
 }
 
 // Observation is everything the monitor learned about a Page in one check.
@@ -135,7 +153,7 @@ type Observation struct {
 // Diagnose computes the diagnosis; it reads nothing but obs.
 func Diagnose(obs Observation) Diagnosis {
 	d := diagnose(obs)
-	w := Words{Person: obs.PersonName, Page: obs.PageName, Until: d.Until}
+	w := Words{Person: obs.PersonName, Page: obs.PageName, Until: d.Until, AppIssue: d.AppIssue}
 	switch d.Reason {
 	case PermissionMissing:
 		w.Missing = d.MissingPermissions
@@ -152,6 +170,19 @@ func diagnose(obs Observation) Diagnosis {
 	if obs.Disconnected {
 		return Diagnosis{Status: Disconnected, Definitive: true}
 	}
+	// The owner's Meta app refused: nothing is known about the Page. The
+	// user token speaks for the app only in a diagnosis of the person alone:
+	// a Page whose own token answered is judged by that answer.
+	appEvidence := []error{obs.Probe, asError(tokenError(obs.PageToken))}
+	if obs.PageID == "" {
+		appEvidence = append(appEvidence, asError(tokenError(obs.UserToken)))
+	}
+	for _, err := range appEvidence {
+		var ge *graph.Error
+		if errors.As(err, &ge) && ge.AppIssue() != graph.AppOK {
+			return Diagnosis{Status: Unknown, Reason: MetaAppProblem, AppIssue: ge.AppIssue()}
+		}
+	}
 	userDead := deadReason(tokenError(obs.UserToken))
 
 	// A dead Page token, said by Facebook: by the probe or by debug_token.
@@ -163,6 +194,14 @@ func diagnose(obs Observation) Diagnosis {
 		if !graph.IsDefinitive(ev.err) || !errors.As(ev.err, &ge) {
 			continue
 		}
+		// A message that names the permission Facebook wants says more than
+		// the code (a 190/145, a 100/33 "... requires pages_read_engagement").
+		if perms := namedPermissions(ge); len(perms) > 0 {
+			return Diagnosis{Status: Invalid, Reason: PermissionMissing, MissingPermissions: perms, Definitive: true}
+		}
+		if ev.probe && pageGone(ge) {
+			return Diagnosis{Status: Invalid, Reason: PageGone, Definitive: true}
+		}
 		if r := deadReason(ge); r != ReasonNone {
 			switch {
 			case r == TokenInvalid && userDead != ReasonNone:
@@ -173,11 +212,8 @@ func diagnose(obs Observation) Diagnosis {
 			}
 			return Diagnosis{Status: Invalid, Reason: r, Definitive: true}
 		}
-		if ge.Class() == graph.ClassPermission {
+		if ge.Class() == graph.ClassPermission || missingPermissionWords(ge) {
 			return Diagnosis{Status: Invalid, Reason: PermissionMissing, Definitive: true}
-		}
-		if ev.probe && pageGone(ge) {
-			return Diagnosis{Status: Invalid, Reason: RoleLost, Definitive: true}
 		}
 	}
 	if obs.PageID == "" && userDead != ReasonNone {
@@ -185,11 +221,7 @@ func diagnose(obs Observation) Diagnosis {
 		return Diagnosis{Status: Invalid, Reason: userDead, Definitive: true}
 	}
 	if obs.Probe != nil {
-		var ge *graph.Error
-		if errors.As(obs.Probe, &ge) && ge.IsRateLimit() {
-			return Diagnosis{Status: Unknown, Reason: RateLimited}
-		}
-		return Diagnosis{Status: Unknown, Reason: Unreachable}
+		return Diagnosis{Status: Unknown, Reason: noVerdict(obs.Probe)}
 	}
 
 	// The Page token works: everything below is a warning.
@@ -228,20 +260,82 @@ func diagnose(obs Observation) Diagnosis {
 	return d
 }
 
-// pageGone: code 100 "Unsupported get request. Object with ID ... does not
-// exist, cannot be loaded due to missing permissions" (samples 18, 33;
-// subcode 33) on the Page probe: the token no longer reaches the Page. Other
-// code 100 answers (a bad parameter) say nothing about the Page.
+// noVerdict says why a probe gave no verdict: a rate limit, no answer at
+// all, or an answer that was not a verdict on the Page.
+func noVerdict(err error) Reason {
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		if ge.IsRateLimit() {
+			return RateLimited
+		}
+		return UnexpectedAnswer
+	}
+	var ue *graph.UnavailableError
+	if errors.As(err, &ue) && ue.Arrived() {
+		return UnexpectedAnswer // an answer arrived: an error page, a cut-off body, not the Page
+	}
+	return Unreachable
+}
+
+// pageGone: Facebook says the Page is not there: code 100 with subcode 33
+// ("Unsupported get request. Object with ID ... does not exist, cannot be
+// loaded due to missing permissions, or does not support this operation";
+// samples 18 and 33 are the same answer without the subcode), code 33
+// ("This object does not exist or does not support this action"), or a token
+// that "belongs to a Page that has been deleted". Asked with the Page's own
+// token, "missing permissions" cannot be it: reading a Page's id and name
+// needs none. Other code 100 answers (a bad parameter) say nothing about
+// the Page.
 func pageGone(e *graph.Error) bool {
 	msg := strings.ToLower(e.Message)
-	return e.Code == 100 && (e.Subcode == 33 || strings.Contains(msg, "does not exist") ||
-		strings.Contains(msg, "unsupported get request"))
+	switch {
+	case e.Code == 33, e.Code == 100 && e.Subcode == 33:
+		return true
+	case strings.Contains(msg, "belongs to a page that has been deleted"):
+		return true
+	}
+	return e.Code == 100 && (strings.Contains(msg, "does not exist") || strings.Contains(msg, "unsupported get request"))
+}
+
+// permissionName matches Meta's permission names as messages spell them
+// ("requires the 'pages_read_engagement' permission", "Any of the
+// pages_read_engagement, pages_manage_metadata ... permission(s) must be
+// granted").
+var permissionName = regexp.MustCompile(`\b(?:pages|instagram|whatsapp|ads|publish|threads)_[a-z_]+\b|\b(?:read_insights|business_management|public_profile|manage_pages|read_page_mailboxes|leads_retrieval|catalog_management)\b`)
+
+// namedPermissions lists the permissions an error's message says are
+// missing; nil when it names none.
+func namedPermissions(e *graph.Error) []string {
+	msg := e.Message + " " + e.UserMsg
+	lower := strings.ToLower(msg)
+	if !strings.Contains(lower, "permission") {
+		return nil
+	}
+	var out []string
+	for _, m := range permissionName.FindAllString(lower, -1) {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// missingPermissionWords: a message that says permissions are missing,
+// other than the "does not exist, cannot be loaded due to missing
+// permissions, or does not support this operation" of every unknown object.
+func missingPermissionWords(e *graph.Error) bool {
+	msg := strings.ToLower(e.Message)
+	msg = strings.ReplaceAll(msg, "cannot be loaded due to missing permissions", "")
+	return strings.Contains(msg, "missing permission") || strings.Contains(msg, "missing the permission")
 }
 
 // deadReason maps a login-recoverable error to its reason; "" for other errors.
 func deadReason(e *graph.Error) Reason {
 	if e == nil || !e.IsLoginRecoverable() {
 		return ReasonNone
+	}
+	if e.IsCheckpoint() {
+		return AccountCheckpointed // 459, 490 or any other: reconnecting cannot work before the person acts
 	}
 	if e.Code == 102 {
 		return TokenInvalid
@@ -253,8 +347,6 @@ func deadReason(e *graph.Error) Reason {
 		return AppRemoved
 	case graph.SubcodeSessionExpired:
 		return SessionExpired
-	case graph.SubcodeUserCheckpointed:
-		return AccountCheckpointed
 	case graph.SubcodeUnconfirmedUser:
 		return AccountUnconfirmed
 	case graph.SubcodeNoPageRole:

@@ -78,7 +78,12 @@ func TestEveryReason(t *testing.T) {
 		{"expiring_soon", func(o *Observation) { o.UserToken.ExpiresAt = now.Add(3 * 24 * time.Hour) }, Warning, ExpiringSoon, true},
 		{"webhooks_unsubscribed", func(o *Observation) { o.WebhooksSubscribed = ptr(false) }, Warning, WebhooksUnsubscribed, true},
 		{"instagram_unlinked", func(o *Observation) { o.InstagramLinked = ptr(false) }, Warning, InstagramUnlinked, true},
-		{"unreachable", func(o *Observation) { o.Probe = &graph.UnavailableError{Op: "GET /77", HTTPStatus: 502} }, Unknown, Unreachable, false},
+		{"unreachable", func(o *Observation) {
+			o.Probe = &graph.UnavailableError{Op: "GET /77", Cause: context.DeadlineExceeded}
+		}, Unknown, Unreachable, false},
+		{"unexpected_answer", func(o *Observation) { o.Probe = &graph.UnavailableError{Op: "GET /77", HTTPStatus: 502} }, Unknown, UnexpectedAnswer, false},
+		{"page_gone", func(o *Observation) { o.Probe = dead(100, 33, "Unsupported get request.") }, Invalid, PageGone, true},
+		{"meta_app_problem", func(o *Observation) { o.Probe = dead(101, 0, "Error validating application. Invalid application ID.") }, Unknown, MetaAppProblem, false},
 		{"rate_limited", func(o *Observation) { o.Probe = dead(80001, 0, "too many calls") }, Unknown, RateLimited, false},
 	}
 	covered := map[Reason]bool{}
@@ -93,7 +98,8 @@ func TestEveryReason(t *testing.T) {
 			if d.Summary == "" || strings.Contains(d.Summary, "{") || strings.Contains(d.Fix, "{") {
 				t.Errorf("words: %q / %q", d.Summary, d.Fix)
 			}
-			if !strings.Contains(d.Summary+d.Fix, "Corner Bakery") {
+			// The Meta app's words speak of every Page: the window shows them once.
+			if tc.reason != MetaAppProblem && !strings.Contains(d.Summary+d.Fix, "Corner Bakery") {
 				t.Errorf("the Page's name is missing: %q / %q", d.Summary, d.Fix)
 			}
 			if (tc.status == Invalid || tc.status == Warning) && !strings.Contains(d.Summary+d.Fix, "Dana") {
@@ -174,20 +180,20 @@ func TestSampleErrorsAsProbe(t *testing.T) {
 		{"07-err-190-493-inactive-90-days.json", 400, Invalid, DataAccessExpired},
 		{"08-err-190-nosubcode-page-admin.json", 400, Invalid, RoleLost},              // refined by message
 		{"09-err-190-nosubcode-password-changed.json", 400, Invalid, PasswordChanged}, // refined by message
-		{"10-err-1-invalid-request-extra-toplevel.json", 400, Unknown, Unreachable},
-		{"11-err-1-client-secret.json", 400, Unknown, Unreachable},
-		{"12-err-1-subcode-user-title.json", 400, Unknown, Unreachable},
-		{"13-err-2-transient.json", 400, Unknown, Unreachable},
-		{"14-err-2-minimal-http500.json", 500, Unknown, Unreachable},
+		{"10-err-1-invalid-request-extra-toplevel.json", 400, Unknown, UnexpectedAnswer},
+		{"11-err-1-client-secret.json", 400, Unknown, MetaAppProblem},
+		{"12-err-1-subcode-user-title.json", 400, Unknown, UnexpectedAnswer},
+		{"13-err-2-transient.json", 400, Unknown, UnexpectedAnswer},
+		{"14-err-2-minimal-http500.json", 500, Unknown, UnexpectedAnswer},
 		{"15-err-4-app-limit.json", 400, Unknown, RateLimited},
 		{"16-err-4-2207051-http403.json", 403, Unknown, RateLimited},
 		{"17-err-10-no-permission.json", 400, Invalid, PermissionMissing},
-		{"18-err-100-graphmethodexception.json", 400, Invalid, RoleLost},
+		{"18-err-100-graphmethodexception.json", 400, Invalid, PageGone},
 		{"19-err-200-not-authorized.json", 400, Invalid, PermissionMissing},
 		{"20-err-200-http500-facebookapiexception.json", 500, Invalid, PermissionMissing},
-		{"21-err-31-device-login-pending.json", 400, Unknown, Unreachable},
-		{"29-debug-token-http400-no-app-token.json", 400, Unknown, Unreachable},
-		{"38-oauth-error-redirect-uri-mismatch.json", 400, Unknown, Unreachable},
+		{"21-err-31-device-login-pending.json", 400, Unknown, UnexpectedAnswer},
+		{"29-debug-token-http400-no-app-token.json", 400, Unknown, UnexpectedAnswer},
+		{"38-oauth-error-redirect-uri-mismatch.json", 400, Unknown, UnexpectedAnswer},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
@@ -256,8 +262,13 @@ func TestUnavailableAlwaysUnknown(t *testing.T) {
 		o := healthy()
 		o.Probe = p
 		d := Diagnose(o)
-		if d.Status != Unknown || d.Reason != Unreachable || d.Definitive {
-			t.Errorf("%d (%v): %s/%s", i, p, d.Status, d.Reason)
+		// An answer that arrived (an HTTP status) is never "could not reach".
+		want := Unreachable
+		if i < 3 {
+			want = UnexpectedAnswer
+		}
+		if d.Status != Unknown || d.Reason != want || d.Definitive {
+			t.Errorf("%d (%v): %s/%s, want %s", i, p, d.Status, d.Reason, want)
 		}
 	}
 }
@@ -461,8 +472,8 @@ func TestFeatureMatrix(t *testing.T) {
 	if f := feature(d, FeaturePublishing); f.OK || !strings.Contains(f.Missing, "pages_manage_posts") {
 		t.Errorf("publishing %+v", f)
 	}
-	if f := feature(d, FeatureMessenger); !f.OK {
-		t.Errorf("messenger with MODERATE %+v", f)
+	if f := feature(d, FeatureMessenger); f.OK || !strings.Contains(f.Missing, "Messages") {
+		t.Errorf("messenger with MODERATE alone must not work (FACEBOOK.md §7): %+v", f)
 	}
 	if f := feature(d, FeatureInsights); f.OK || !strings.Contains(f.Missing, "read_insights") || !strings.Contains(f.Missing, "Insights") {
 		t.Errorf("insights %+v", f)
@@ -470,7 +481,7 @@ func TestFeatureMatrix(t *testing.T) {
 	if f := feature(d, FeatureInstagram); !f.OK || !strings.Contains(f.Note, "instagram_manage_messages") {
 		t.Errorf("instagram without DMs %+v", f)
 	}
-	if !reflect.DeepEqual(d.MissingPermissions, []string{"pages_manage_posts", "read_insights"}) || !reflect.DeepEqual(d.MissingTasks, []string{"ANALYZE"}) {
+	if !reflect.DeepEqual(d.MissingPermissions, []string{"pages_manage_posts", "read_insights"}) || !reflect.DeepEqual(d.MissingTasks, []string{"ANALYZE", "MESSAGING"}) {
 		t.Errorf("missing %v %v", d.MissingPermissions, d.MissingTasks)
 	}
 
@@ -484,7 +495,7 @@ func TestFeatureMatrix(t *testing.T) {
 	if f := feature(d, FeatureWebhooks); f.OK || !strings.Contains(f.Missing, "webhook subscription") {
 		t.Errorf("webhooks %+v", f)
 	}
-	if f := feature(d, FeatureMessenger); f.OK || !strings.Contains(f.Missing, "Messages or Moderate") {
+	if f := feature(d, FeatureMessenger); f.OK || f.Missing != "the Page task Messages" {
 		t.Errorf("messenger %+v", f)
 	}
 
@@ -528,7 +539,7 @@ func TestFeatureMatrix(t *testing.T) {
 			t.Errorf("no label for %s", n)
 		}
 	}
-	if got := MissingTasks([]string{"MODERATE"}); !reflect.DeepEqual(got, []string{"ANALYZE", "CREATE_CONTENT"}) {
+	if got := MissingTasks([]string{"MODERATE"}); !reflect.DeepEqual(got, []string{"ANALYZE", "CREATE_CONTENT", "MESSAGING"}) {
 		t.Errorf("MissingTasks = %v", got)
 	}
 	if got := MissingTasks(allTasks); len(got) != 0 {

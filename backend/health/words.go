@@ -1,8 +1,11 @@
 package health
 
 import (
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
 )
 
 // Words fills the plain-language templates.
@@ -11,6 +14,8 @@ type Words struct {
 	Page    string    // the Page's name
 	Missing []string  // permissions or tasks, for permission_missing / task_missing
 	Until   time.Time // when access ends, for expiring_soon
+	// AppIssue picks the words of meta_app_problem; "" gives the general ones.
+	AppIssue graph.AppIssue
 }
 
 type wording struct{ summary, fix string }
@@ -31,7 +36,7 @@ var words = map[Reason]wording{
 	SessionExpired: {"{person's} Facebook login for Pagekeeper expired, so Pagekeeper can no longer reach {page}.",
 		"Click Reconnect and log in as {person}."},
 	AccountCheckpointed: {"Facebook locked {person's} account for a security check, which stops Pagekeeper's access to {page}.",
-		"{person} should log in at facebook.com and follow Facebook's instructions, then click Reconnect."},
+		"{person} should log in at facebook.com and follow Facebook's instructions (Reconnect cannot work before that); then click Check now, and Reconnect only if {page} still does not work."},
 	AccountUnconfirmed: {"{person's} Facebook account is not confirmed, so Facebook refuses Pagekeeper's access to {page}.",
 		"{person} should log in at facebook.com and confirm the account, then click Reconnect."},
 	RoleLost: {"{person} no longer has a role on {page} that lets Pagekeeper act for it.",
@@ -52,10 +57,30 @@ var words = map[Reason]wording{
 		"Click Resubscribe for {page}; if that fails, click Reconnect and log in as {person}."},
 	InstagramUnlinked: {"The Instagram account that was linked to {page} is no longer connected to it.",
 		"Link the Instagram account to {page} again in Meta Business Suite, then click Reconnect and log in as {person}."},
-	Unreachable: {"Pagekeeper could not get a clear answer from Facebook about {page}; it keeps the last known state and will try again.",
+	Unreachable: {"Pagekeeper could not reach Facebook to check {page}; it keeps the last known state and will try again.",
 		"Nothing to do for now. If this lasts, check this computer's internet connection."},
+	UnexpectedAnswer: {"Facebook answered, but its answer did not say whether Pagekeeper's access to {page} works (Facebook may have had a temporary problem); Pagekeeper keeps the last known state and will try again.",
+		"Nothing to do for now: Pagekeeper checks again by itself."},
 	RateLimited: {"Facebook asked Pagekeeper to slow down, so {page} was not checked this time.",
 		"Nothing to do: Pagekeeper checks again later by itself."},
+	PageGone: {"Facebook says {page} does not exist any more, or can no longer be reached with {person's} access (it may have been deleted, unpublished or merged into another Page).",
+		"Open {page} on Facebook as {person}. If it is gone, click Disconnect to stop watching it; if it is still there, click Reconnect and log in as {person}."},
+	MetaAppProblem: {"Facebook refuses your Meta app (the one whose App ID Pagekeeper uses), so Pagekeeper could not check your Pages; their last known state is kept.",
+		"Open your app in the App Dashboard (developers.facebook.com/apps), compare its App ID and App Secret (App settings > Basic) with Pagekeeper's Settings, then click Check now."},
+}
+
+// appWords are meta_app_problem's words for each thing Facebook said is
+// wrong with the app: the exact App Dashboard setting to change. They speak
+// of the app, not of one Page: the window shows them once, above the list.
+var appWords = map[graph.AppIssue]wording{
+	graph.AppProofRequired: {"Your Meta app requires an App Secret proof on every call (its Require App Secret setting is on) and Facebook refused a call without one, so Pagekeeper could not check your Pages; their last known state is kept.",
+		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Advanced > Security and turn off Require App Secret, or enter the app's current App Secret in Pagekeeper's Settings. Then click Check now."},
+	graph.AppSecretMismatch: {"Facebook no longer accepts the App Secret Pagekeeper holds for your Meta app (it was probably reset), so Pagekeeper could not check your Pages; their last known state is kept.",
+		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Basic, click Show next to App Secret and paste it into Pagekeeper's Settings (Meta app). Then click Check now."},
+	graph.AppNotLive: {"Your Meta app is in Development mode, where Facebook lets only people with a role on the app use it, so it refused {person's} access and Pagekeeper could not check {person's} Pages.",
+		"In the App Dashboard (developers.facebook.com/apps), open your app and either add {person} under App roles > Roles, or switch App Mode from Development to Live. Then click Check now."},
+	graph.AppUnknown: {"Facebook does not know the App ID Pagekeeper uses: your Meta app was deleted, or the ID is wrong. Pagekeeper could not check your Pages; their last known state is kept.",
+		"In the App Dashboard (developers.facebook.com/apps), check that your app still exists and that its App ID (App settings > Basic) is the one in Pagekeeper's Settings. If the app was deleted, create a new one, enter its App ID and App Secret in Settings, and reconnect each person."},
 }
 
 // Describe returns the summary and fix for a status and reason, e.g. to
@@ -66,6 +91,9 @@ func Describe(status Status, reason Reason, w Words) (summary, fix string) {
 		key = reasonDisconnected
 	}
 	t, ok := words[key]
+	if a, found := appWords[w.AppIssue]; found && reason == MetaAppProblem {
+		t = a
+	}
 	if !ok {
 		t = wording{"Pagekeeper found a problem with {page} (" + string(reason) + ").", "Click Reconnect and log in as {person}."}
 	}
@@ -115,4 +143,17 @@ func Explain(reason, person, page string) (summary, fix string) {
 func Summary(reason Reason, person, page string) string {
 	s, _ := Explain(string(reason), person, page)
 	return s
+}
+
+// AppProblem explains err when Facebook refused the owner's Meta app in it
+// (graph.AppIssue), for places that show one error rather than a Page's
+// diagnosis (a login that could not finish, a check that failed as a whole).
+// ok is false for any other error.
+func AppProblem(err error) (summary, fix string, ok bool) {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.AppIssue() == graph.AppOK {
+		return "", "", false
+	}
+	summary, fix = Describe(Unknown, MetaAppProblem, Words{AppIssue: ge.AppIssue()})
+	return summary, fix, true
 }

@@ -146,30 +146,19 @@ func TestHighUsageBacksOff(t *testing.T) {
 	}
 }
 
-// A Page whose own quota is spent waits alone: the others go on being
-// checked, and nothing backs off for the whole app.
-func TestSpentPageQuotaPacesThatPageAlone(t *testing.T) {
-	k, sb := connectAll(t, sandbox.Options{}, 7, Options{})
-	var hot string
-	for id := range (&fixture{t: t, k: k}).pages() {
-		hot = id
-		break
+// A Page's own usage arrives only in its batch item's headers; when it
+// passes 75 %, the checks back off.
+func TestPageUsageInBatchItemsBacksOff(t *testing.T) {
+	k, _ := connectAll(t, sandbox.Options{PageCallsPerDay: 8}, 7, Options{})
+	for i := 0; !k.mon.BackingOff(); i++ {
+		if i == 6 {
+			t.Fatalf("no backoff after %d checks with 8 calls a day per Page; budget %+v", i, k.client.Budget())
+		}
+		if _, err := k.Check(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	sb.Apply(sandbox.Scenario{Kind: sandbox.QuotaExhausted, Page: hot})
-	if _, err := k.Check(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	if k.mon.BackingOff() {
-		t.Fatal("one Page's spent quota slowed down every check")
-	}
-	rep, err := k.Check(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Paced != 1 || rep.Pages != 6 || rep.Checked != 6 {
-		t.Fatalf("second check: %d paced, %d looked at, %d checked; want 1, 6, 6", rep.Paced, rep.Pages, rep.Checked)
-	}
-	if got := (&fixture{t: t, k: k}).pages()[hot]; got.Status == "invalid" {
-		t.Fatalf("the paced Page turned %s: a rate limit is not an invalid token", got.Status)
+	if b := k.client.Budget(); b.MaxPercent() < 75 {
+		t.Fatalf("backing off with a budget of %d %%", b.MaxPercent())
 	}
 }

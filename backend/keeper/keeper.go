@@ -369,10 +369,15 @@ func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, e
 	k.mu.Lock()
 	k.check.Running = false
 	k.check.LastFinished = stamp(k.opts.Now())
-	k.check.Error = ""
-	if err != nil {
+	k.check.Error, k.check.AppProblem = "", nil
+	switch {
+	case err != nil:
 		k.check.Error = err.Error()
-	} else if rep.Unreachable > 0 {
+	case rep.AppProblem != nil:
+		// One note about the app, not "could not reach Facebook" for every Page.
+		d := rep.AppProblem
+		k.check.AppProblem = &AppProblemView{Issue: string(d.AppIssue), Summary: d.Summary, Fix: d.Fix}
+	case rep.Unreachable > 0:
 		k.check.Error = rep.UnreachableWhy
 	}
 	st = k.check

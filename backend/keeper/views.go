@@ -50,6 +50,16 @@ type CheckState struct {
 	LastFinished string `json:"lastFinished"`
 	NextAt       string `json:"nextAt"`
 	Error        string `json:"error"` // why the last check could not reach Facebook, if it could not
+	// AppProblem: Facebook refused the owner's Meta app in the last check;
+	// shown once, above the list. nil when the app is fine.
+	AppProblem *AppProblemView `json:"appProblem"`
+}
+
+// AppProblemView is what is wrong with the owner's Meta app, in plain words.
+type AppProblemView struct {
+	Issue   string `json:"issue"` // proof_required, secret_mismatch, not_live, app_unknown or ""
+	Summary string `json:"summary"`
+	Fix     string `json:"fix"`
 }
 
 // ProfileView is a Facebook person whose login connects Pages.

@@ -2,7 +2,6 @@ package login
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -11,12 +10,14 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
 )
 
 // ExchangeError is a failed code exchange. It never holds the code, the
 // token or the app secret.
 type ExchangeError struct {
-	// Kind is ErrCodeRejected, ErrAppRejected, ErrUnreachable or ErrRefused.
+	// Kind is ErrCodeRejected, ErrAppRejected, ErrUnreachable, ErrFacebookTrouble or ErrRefused.
 	Kind       error
 	HTTPStatus int    // 0 when Facebook was not reached
 	Code       int    // Facebook's error code, 0 if none
@@ -59,31 +60,27 @@ func contextWithClient(ctx context.Context, c *http.Client) context.Context {
 func exchangeError(err error, secrets ...string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		e := &ExchangeError{Kind: ErrRefused}
+		// An answer arrived: whatever it says, it is never "could not reach".
+		e := &ExchangeError{Kind: ErrFacebookTrouble}
 		if re.Response != nil {
 			e.HTTPStatus = re.Response.StatusCode
 		}
-		var body struct {
-			Error *struct {
-				Message string `json:"message"`
-				Code    int    `json:"code"`
-				Subcode int    `json:"error_subcode"`
-			} `json:"error"`
-		}
-		if json.Unmarshal(re.Body, &body) == nil && body.Error != nil {
-			e.Code, e.Subcode = body.Error.Code, body.Error.Subcode
-			e.Message = scrub(clip(body.Error.Message), secrets)
-			e.Kind = facebookKind(e.Code, e.Subcode, e.Message)
-		} else if re.ErrorCode != "" {
-			// An RFC 6749 error string ("invalid_grant", ...).
-			e.Message = scrub(clip(strings.TrimSpace(re.ErrorCode+" "+re.ErrorDescription)), secrets)
-			if re.ErrorCode == "invalid_grant" {
-				e.Kind = ErrCodeRejected
-			} else if re.ErrorCode == "invalid_client" {
-				e.Kind = ErrAppRejected
+		// Every shape of Facebook's error model: the Graph error object, the
+		// OAuth "error" string with error_description, error_code with
+		// error_message (graph.ParseError).
+		if fe := graph.ParseError(e.HTTPStatus, re.Body); fe != nil {
+			e.Code, e.Subcode = fe.Code, fe.Subcode
+			msg := fe.Message
+			if fe.Type != "" && fe.Code == 0 {
+				msg = strings.TrimSpace(fe.Type + " " + msg) // an OAuth error string says what it is
 			}
+			e.Message = scrub(clip(msg), secrets)
+			e.Kind = facebookKind(fe)
+		} else if re.ErrorCode != "" {
+			// An RFC 6749 error string x/oauth2 found outside JSON (a form body).
+			e.Message = scrub(clip(strings.TrimSpace(re.ErrorCode+" "+re.ErrorDescription)), secrets)
+			e.Kind = facebookKind(&graph.Error{Type: re.ErrorCode, Message: re.ErrorDescription})
 		} else {
-			e.Kind = ErrUnreachable
 			e.Message = fmt.Sprintf("unexpected answer from Facebook (HTTP %d)", e.HTTPStatus)
 		}
 		return e
@@ -102,8 +99,8 @@ func exchangeError(err error, secrets ...string) error {
 		return &ExchangeError{Kind: ErrUnreachable, Message: "stopped while waiting for Facebook"}
 	}
 	// x/oauth2's own complaints ("server response missing access_token",
-	// "cannot parse json") mean an answer that is not a token.
-	return &ExchangeError{Kind: ErrUnreachable, Message: "Facebook's answer was not a usable token"}
+	// "cannot parse json") mean an answer arrived that is not a token.
+	return &ExchangeError{Kind: ErrFacebookTrouble, Message: "Facebook's answer was not a usable token"}
 }
 
 // facebookKind sorts a Graph error from /oauth/access_token. Facebook answers
@@ -111,19 +108,21 @@ func exchangeError(err error, secrets ...string) error {
 // and a bad App ID with code 101; a bad, used or expired code and a redirect
 // URI mismatch with code 100 "Error validating verification code"
 // (graph-sample 38; subcodes 36007 expired and 36009 used are seen in public
-// code, unverified).
-func facebookKind(code, subcode int, msg string) error {
-	m := strings.ToLower(msg)
+// code, unverified). The RFC 6749 strings invalid_client and invalid_grant
+// say the same.
+func facebookKind(fe *graph.Error) error {
+	m := strings.ToLower(fe.Message)
 	switch {
-	case code == 101, code == 1 && strings.Contains(m, "secret"),
-		strings.Contains(m, "client secret"), strings.Contains(m, "application id"):
+	case fe.Type == "invalid_client", fe.AppIssue() == graph.AppSecretMismatch, fe.AppIssue() == graph.AppUnknown,
+		strings.Contains(m, "application id"):
 		return ErrAppRejected
-	case code == 100 && (strings.Contains(m, "code") || strings.Contains(m, "redirect_uri") || strings.Contains(m, "verifier")),
-		subcode == 36007, subcode == 36009, strings.Contains(m, "verification code"),
+	case fe.Type == "invalid_grant",
+		fe.Code == 100 && (strings.Contains(m, "code") || strings.Contains(m, "redirect_uri") || strings.Contains(m, "verifier")),
+		fe.Subcode == 36007, fe.Subcode == 36009, strings.Contains(m, "verification code"),
 		strings.Contains(m, "authorization code"), strings.Contains(m, "code_verifier"):
 		return ErrCodeRejected
-	case code == 1 || code == 2:
-		return ErrUnreachable
+	case fe.IsTransient():
+		return ErrFacebookTrouble
 	}
 	return ErrRefused
 }

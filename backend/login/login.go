@@ -116,7 +116,7 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 // Errors a login ends with. Exchange failures are *ExchangeError values whose
-// Kind is one of ErrCodeRejected, ErrAppRejected, ErrUnreachable or ErrRefused, so
+// Kind is one of ErrCodeRejected, ErrAppRejected, ErrUnreachable, ErrFacebookTrouble or ErrRefused, so
 // errors.Is works on them.
 var (
 	// ErrCancelled: the person clicked Cancel (or "Not now") in Facebook's dialog.
@@ -132,9 +132,11 @@ var (
 	ErrCodeRejected = errors.New("Facebook rejected the login code")
 	// ErrAppRejected: Facebook refused the App ID or App Secret.
 	ErrAppRejected = errors.New("Facebook rejected the App ID or App Secret")
-	// ErrUnreachable: Facebook could not be reached, had a temporary problem
-	// (codes 1 and 2) or answered something that is not a token.
+	// ErrUnreachable: no answer came from Facebook (network, timeout).
 	ErrUnreachable = errors.New("could not reach Facebook")
+	// ErrFacebookTrouble: Facebook answered, but with a temporary error
+	// (codes 1 and 2), an error page or something that is not a token.
+	ErrFacebookTrouble = errors.New("Facebook answered with a temporary problem; try again in a minute")
 	// ErrRefused: Facebook refused the exchange for another reason (see
 	// ExchangeError.Message).
 	ErrRefused = errors.New("Facebook refused the login")

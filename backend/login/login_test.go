@@ -620,10 +620,38 @@ func TestExchangeFailures(t *testing.T) {
 		f := start(t, nil)
 		f.te.reply = func() (int, string) { return 502, "<html>Bad Gateway</html>" }
 		err, _ := exchangeFailure(t, f, goodCode)
-		if !errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), "HTTP 502") {
+		// An answer arrived: it is never "could not reach Facebook".
+		if !errors.Is(err, login.ErrFacebookTrouble) || errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), "HTTP 502") {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	// Issue 10, shape 7: the token endpoint's other spellings of an error.
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		kind   error
+		has    string
+	}{
+		{"oauth error string, bad secret", 400, `{"error":"invalid_client","error_description":"Invalid client secret"}`, login.ErrAppRejected, "Invalid client secret"},
+		{"oauth error string, used code", 400, `{"error":"invalid_grant","error_description":"This authorization code has been used."}`, login.ErrCodeRejected, "has been used"},
+		{"oauth error string, other", 400, `{"error":"invalid_request","error_description":"Missing redirect_uri"}`, login.ErrRefused, "invalid_request Missing redirect_uri"},
+		{"error_code and error_message", 400, `{"error_code":"100","error_message":"Error validating verification code. Please make sure your redirect_uri is identical"}`, login.ErrCodeRejected, "verification code"},
+		{"code as a string, subcode spelled subcode", 400, `{"error":{"message":"This authorization code has expired.","code":"100","subcode":"36007","error_data":"x"}}`, login.ErrCodeRejected, "(code 100/36007)"},
+		{"transient", 500, `{"error":{"message":"An unexpected error has occurred. Please retry your request later.","code":2,"is_transient":true}}`, login.ErrFacebookTrouble, "Please retry"},
+		// x/oauth2 keeps no body of a 200 without a token; still an answer, not "unreachable".
+		{"error inside a 200", 200, `{"error":{"message":"An unexpected error has occurred.","code":2,"is_transient":true}}`, login.ErrFacebookTrouble, "not a usable token"},
+		{"app deleted", 400, `{"error":{"message":"Error validating application. Application has been deleted.","type":"OAuthException","code":101}}`, login.ErrAppRejected, "deleted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := start(t, nil)
+			f.te.reply = func() (int, string) { return tc.status, tc.body }
+			err, _ := exchangeFailure(t, f, goodCode)
+			if !errors.Is(err, tc.kind) || errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), tc.has) {
+				t.Fatalf("err = %v, want %v with %q", err, tc.kind, tc.has)
+			}
+		})
+	}
 	t.Run("unreachable", func(t *testing.T) {
 		dead := freePort(t)
 		f := start(t, func(c *login.Config) { c.GraphURL = "http://127.0.0.1:" + strconv.Itoa(dead) })

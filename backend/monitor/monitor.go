@@ -49,7 +49,6 @@ type Monitor struct {
 	userInfo     map[string]graph.TokenInfo
 	accounts     map[string]map[string]graph.PageAccount // profile id -> page id -> account, from the last deep look
 	backoffUntil time.Time
-	pageUntil    map[string]time.Time // page id -> no check before, from the Page's own usage headers
 }
 
 // Report sums up one check.
@@ -62,10 +61,10 @@ type Report struct {
 	RateLimited    bool // Facebook refused a call for a rate limit
 	Requests       int  // Graph HTTP requests made
 	MinRequests    int  // the fewest that batching allows for the same work
-	// Paced: Pages left out of this check because their own quota (usage
-	// headers) is nearly spent; they keep their last status.
-	Paced       int
-	NotifyError error
+	NotifyError    error
+	// AppProblem is set when Facebook refused the owner's Meta app itself
+	// (health.MetaAppProblem): the window says so once, above the list.
+	AppProblem *health.Diagnosis
 }
 
 func (m *Monitor) now() time.Time {
@@ -78,7 +77,7 @@ func (m *Monitor) now() time.Time {
 func (m *Monitor) init() {
 	if m.deepAt == nil {
 		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
-		m.accounts, m.pageUntil = map[string]map[string]graph.PageAccount{}, map[string]time.Time{}
+		m.accounts = map[string]map[string]graph.PageAccount{}
 	}
 }
 
@@ -116,8 +115,6 @@ type target struct {
 	info    *graph.PageInfo
 	subs    *bool
 	subsErr error
-	// the Page's own usage headers, per item (each written by its own goroutine)
-	probeUsage, subsUsage []graph.Usage
 }
 
 // Check checks pageIDs (nil: every connected Page). An explicit list forces
@@ -151,13 +148,6 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	seen := map[string]bool{}
 	for _, p := range pages {
 		if p.Status == "disconnected" || (forced && !slices.Contains(pageIDs, p.ID)) {
-			continue
-		}
-		m.mu.Lock()
-		paced := !forced && now.Before(m.pageUntil[p.ID])
-		m.mu.Unlock()
-		if paced {
-			rep.Paced++
 			continue
 		}
 		due = append(due, p)
@@ -216,6 +206,9 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	diags := make([]health.Diagnosis, len(targets))
 	for i, t := range targets {
 		diags[i] = health.Diagnose(m.observe(t, now))
+		if diags[i].Reason == health.MetaAppProblem && rep.AppProblem == nil {
+			rep.AppProblem = &diags[i]
+		}
 		if diags[i].Status == health.Unknown {
 			rep.Unreachable++
 			why = append(why, diags[i].Summary)
@@ -445,19 +438,17 @@ func deliver(it item, r graph.BatchResponse, err error) {
 	t := it.target
 	switch it.kind {
 	case itemProbe:
-		t.probeUsage = r.Usage
 		if err != nil {
 			t.probe = err
 			return
 		}
-		var info graph.PageInfo
-		if err := r.Decode(&info); err != nil {
+		info, err := r.DecodePage(t.page.ID) // an answer that is not this Page confirms nothing
+		if err != nil {
 			t.probe = err
 			return
 		}
 		t.info = &info
 	case itemSubs:
-		t.subsUsage = r.Usage
 		if err != nil {
 			t.subsErr = err
 			return

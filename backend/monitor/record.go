@@ -204,47 +204,16 @@ func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, limited bool
 	b := g.Budget()
 	pause := time.Duration(0)
 	for _, t := range targets {
-		limited = limited || (isRateLimit(t.probe) && !pageLimit(t.probe))
+		limited = limited || isRateLimit(t.probe)
 	}
 	if limited || b.MaxPercent() >= BackoffPercent {
 		pause = max(b.RegainAfter(), minRateLimitPause)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if pause > 0 {
+		m.mu.Lock()
 		m.backoffUntil = now.Add(pause)
+		m.mu.Unlock()
 	}
-	for _, t := range targets {
-		if d, busy := ownPause(t); busy {
-			m.pageUntil[t.page.ID] = now.Add(d)
-		} else {
-			delete(m.pageUntil, t.page.ID)
-		}
-	}
-}
-
-// ownPause: a Page whose own quota (X-Page-Usage or its Business Use Case
-// usage, from its batch items' headers) passed BackoffPercent waits for as
-// long as Facebook estimates, and at least one pause, alone.
-func ownPause(t *target) (time.Duration, bool) {
-	var d time.Duration
-	busy := pageLimit(t.probe)
-	if busy {
-		d = minRateLimitPause
-	}
-	for _, u := range append(slices.Clip(t.probeUsage), t.subsUsage...) {
-		if (u.Kind == graph.UsagePage || u.Kind == graph.UsageBusiness) && u.MaxPercent() >= BackoffPercent {
-			busy, d = true, max(d, u.RegainAfter(), minRateLimitPause)
-		}
-	}
-	return d, busy
-}
-
-// pageLimit: the rate limit of this Page alone (32 for a user token,
-// 80000-80014 for its Business Use Case, FACEBOOK.md §4), not the app's.
-func pageLimit(err error) bool {
-	e := graphError(err)
-	return e != nil && e.IsRateLimit() && (e.Code == 32 || e.Code >= 80000 && e.Code <= 80014)
 }
 
 func isRateLimit(err error) bool {

@@ -34,6 +34,9 @@ type batchResult struct {
 // answers come back in request order, each body as a JSON string.
 // include_headers=false leaves the headers out.
 func (s *Server) batch(ctx context.Context, c *call) *response {
+	if r := s.shapeEnvelope(c); r != nil {
+		return r
+	}
 	var items []batchItem
 	if err := json.Unmarshal([]byte(c.params.Get("batch")), &items); err != nil {
 		return errorResponse(errParam("The parameter batch must be a JSON array of requests"))
@@ -105,5 +108,5 @@ func (s *Server) batchCall(outer *call, it batchItem) *response {
 	if o := strings.ToUpper(params.Get("method")); o == "GET" || o == "POST" || o == "DELETE" {
 		method = o
 	}
-	return s.graph(&call{method: method, segs: segs, params: params, token: tok, version: version, base: outer.base})
+	return s.shapeGraphError(s.graph(&call{method: method, segs: segs, params: params, token: tok, version: version, base: outer.base}))
 }

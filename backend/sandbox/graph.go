@@ -58,11 +58,11 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request, version stri
 		c := &call{method: methodOf(r, params), segs: segs, params: params, token: tokenFrom(r, params), version: version, base: baseURL(r)}
 		switch {
 		case len(segs) == 2 && segs[0] == "oauth" && segs[1] == "access_token":
-			resp = s.oauthToken(c)
+			resp = s.shapeOAuth(s.oauthToken(c))
 		case len(segs) == 0 && c.method == "POST" && params.Has("batch"):
 			resp = s.batch(r.Context(), c)
 		default:
-			resp = s.graph(c)
+			resp = s.shapeGraphError(s.graph(c))
 		}
 	}
 	s.finish(resp, version)
@@ -108,6 +108,9 @@ func (s *Server) graph(c *call) *response {
 	if t == nil {
 		return errorResponse(errTokenUnparseable())
 	}
+	if r := s.shapeBefore(c, t); r != nil {
+		return r
+	}
 	if e := s.checkProof(t, c); e != nil {
 		return errorResponse(e)
 	}
@@ -123,7 +126,7 @@ func (s *Server) graph(c *call) *response {
 	if refused != nil {
 		resp = errorResponse(refused)
 	} else {
-		resp = s.route(c, t, now)
+		resp = s.shapeAfter(c, t, s.route(c, t, now))
 	}
 	for k, v := range h {
 		resp.header[k] = v

@@ -93,7 +93,8 @@ type Scenario struct {
 	Duration   time.Duration `json:"-"` // latency, stall; JSON "duration": "250ms"
 	Rate       float64       `json:"rate,omitempty"`
 	Count      int           `json:"count,omitempty"`
-	Code       int           `json:"code,omitempty"` // transient: 1 or 2 (default 2)
+	Code       int           `json:"code,omitempty"`    // transient: 1 or 2 (default 2); shapes: see shapes.go
+	Variant    string        `json:"variant,omitempty"` // the form of an answer-shape fault (shapes.go)
 }
 
 // MarshalJSON writes Duration as a Go duration string.
@@ -253,7 +254,7 @@ func (s *Server) validate(sc Scenario) error {
 	if sc.Kind == Transient && sc.Code != 0 && sc.Code != 1 && sc.Code != 2 {
 		return fmt.Errorf("sandbox: transient code must be 1 or 2, not %d", sc.Code)
 	}
-	return nil
+	return validateShape(sc)
 }
 
 // switchOn applies sc to the state and returns how to undo it (locked).

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import net from 'node:net'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -62,6 +63,27 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
       try { process.kill(-proc.pid, 'SIGTERM') } catch { return }
       await new Promise((r) => { const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ } r() }, 3000); proc.once('exit', () => { clearTimeout(t); r() }) })
       if (!dataDir) rmSync(data, { recursive: true, force: true })
+    },
+  }
+}
+
+// startSandbox serves the Facebook sandbox standalone (`pagekeeper sandbox`)
+// and returns what it prints: {url, app_id, app_secret, ...}. fault switches
+// a scenario or fault on (POST) or off (DELETE) over its admin endpoint.
+export async function startSandbox() {
+  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const first = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout })
+    rl.once('line', resolve)
+    proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
+  })
+  const info = JSON.parse(first)
+  return {
+    info,
+    stop: () => proc.kill(),
+    async fault(method, scenario) {
+      const res = await fetch(`${info.url}/__sandbox/scenarios`, { method, body: scenario ? JSON.stringify(scenario) : undefined })
+      if (!res.ok) throw new Error(`sandbox ${method} ${JSON.stringify(scenario)}: HTTP ${res.status} ${await res.text()}`)
     },
   }
 }

@@ -2,22 +2,11 @@
 // their own Meta app would do it: App ID and secret into the keychain, Log in
 // with Facebook, choose the Pages (the Business Portfolio one and the
 // Instagram accounts included), and the dashboard lists them.
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { launchBrowser, startApp, test, assert, root } from './lib.mjs'
+import { launchBrowser, startApp, startSandbox, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
-
-async function startSandbox() {
-  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const first = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout })
-    rl.once('line', resolve)
-    proc.once('exit', (code) => reject(new Error(`pagekeeper sandbox exited with ${code}`)))
-  })
-  return { info: JSON.parse(first), stop: () => proc.kill() }
-}
 
 await test('first run: Meta app, login, Pages with the Portfolio one and Instagram, dashboard', async (defer) => {
   const sb = await startSandbox()

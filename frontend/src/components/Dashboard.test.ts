@@ -139,11 +139,37 @@ describe('Dashboard', () => {
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('3')
   })
 
-  it('tells when a check could not reach Facebook without turning anything red', async () => {
+  it('tells when a check could not confirm every Page without turning anything red', async () => {
     const s = snapshot({ pages: [page({ id: '1' })], profiles: [dana] })
     s.check.error = 'Facebook answered with an error page (HTTP 500)'
     await show(s)
-    expect(screen.getByRole('status').textContent).toContain('could not reach Facebook: Facebook answered with an error page (HTTP 500)')
+    expect(screen.getByRole('status').textContent).toContain('could not confirm every Page: Facebook answered with an error page (HTTP 500)')
+    expect(screen.queryByTestId('app-problem')).toBeNull()
+  })
+
+  it('shows a problem with the Meta app once, above the list, with the setting to change', async () => {
+    const s = snapshot({
+      pages: [page({ id: '1', name: 'Corner Bakery' }), page({ id: '2', name: 'Harbor Café' }), page({ id: '3', name: 'Eastside' })],
+      profiles: [dana],
+    })
+    s.check.appProblem = {
+      issue: 'secret_mismatch',
+      summary: 'Facebook no longer accepts the App Secret Pagekeeper holds for your Meta app.',
+      fix: 'In the App Dashboard, go to App settings > Basic, click Show next to App Secret and paste it into Settings.',
+    }
+    await show(s)
+    const banners = screen.getAllByTestId('app-problem')
+    expect(banners).toHaveLength(1)
+    expect(banners[0].textContent).toContain('App settings > Basic')
+    expect(banners[0].textContent).toContain('no longer accepts the App Secret')
+    expect(screen.queryByText(/could not reach Facebook/)).toBeNull()
+    await fireEvent.click(within(banners[0]).getByRole('button', { name: 'Open the App Dashboard' }))
+    expect(fake.opened).toEqual(['https://developers.facebook.com/apps/'])
+    await fireEvent.click(within(banners[0]).getByRole('button', { name: 'Check now' }))
+    expect(fake.api.checkNow).toHaveBeenCalledOnce()
+    // The next check comes back clean: the note goes.
+    fake.emit('pagekeeper:check-progress', { ...s.check, appProblem: undefined })
+    await waitFor(() => expect(screen.queryByTestId('app-problem')).toBeNull())
   })
 
   it('reports a failed "Check now"', async () => {

@@ -39,6 +39,22 @@ export namespace keeper {
 	        this.details = source["details"];
 	    }
 	}
+	export class AppProblemView {
+	    issue: string;
+	    summary: string;
+	    fix: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AppProblemView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.issue = source["issue"];
+	        this.summary = source["summary"];
+	        this.fix = source["fix"];
+	    }
+	}
 	export class ApplyResult {
 	    connected: string[];
 	    updated: string[];
@@ -97,6 +113,7 @@ export namespace keeper {
 	    lastFinished: string;
 	    nextAt: string;
 	    error: string;
+	    appProblem?: AppProblemView;
 	
 	    static createFrom(source: any = {}) {
 	        return new CheckState(source);
@@ -111,7 +128,26 @@ export namespace keeper {
 	        this.lastFinished = source["lastFinished"];
 	        this.nextAt = source["nextAt"];
 	        this.error = source["error"];
+	        this.appProblem = this.convertValues(source["appProblem"], AppProblemView);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Counts {
 	    total: number;
