@@ -27,19 +27,32 @@ func (k Keyring) SetMany(entries map[string]string) error {
 			return err
 		}
 	}
-	if len(entries) == 0 {
-		return nil
+	// A few hundred entries per call, each call within the timeout: some
+	// keyrings (gnome-keyring) rewrite their whole file for every entry, so
+	// thousands of entries in one call could outlast any fixed limit.
+	keys := make([]string, 0, len(entries))
+	for key := range entries {
+		keys = append(keys, key)
 	}
-	_, err := call(k, "write", func() (struct{}, error) { return struct{}{}, setMany(k.service(), entries) })
-	if err == nil {
-		return nil
+	for start := 0; start < len(keys); start += setChunk {
+		chunk := make(map[string]string, setChunk)
+		for _, key := range keys[start:min(start+setChunk, len(keys))] {
+			chunk[key] = entries[key]
+		}
+		_, err := call(k, "write", func() (struct{}, error) { return struct{}{}, setMany(k.service(), chunk) })
+		if err != nil {
+			err = classify(err, "")
+			for _, value := range entries {
+				err = redactAll(err, value)
+			}
+			return err
+		}
 	}
-	err = classify(err, "")
-	for _, value := range entries {
-		err = redactAll(err, value)
-	}
-	return err
+	return nil
 }
+
+// setChunk is how many entries one SetMany call to the keychain writes.
+const setChunk = 250
 
 // redactAll scrubs secret from err, keeping the *UnavailableError around it.
 func redactAll(err error, secret string) error {
