@@ -74,6 +74,9 @@ table=$(awk '
   echo "Raw output: \`go test -bench 'CheckCycle1000|Status1000|ListPages5000'\` in backend/keeper, backend/cli,"
   echo "backend/store, \`go test -bench UserWaits\` in backend/keeper (PAGEKEEPER_BENCH_BIN, PAGEKEEPER_BENCH_TEMPLATE from"
   echo "scripts/bench-window-builds.sh), and \`npx vitest bench --run\` in frontend/."
+  grep -q 'pages=5000' "$raw" || { echo; echo "5,000 Pages were not measured in this run (PAGEKEEPER_BENCH_PAGES=${PAGEKEEPER_BENCH_PAGES:-}): storing 5,000 tokens alone takes the test keyring many minutes, see below."; }
+  echo
+  cat scripts/bench-notes.md
 } >BENCHMARKS.md
 cat BENCHMARKS.md
 if grep -q '\*\*no\*\*' BENCHMARKS.md; then echo "bench: a goal was missed" >&2; exit 1; fi

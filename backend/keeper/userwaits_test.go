@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,7 +32,18 @@ import (
 // Entries are not deleted afterwards: deleting 5,000 of them one by one
 // costs minutes, and the keyring is thrown away with the session.
 func BenchmarkUserWaits(b *testing.B) {
-	for _, n := range []int{1000, 5000} {
+	sizes := []int{1000, 5000}
+	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000": 5,000 Pages take the keyring many minutes to store
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 7 {
+				b.Fatalf("PAGEKEEPER_BENCH_PAGES=%q: want Page counts of at least 7, like 1000,5000", s)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) { benchUserWaits(b, n) })
 	}
 }

@@ -27,7 +27,7 @@ func (k Keyring) SetMany(entries map[string]string) error {
 			return err
 		}
 	}
-	// A few hundred entries per call, each call within the timeout: some
+	// Fifty entries per call, each call within the timeout: some
 	// keyrings (gnome-keyring) rewrite their whole file for every entry, so
 	// thousands of entries in one call could outlast any fixed limit.
 	keys := make([]string, 0, len(entries))
@@ -52,7 +52,7 @@ func (k Keyring) SetMany(entries map[string]string) error {
 }
 
 // setChunk is how many entries one SetMany call to the keychain writes.
-const setChunk = 250
+const setChunk = 50
 
 // redactAll scrubs secret from err, keeping the *UnavailableError around it.
 func redactAll(err error, secret string) error {
