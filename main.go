@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/wailsapp/wails/v2"
@@ -37,8 +38,12 @@ func main() {
 	if !cli.OpensWindow(args) {
 		os.Exit(runCommand(args))
 	}
-	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
+	if err := cli.WindowProblem(runtime.GOOS, os.Getenv); err != nil && !buildinfo.GeneratingBindings {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
+		os.Exit(1)
+	}
+	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
+		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -71,6 +71,27 @@ func (a *App) CheckNow() error {
 	return k.CheckNow(context.Background())
 }
 
+// CheckPage runs a complete check of one Page ("Check again") and returns
+// when it is done; progress and the new state arrive as events too.
+func (a *App) CheckPage(pageID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	_, err = k.CheckPage(context.Background(), pageID)
+	return err
+}
+
+// CheckPerson runs a complete check of every Page a person connected.
+func (a *App) CheckPerson(profileID string) error {
+	k, err := a.k()
+	if err != nil {
+		return err
+	}
+	_, err = k.CheckPerson(context.Background(), profileID)
+	return err
+}
+
 // PageDetail is the feature matrix, activity log and status timeline of a Page.
 func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
 	k, err := a.k()
@@ -135,13 +156,52 @@ func (a *App) Disconnect(pageID string, unsubscribeWebhooks bool) error {
 	return k.Disconnect(context.Background(), pageID, unsubscribeWebhooks, "you")
 }
 
-// RemoveProfile forgets a person's token and the tokens of all their Pages.
-func (a *App) RemoveProfile(profileID string) error {
+// RemovePlan lists what removing a person does: Pages moved to another
+// connected person who manages them, and Pages no longer watched.
+func (a *App) RemovePlan(profileID string) (keeper.RemovePlan, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.RemovePlan{}, err
+	}
+	return k.RemovePlan(profileID)
+}
+
+// RemoveProfile forgets a person's token; their Pages move to another
+// connected person who manages them, the others are disconnected.
+func (a *App) RemoveProfile(profileID string) (keeper.RemovePlan, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.RemovePlan{}, err
+	}
+	return k.RemovePerson(context.Background(), profileID, "you")
+}
+
+// Resubscribe subscribes the app to a Page's webhooks again, then checks it.
+func (a *App) Resubscribe(pageID string) error {
 	k, err := a.k()
 	if err != nil {
 		return err
 	}
-	return k.RemoveProfile(context.Background(), profileID, "you")
+	return k.Resubscribe(context.Background(), pageID, "you")
+}
+
+// AskAdmin is the ready message for a Page admin, with the Page access link.
+func (a *App) AskAdmin(pageID string) (keeper.AdminRequest, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.AdminRequest{}, err
+	}
+	return k.AskAdmin(pageID)
+}
+
+// OpenFacebook opens the Facebook settings page that fixes a Page's problem
+// in the system browser, and returns its address.
+func (a *App) OpenFacebook(pageID string) (string, error) {
+	k, err := a.k()
+	if err != nil {
+		return "", err
+	}
+	return k.OpenFacebook(pageID)
 }
 
 // GetSettings returns the settings as the window edits them.

@@ -24,6 +24,7 @@ type Runtime interface {
 	Quit()
 	OpenURL(url string) error
 	Notify(n notify.Notification) error
+	WithdrawNotification(id string) error
 	OnNotificationClick(func(pageID string))
 	SaveFileDialog(title, defaultName string) (string, error)
 }
@@ -198,3 +199,7 @@ func (s *Shell) export(k *keeper.Keeper, format string) (string, error) {
 type runtimeSender struct{ rt Runtime }
 
 func (r runtimeSender) Send(_ context.Context, n notify.Notification) error { return r.rt.Notify(n) }
+
+func (r runtimeSender) Withdraw(_ context.Context, id string) error {
+	return r.rt.WithdrawNotification(id)
+}

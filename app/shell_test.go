@@ -33,6 +33,7 @@ func (w *windowless) HideWindow()                                   { w.hidden++
 func (w *windowless) Quit()                                         { w.quit++ }
 func (w *windowless) OpenURL(string) error                          { return nil }
 func (w *windowless) Notify(notify.Notification) error              { return nil }
+func (w *windowless) WithdrawNotification(string) error             { return nil }
 func (w *windowless) OnNotificationClick(f func(string))            { w.onClick = f }
 func (w *windowless) SaveFileDialog(string, string) (string, error) { return "", nil }
 

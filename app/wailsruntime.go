@@ -42,6 +42,14 @@ func (w *wailsRuntime) Notify(n notify.Notification) error {
 	})
 }
 
+// WithdrawNotification closes a shown notification (CloseNotification on Linux).
+func (w *wailsRuntime) WithdrawNotification(id string) error {
+	if !w.notifications {
+		return nil
+	}
+	return runtime.RemoveNotification(w.ctx, id)
+}
+
 func (w *wailsRuntime) OnNotificationClick(fn func(pageID string)) {
 	if !w.notifications {
 		return

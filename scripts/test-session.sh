@@ -25,6 +25,9 @@ rm -f "$dfile"
 # GTK would start an accessibility bus that outlives the test run.
 export NO_AT_BRIDGE=1
 
+# The no-display test runs the production binary test.sh built.
+export PAGEKEEPER_BINARY="$PWD/build/bin/pagekeeper"
+
 printf '\n=== go test -race ./...  (the FIGURE lines are the hardening and load figures)\n'
 log=$(mktemp)
 if ! go test -race -count=1 -v ./... >"$log" 2>&1; then

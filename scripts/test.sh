@@ -36,6 +36,20 @@ if ldd build/bin/pagekeeper | grep -q -e libgtk -e libwebkit; then echo "the com
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
+step "Windows build under Wine: the same damaged databases as on Linux"
+(
+  damaged=$(mktemp -d)
+  . scripts/wine-env.sh
+  trap '{ wineserver -k && wineserver -w; } 2>/dev/null || true; rm -rf "$WINEPREFIX" "$damaged" || true' EXIT
+  log=$(mktemp)
+  export PAGEKEEPER_DAMAGED_FILES=$damaged
+  if ! go test -count=1 -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1 ||
+    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1; then
+    cat "$log"; rm -f "$log"; exit 1
+  fi
+  grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"
+)
+
 step "desktop session: Go tests, keychain, notifications, window, browser"
 export XDG_DATA_HOME XDG_RUNTIME_DIR
 XDG_DATA_HOME=$(mktemp -d)

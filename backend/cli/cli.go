@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +60,9 @@ func Register(c Command) {
 var WindowCommands = map[string]bool{"demo": true}
 
 // OpensWindow reports whether these arguments mean "start the desktop app":
-// no arguments, a window subcommand, or only flags (Wails' own dev flags such as
-// -devserver and -assetdir, which its runtime parses itself).
+// no arguments, a window subcommand, or Wails' own development flags
+// (-devserver, -assetdir, ..., which its runtime parses itself). Any other
+// flag is a mistyped command and goes to Main, which says so.
 func OpensWindow(args []string) bool {
 	if len(args) == 0 {
 		return true
@@ -69,16 +71,35 @@ func OpensWindow(args []string) bool {
 	if WindowCommands[first] {
 		return true
 	}
-	if isHelp(first) || first == "--version" || first == "-version" {
-		return false
+	name, _, _ := strings.Cut(strings.TrimLeft(first, "-"), "=")
+	return strings.HasPrefix(first, "-") && wailsDevFlags[name]
+}
+
+// wailsDevFlags are the flags a Wails development build reads
+// (wails/v2 internal/app/app_dev.go).
+var wailsDevFlags = map[string]bool{"assetdir": true, "devserver": true, "frontenddevserverurl": true, "loglevel": true}
+
+// WindowProblem says why the window cannot open here, or nil. On Linux and
+// the BSDs GTK needs an X or Wayland display; without one it aborts in its
+// init with a panic (exit 2, which monitoring would read as "a Page is
+// invalid"), so Pagekeeper says so first.
+func WindowProblem(goos string, getenv func(string) string) error {
+	switch goos {
+	case "windows", "darwin":
+		return nil
 	}
-	return strings.HasPrefix(first, "-")
+	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+		return nil
+	}
+	return errors.New("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): " +
+		"run it in a desktop session, or use the commands, which need no window: `pagekeeper status`, `pagekeeper check`, `pagekeeper --help`")
 }
 
 func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" || a == "help" }
 
 // Main runs a headless subcommand and returns the exit code.
 func Main(ctx context.Context, env *Env, args []string) int {
+	env = env.cleaned()
 	if len(args) == 0 || isHelp(args[0]) {
 		printHelp(env.Stdout)
 		return 0
@@ -88,6 +109,10 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		name = "version"
 	}
 	cmd, ok := commands[name]
+	if !ok && strings.HasPrefix(name, "-") {
+		fmt.Fprintf(env.Stderr, "pagekeeper: unknown flag %q: flags go after the command, e.g. `pagekeeper status --json`\nRun 'pagekeeper --help' for the list of commands.\n", name)
+		return 64
+	}
 	if !ok {
 		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
 		return 64 // EX_USAGE

@@ -41,7 +41,8 @@ func TestUnknownCommandIsUsageError(t *testing.T) {
 }
 
 func TestOpensWindow(t *testing.T) {
-	cases := map[string]bool{"": true, "demo": true, "-devserver": true, "--help": false, "version": false, "status": false, "--version": false}
+	cases := map[string]bool{"": true, "demo": true, "-devserver": true, "-assetdir=/x": true, "--help": false, "version": false, "status": false, "--version": false,
+		"--json": false, "-x": false}
 	for arg, want := range cases {
 		var args []string
 		if arg != "" {

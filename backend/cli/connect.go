@@ -27,16 +27,10 @@ func runSetup(ctx context.Context, env *Env, args []string) int {
 	if appID == "" {
 		return fail(env, 64, errors.New("setup needs --app-id ID (from your Meta app's Settings > Basic)"))
 	}
-	if env.IsTerminal(env.Stdin) {
-		fmt.Fprint(env.Stderr, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ")
-	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	secret := strings.TrimSpace(line)
-	if secret == "" {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fail(env, 1, fmt.Errorf("reading the App Secret: %w", err))
-		}
-		return fail(env, 64, errors.New("no App Secret on stdin: e.g. `printf %s \"$SECRET\" | pagekeeper setup --app-id ID`"))
+	secret, code := readSecret(env, "App Secret (from Settings > Basic; pipe it in to keep it off the screen): ",
+		"App Secret", "printf %s \"$SECRET\" | pagekeeper setup --app-id ID", false)
+	if code != 0 {
+		return code
 	}
 	k, err := openKeeper(ctx, env, nil)
 	if err != nil {
@@ -98,7 +92,20 @@ func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string,
 	if aim != nil {
 		aim(k, &req)
 	}
-	start, err := k.StartLogin(ctx, req)
+	var start keeper.LoginStart
+	if req.Reauthorize {
+		start, err = k.StartLogin(ctx, req)
+	} else {
+		// The Pages are chosen up front, so they are stored before the
+		// browser tab says "connected".
+		start, err = k.StartConnect(ctx, req, func(cands []keeper.Candidate) ([]string, error) {
+			ids := chosen(cands, pages)
+			if len(ids) == 0 {
+				return nil, errors.New("none of the Pages asked for with --pages was granted; nothing was changed")
+			}
+			return ids, nil
+		})
+	}
 	if err != nil {
 		return fail(env, 1, err)
 	}
@@ -116,19 +123,10 @@ func login(ctx context.Context, env *Env, req keeper.LoginRequest, pages string,
 	if !res.OK {
 		return fail(env, 1, errors.New(res.Error))
 	}
-	applied := res.Applied
-	if applied == nil {
-		ids := chosen(res.Candidates, pages)
-		if len(ids) == 0 {
-			return fail(env, 1, errors.New("none of the Pages asked for with --pages was granted"))
-		}
-		a, err := k.FinishConnect(ctx, ids)
-		if err != nil {
-			return fail(env, 1, err)
-		}
-		applied = &a
+	if res.Applied == nil {
+		return fail(env, 1, errors.New("the login connected nothing"))
 	}
-	printApplied(env, res, applied)
+	printApplied(env, res, res.Applied)
 	return 0
 }
 
@@ -157,7 +155,11 @@ func printApplied(env *Env, res keeper.LoginResult, a *keeper.ApplyResult) {
 	}
 	list("Connected", a.Connected)
 	list("Token renewed", a.Updated)
+	list("Now watched through "+res.PersonName+" instead of another person", a.Replaced)
 	list("Left out of this login, now invalid", a.NotGranted)
+	for _, p := range a.Skipped {
+		fmt.Fprintf(env.Stdout, "Skipped %s: %s\n", p.Name, p.Why)
+	}
 	if len(res.Declined) > 0 {
 		fmt.Fprintf(env.Stdout, "Declined permissions: %s\n", strings.Join(res.Declined, ", "))
 	}
@@ -185,4 +187,22 @@ func runDisconnect(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "Page %s is disconnected: its token left the keychain, its history stays.\n", id)
 	return 0
+}
+
+// readSecret reads a secret from the first line of stdin (piped, so it
+// stays off the screen and out of the process list); code is non-zero when
+// there was none and it is not optional, after saying so with an example.
+func readSecret(env *Env, prompt, what, example string, optional bool) (secret string, code int) {
+	if env.IsTerminal(env.Stdin) {
+		fmt.Fprint(env.Stderr, prompt)
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	secret = strings.TrimSpace(line)
+	if secret == "" && !optional {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fail(env, 1, fmt.Errorf("reading the %s: %w", what, err))
+		}
+		return "", fail(env, 64, fmt.Errorf("no %s on stdin: e.g. `%s`", what, example))
+	}
+	return secret, 0
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
@@ -59,6 +60,11 @@ func runSandbox(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	defer srv.Close()
+	if !loopback(addr) {
+		fmt.Fprintf(env.Stderr, "pagekeeper: warning: the sandbox listens on %s, which other machines on the network can reach. "+
+			"Its admin API (/__sandbox/...) has no password: anyone who reaches it can read the sandbox app's secret and tokens and change what it answers. "+
+			"Use --addr 127.0.0.1:PORT unless you mean to share it.\n", addr)
+	}
 	id, sec := srv.App()
 	base := srv.URL()
 	info := sandboxInfo{URL: base, DialogURL: base + "/" + sandbox.DefaultVersion + "/dialog/oauth", GraphURL: base + "/" + sandbox.DefaultVersion + "/",
@@ -76,6 +82,20 @@ func runSandbox(ctx context.Context, env *Env, args []string) int {
 		return fail(env, 1, err)
 	}
 	return 0
+}
+
+// loopback reports whether addr only accepts connections from this machine.
+// An empty host or 0.0.0.0 / :: listen on every interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func printSandbox(env *Env, in sandboxInfo, live bool) {

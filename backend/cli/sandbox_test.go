@@ -2,11 +2,13 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -104,5 +106,50 @@ func TestSandboxCommandBadInput(t *testing.T) {
 	}
 	if code, _, errs := run(t, "sandbox", "--addr", "256.0.0.1:1"); code != 1 || !strings.Contains(errs, "listen") {
 		t.Fatalf("bad addr: %d %q", code, errs)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to write from the command's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The sandbox's admin API is open by design; listening beyond loopback puts
+// it on the network, which the command says before anything else.
+func TestSandboxWarnsBeyondLoopback(t *testing.T) {
+	for addr, warn := range map[string]bool{"0.0.0.0:0": true, ":0": true, "127.0.0.1:0": false, "localhost:0": false, "[::1]:0": false} {
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		var errb lockedBuffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
+		done := make(chan int, 1)
+		go func() {
+			done <- Main(ctx, env, []string{"sandbox", "--addr", addr, "--json"})
+			pw.Close()
+		}()
+		if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
+			cancel()
+			t.Fatalf("%s: %v (%s)", addr, err, errb.String())
+		}
+		got := errb.String()
+		cancel()
+		go io.Copy(io.Discard, pr)
+		<-done
+		if warned := strings.Contains(got, "other machines on the network can reach") && strings.Contains(got, "admin API"); warned != warn {
+			t.Errorf("--addr %s: warned %v, want %v (stderr %q)", addr, warned, warn, got)
+		}
 	}
 }

@@ -83,10 +83,11 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	if _, ok := parseFlags(env, "check", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON") }); !ok {
 		return 64
 	}
-	showProgress := env.IsTerminal(env.Stderr)
+	progress := raw(env.Stderr)
+	showProgress := env.IsTerminal(progress)
 	k, err := openKeeper(ctx, env, func(name string, data any) {
 		if st, ok := data.(keeper.CheckState); ok && showProgress && name == keeper.EventCheckProgress && st.Running && st.Total > 0 {
-			fmt.Fprintf(env.Stderr, "\rChecking %d of %d Pages...", st.Done, st.Total)
+			fmt.Fprintf(progress, "\rChecking %d of %d Pages...", st.Done, st.Total)
 		}
 	})
 	if err != nil {
@@ -95,7 +96,7 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	defer k.Close()
 	rep, err := k.Check(ctx, nil)
 	if showProgress {
-		fmt.Fprint(env.Stderr, "\r\033[K")
+		fmt.Fprint(progress, "\r\033[K")
 	}
 	if err != nil {
 		return fail(env, ExitUnknown, fmt.Errorf("could not check: %w", err))
@@ -108,14 +109,36 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		return fail(env, ExitUnknown, err)
 	}
 	code := exitCode(snap, rep.Unreachable > 0)
+	// Whatever was not checked is said once on stderr, so a script that
+	// keeps stdout (the JSON) still logs why.
+	switch {
+	case rep.Unreachable > 0:
+		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", rep.UnreachableWhy)
+	case code == ExitUnknown:
+		fmt.Fprintf(env.Stderr, "pagekeeper: %s\n", neverConfirmed(snap))
+	}
 	if asJSON {
-		return printJSON(env, keeper.NewReport(snap), code)
+		report := keeper.NewReport(snap)
+		report.MarkUnchecked(rep)
+		return printJSON(env, report, code)
 	}
 	printTable(env.Stdout, snap)
-	if rep.Unreachable > 0 {
-		fmt.Fprintf(env.Stdout, "\n%s (their last confirmed status is kept).\n", rep.UnreachableWhy)
-	}
 	return code
+}
+
+// neverConfirmed says which Pages have no confirmed status at all.
+func neverConfirmed(snap keeper.Snapshot) string {
+	var names []string
+	why := ""
+	for _, p := range snap.Pages {
+		if p.Status == "unknown" {
+			names = append(names, p.Name)
+			if why == "" {
+				why = p.Summary
+			}
+		}
+	}
+	return fmt.Sprintf("%d Pages have never been confirmed (%s): %s", len(names), strings.Join(names, ", "), why)
 }
 
 // exitCode: an invalid Page is the most urgent news; a Page that could not be
@@ -183,6 +206,9 @@ func printTable(out io.Writer, snap keeper.Snapshot) {
 	for _, p := range snap.Pages {
 		if p.Status == "invalid" || p.Status == "warning" {
 			fmt.Fprintf(w, "  %s: %s\n", p.Name, p.Fix)
+			for _, a := range p.Actions {
+				fmt.Fprintf(w, "      %-17s %s\n", a.Label+":", a.Command)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -19,6 +20,7 @@ const (
 	KindDisconnected = "disconnected"
 	KindUnsubscribed = "webhooks_unsubscribed"
 	KindRemoved      = "person_removed"
+	KindWatcher      = "watcher_changed" // another person's connection now watches the Page
 )
 
 // Explain gives the plain words for a reason (the diagnosis owns them).
@@ -30,93 +32,162 @@ type Result struct {
 	Updated    []string // Page names whose token was replaced
 	NotGranted []string // Page names left out of the new grant
 	Touched    []string // ids of the Pages to check at once
+	Dropped    []string // ids of the NotGranted Pages
+	Replaced   []string // Page names now watched through this person instead of another
 }
 
 // Apply stores a harvested grant: the person, their user token, and the
-// tokens of the chosen Pages. Tokens go to the vault first and the records
-// after, so a record never points at a token that is not there; nothing is
-// deleted, so a failure midway leaves every working token in place.
+// tokens of the chosen Pages. It is all or nothing across the keychain and
+// the database: the tokens go to the keychain first (the token each one
+// replaces is kept aside), then every record in one transaction; when any
+// step fails (a full disk, a locked keychain) the keychain gets back exactly
+// what it held before and the database is as it was, so no record points at
+// a missing token and no token is left without its record.
 // Pages this person connected before that are missing from the new grant
 // become invalid (page_not_granted): Facebook stops serving them.
 func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Time, explain Explain) (Result, error) {
-	var res Result
 	for _, id := range chosen {
 		if _, ok := g.Page(id); !ok {
-			return res, fmt.Errorf("Page %s is not in what %s granted", id, g.Person.Name)
+			return Result{}, fmt.Errorf("Page %s is not in what %s granted", id, g.Person.Name)
 		}
 	}
+	undo, err := storeTokens(v, g, chosen)
+	if err != nil {
+		return Result{}, errors.Join(err, undo())
+	}
+	var res Result
+	err = db.Update(func(tx *store.Tx) error {
+		res = Result{}
+		return applyRecords(tx, g, chosen, now, explain, &res)
+	})
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			return Result{}, errors.Join(err, fmt.Errorf("and the keychain could not be put back as it was: %w", uerr))
+		}
+		return Result{}, fmt.Errorf("%w; nothing of this login was kept", err)
+	}
+	return res, nil
+}
+
+// storeTokens writes the grant's user token and the chosen Pages' tokens,
+// together: the entries they replace are read in one keychain round and the
+// new ones written on one session (vault.LoadTokens, vault.SetTokens), so a
+// connect of 1,000 Pages is not 2,000 keychain calls. undo puts back what
+// each entry held before (or deletes the entry).
+func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, err error) {
+	undo = func() error { return nil }
+	pageIDs := make([]string, 0, len(chosen))
 	tokens := make(map[string]string, len(chosen))
 	for _, id := range chosen {
 		p, _ := g.Page(id)
+		pageIDs = append(pageIDs, p.ID)
 		tokens[p.ID] = p.Token
 	}
-	if err := v.SetTokens(g.Person.ID, g.UserToken, tokens); err != nil {
-		return res, err
+	if err := v.LoadTokens(pageIDs, []string{g.Person.ID}); err != nil {
+		return undo, err
+	}
+	var restore []func() error
+	keep := func(old string, err error, set func(string) error, del func() error) error {
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			restore = append(restore, del)
+		case err != nil:
+			return err
+		default:
+			restore = append(restore, func() error { return set(old) })
+		}
+		return nil
+	}
+	old, err := v.UserToken(g.Person.ID)
+	if err := keep(old, err, func(t string) error { return v.SetUserToken(g.Person.ID, t) },
+		func() error { return v.DeleteUserToken(g.Person.ID) }); err != nil {
+		return undo, err
+	}
+	for _, id := range pageIDs {
+		old, err := v.PageToken(id)
+		if err := keep(old, err, func(t string) error { return v.SetPageToken(id, t) },
+			func() error { return v.DeletePageToken(id) }); err != nil {
+			return undo, err
+		}
+	}
+	undo = func() error {
+		var errs []error
+		for i := len(restore) - 1; i >= 0; i-- {
+			errs = append(errs, restore[i]())
+		}
+		return errors.Join(errs...)
+	}
+	return undo, v.SetTokens(g.Person.ID, g.UserToken, tokens)
+}
+
+// applyRecords writes the person, the chosen Pages and the Pages left out of
+// the grant, in the caller's transaction.
+func applyRecords(tx *store.Tx, g *Grant, chosen []string, now time.Time, explain Explain, res *Result) error {
+	prof, err := tx.GetProfile(g.Person.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if prof.ConnectedAt.IsZero() || prof.Removed {
+		prof.ConnectedAt = now
+	}
+	prof.ID, prof.Name, prof.Removed = g.Person.ID, g.Person.Name, false
+	prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
+	prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
+	prof.Status, prof.Reason, prof.Fix = "", "", ""
+	prof.Manages = map[string][]string{}
+	for _, p := range g.Pages {
+		prof.Manages[p.ID] = slices.Clone(p.Tasks)
+	}
+	if err := tx.PutProfile(prof); err != nil {
+		return err
 	}
 
-	// The records in one transaction: one disk sync for a connect of 1,000
-	// Pages instead of two per Page, and all of it or none.
-	err := db.Update(func(tx *store.Tx) error {
-		res = Result{}
-		prof, err := tx.GetProfile(g.Person.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if prof.ConnectedAt.IsZero() || prof.Removed {
-			prof.ConnectedAt = now
-		}
-		prof.ID, prof.Name, prof.Removed = g.Person.ID, g.Person.Name, false
-		prof.TokenExpiresAt, prof.DataAccessExpiresAt = g.TokenExpiresAt, g.DataAccessExpiresAt
-		prof.Scopes, prof.Declined = slices.Clone(g.Scopes), slices.Clone(g.Declined)
-		prof.Status, prof.Reason, prof.Fix = "", "", ""
-		if err := tx.PutProfile(prof); err != nil {
-			return err
-		}
-
-		for _, id := range chosen {
-			gp, _ := g.Page(id)
-			name, kind, err := applyPage(tx, g, gp, now)
-			if err != nil {
-				return err
-			}
-			if kind == KindTokenRenewed {
-				res.Updated = append(res.Updated, name)
-			} else {
-				res.Connected = append(res.Connected, name)
-			}
-			res.Touched = append(res.Touched, id)
-		}
-
-		pages, err := tx.ListPages()
+	for _, id := range chosen {
+		gp, _ := g.Page(id)
+		name, kind, err := applyPage(tx, g, gp, now)
 		if err != nil {
 			return err
 		}
-		for _, p := range pages {
-			if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
-				continue
-			}
-			if _, ok := g.Page(p.ID); ok {
-				continue
-			}
-			summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
-			from := p.Status
-			change := &store.StatusChange{At: now, From: from, To: "invalid", Reason: "page_not_granted"}
-			_, err := tx.RecordTransition(p.ID, func(pg *store.Page) error {
-				pg.Status, pg.Reason, pg.Summary, pg.Fix, pg.UpdatedAt = "invalid", "page_not_granted", summary, fix, now
-				return nil
-			}, change, store.Activity{At: now, Kind: KindNotGranted, Actor: g.Person.Name,
-				Details: fmt.Sprintf("%s left this Page out when logging in to Facebook again", g.Person.Name)})
-			if err != nil {
-				return err
-			}
-			res.NotGranted = append(res.NotGranted, p.Name)
+		switch kind {
+		case KindTokenRenewed:
+			res.Updated = append(res.Updated, name)
+		case KindWatcher:
+			res.Replaced = append(res.Replaced, name)
+		default:
+			res.Connected = append(res.Connected, name)
 		}
-		return nil
-	})
-	if err != nil {
-		return Result{}, err
+		res.Touched = append(res.Touched, id)
 	}
-	return res, nil
+
+	pages, err := tx.ListPages()
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		if p.ProfileID != g.Person.ID || p.Status == "disconnected" {
+			continue
+		}
+		if _, ok := g.Page(p.ID); ok || g.IsSkipped(p.ID) {
+			continue // a Page listed without a token was granted: the check tells how it is
+		}
+		if p.Reason == "role_lost" {
+			// The person has no role on the Page: of course the login left
+			// it out. The diagnosis stays as it was, it is the true one.
+			continue
+		}
+		summary, fix := explain("page_not_granted", g.Person.Name, p.Name)
+		change := &store.StatusChange{At: now, From: p.Status, To: "invalid", Reason: "page_not_granted"}
+		_, err := tx.RecordTransition(p.ID, func(pg *store.Page) error {
+			pg.Status, pg.Reason, pg.Summary, pg.Fix, pg.UpdatedAt = "invalid", "page_not_granted", summary, fix, now
+			return nil
+		}, change, store.Activity{At: now, Kind: KindNotGranted, Actor: g.Person.Name,
+			Details: fmt.Sprintf("%s left this Page out when logging in to Facebook again", g.Person.Name)})
+		if err != nil {
+			return err
+		}
+		res.NotGranted, res.Dropped = append(res.NotGranted, p.Name), append(res.Dropped, p.ID)
+	}
+	return nil
 }
 
 func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, string, error) {
@@ -131,12 +202,17 @@ func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, s
 		kind = KindConnected
 	case old.Status == "disconnected":
 		kind = KindReconnected
+	case old.ProfileID != "" && old.ProfileID != g.Person.ID:
+		kind = KindWatcher
 	}
 	detail := map[string]string{
 		KindConnected:    "connected by " + g.Person.Name,
 		KindReconnected:  "connected again by " + g.Person.Name,
 		KindTokenRenewed: "new token from " + g.Person.Name + "'s login",
 	}[kind]
+	if kind == KindWatcher {
+		detail = Replaced(tx, g.Person.Name, old.ProfileID, gp.Tasks, "logged in")
+	}
 	if gp.ViaPortfolio {
 		detail += " (through a Business Portfolio)"
 	}
@@ -163,6 +239,44 @@ func applyPage(tx *store.Tx, g *Grant, gp GrantedPage, now time.Time) (string, s
 	}
 	_, err = tx.RecordTransition(gp.ID, mutate, change, store.Activity{At: now, Kind: kind, Actor: g.Person.Name, Details: detail})
 	return gp.Name, kind, err
+}
+
+// profiles reads a person's record: the store, or a transaction of it.
+type profiles interface {
+	GetProfile(id string) (store.Profile, error)
+}
+
+// Replaced words who replaced whom as the person Pagekeeper watches a Page
+// through, for the activity log.
+func Replaced(db profiles, newPerson, oldProfileID string, tasks []string, why string) string {
+	old := "someone else"
+	if prof, err := db.GetProfile(oldProfileID); err == nil && prof.Name != "" {
+		old = prof.Name
+	}
+	d := fmt.Sprintf("%s replaced %s as the person Pagekeeper watches this Page through (%s)", newPerson, old, why)
+	if len(tasks) > 0 {
+		d += "; tasks: " + strings.Join(tasks, ", ")
+	}
+	return d
+}
+
+// MovePage hands a Page over to another connected person: their Page token
+// goes to the vault first, then the record names them (with their tasks)
+// and the log says who replaced whom.
+func MovePage(db *store.DB, v *vault.Vault, pageID string, to store.Profile, token string, tasks []string, why string, now time.Time) error {
+	p, err := db.GetPage(pageID)
+	if err != nil {
+		return err
+	}
+	if err := v.SetPageToken(pageID, token); err != nil {
+		return err
+	}
+	detail := Replaced(db, to.Name, p.ProfileID, tasks, why)
+	_, err = db.RecordTransition(pageID, func(pg *store.Page) error {
+		pg.ProfileID, pg.Tasks = to.ID, slices.Clone(tasks)
+		return nil
+	}, nil, store.Activity{At: now, Kind: KindWatcher, Actor: to.Name, Details: detail})
+	return err
 }
 
 // Disconnect forgets a Page's token and marks it disconnected; its history,

@@ -36,7 +36,27 @@ type Grant struct {
 	Scopes              []string // granted
 	Declined            []string
 	Pages               []GrantedPage
-	HarvestedAt         time.Time
+	// Skipped are Pages Facebook listed without a Page token (the field
+	// left out, or empty): nothing can be stored or checked for them, and
+	// they must not stop the other Pages from connecting.
+	Skipped     []SkippedPage
+	HarvestedAt time.Time
+}
+
+// SkippedPage is a Page of the login that cannot be connected, and why.
+type SkippedPage struct {
+	ID, Name string
+	Why      string // plain words for the chooser and the connect summary
+}
+
+// skipped explains a Page that came without a Page token.
+func skipped(id, name, person string) SkippedPage {
+	if name == "" {
+		name = "Page " + id
+	}
+	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s without an access token for it, so Pagekeeper cannot watch it and stored nothing for it. "+
+		"This can happen when %s's role on the Page does not let apps act for it: ask an admin of %s to check %s's access in Meta Business Suite, then connect again.",
+		name, person, name, person)}
 }
 
 // GrantedPage is a Page the person granted, with its Page token.
@@ -98,6 +118,10 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	seen := map[string]bool{}
 	for _, a := range accounts {
 		seen[a.ID] = true
+		if a.AccessToken == "" {
+			gr.Skipped = append(gr.Skipped, skipped(a.ID, a.Name, me.Name))
+			continue
+		}
 		gr.Pages = append(gr.Pages, grantedPage(a.ID, a.Name, a.Category, a.AccessToken, a.Tasks, a.Instagram, false))
 	}
 	// Pages reached only through a Business Portfolio are listed in the
@@ -112,7 +136,10 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 			return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
 		}
 		if p.AccessToken == "" {
-			continue // an Instagram account or an object that is not a Page of this person
+			if p.ID == id && p.Name != "" {
+				gr.Skipped = append(gr.Skipped, skipped(id, p.Name, me.Name))
+			}
+			continue // else an Instagram account or an object that is not a Page of this person
 		}
 		gr.Pages = append(gr.Pages, grantedPage(p.ID, p.Name, p.Category, p.AccessToken, p.Tasks, p.Instagram, true))
 	}
@@ -120,6 +147,7 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 		gr.Pages[i].Scopes = scopesFor(info, gr.Scopes, gr.Pages[i])
 	}
 	sort.SliceStable(gr.Pages, func(i, j int) bool { return gr.Pages[i].Name < gr.Pages[j].Name })
+	sort.SliceStable(gr.Skipped, func(i, j int) bool { return gr.Skipped[i].Name < gr.Skipped[j].Name })
 	return gr, nil
 }
 
@@ -183,6 +211,11 @@ func (p GrantedPage) Missing() []string {
 		}
 	}
 	return out
+}
+
+// IsSkipped reports whether the login listed the Page without a token.
+func (g *Grant) IsSkipped(id string) bool {
+	return slices.ContainsFunc(g.Skipped, func(p SkippedPage) bool { return p.ID == id })
 }
 
 // Page returns the granted Page with that id.

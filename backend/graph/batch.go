@@ -110,6 +110,6 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 			all = append(all, out[i].Usage...)
 		}
 	}
-	c.recordItemUsage(all)
+	c.keepUsage(all)
 	return out, nil
 }

@@ -63,6 +63,13 @@ func (c *Client) Accounts(ctx context.Context, userToken string) ([]PageAccount,
 		params: url.Values{"fields": {AccountsFields}, "limit": {"100"}}, token: userToken})
 }
 
+// AccountTasks lists the person's tasks on each of their Pages: Accounts
+// without the Page tokens, for checks that need the roles only.
+func (c *Client) AccountTasks(ctx context.Context, userToken string) ([]PageAccount, error) {
+	return getAll[PageAccount](ctx, c, call{method: "GET", path: "me/accounts",
+		params: url.Values{"fields": {"id,tasks"}, "limit": {"100"}}, token: userToken})
+}
+
 // PageInfo is what Page returns; fields not asked for stay empty.
 type PageInfo struct {
 	ID          string     `json:"id"`

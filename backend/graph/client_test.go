@@ -273,6 +273,20 @@ func TestAccountsFollowsCursors(t *testing.T) {
 	}
 }
 
+// The roles-only listing asks for no Page token and follows the cursors too.
+func TestAccountTasksAsksForNoToken(t *testing.T) {
+	s, c := newServer(t, accountsPages(t))
+	got, err := c.AccountTasks(context.Background(), testUserToken)
+	if err != nil || len(got) != 3 || got[2].ID != "555" || !reflect.DeepEqual(got[2].Tasks, []string{"ANALYZE"}) {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	for i, r := range s.requests() {
+		if r.FormValue("fields") != "id,tasks" {
+			t.Errorf("page %d fields = %q", i, r.FormValue("fields"))
+		}
+	}
+}
+
 func TestAccountsSinglePageSamples(t *testing.T) {
 	for _, f := range []string{"30-me-accounts-with-cursors.json", "31-me-accounts-localized-category.json"} {
 		s, c := newServer(t, replay(200, sample(t, f)))
@@ -660,5 +674,54 @@ func TestBudgetConcurrent(t *testing.T) {
 	wg.Wait()
 	if b := c.Budget(); len(b) != 1 || b[0].Kind != UsageApp {
 		t.Errorf("budget %+v", b)
+	}
+}
+
+// A usage header cannot ask for a wait longer than the limit's own window
+// (FACEBOOK.md §4): a year of estimated_time_to_regain_access would stop the
+// checks for a year.
+func TestRegainIsBoundedByTheLimitsWindow(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-Business-Use-Case-Usage", `{"77":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":525600}],"78":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":30}]}`)
+	h.Set("X-Ad-Account-Usage", `{"acc_id_util_pct":100,"reset_time_duration":999999}`)
+	got := map[string]time.Duration{}
+	for _, u := range ParseUsage(h, testNow) {
+		got[u.Kind+"/"+u.ID] = u.Regain
+	}
+	want := map[string]time.Duration{"business_use_case/77": 24 * time.Hour, "business_use_case/78": 30 * time.Minute, "ad_account/": time.Hour}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("regain %v, want %v", got, want)
+	}
+}
+
+// BudgetSince leaves out what earlier answers reported.
+func TestBudgetSinceIsOnlyFreshReports(t *testing.T) {
+	full := true
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if full {
+			w.Header().Set("X-Business-Use-Case-Usage", `{"77":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":60}]}`)
+		} else {
+			w.Header().Set("X-App-Usage", `{"call_count":3,"total_cputime":1,"total_time":1}`)
+		}
+		w.Write([]byte(`{"id":"1"}`))
+	})
+	ctx := context.Background()
+	mark := c.UsageMark()
+	if _, err := c.Page(ctx, "1", testPageToken); err != nil {
+		t.Fatal(err)
+	}
+	if b := c.BudgetSince(mark); b.MaxPercent() != 100 || b.RegainAfter() != time.Hour {
+		t.Fatalf("fresh budget %+v", b)
+	}
+	full = false
+	mark = c.UsageMark()
+	if _, err := c.Page(ctx, "1", testPageToken); err != nil {
+		t.Fatal(err)
+	}
+	if b := c.BudgetSince(mark); b.MaxPercent() != 3 || b.RegainAfter() != 0 || len(b) != 1 {
+		t.Fatalf("budget since the second call %+v: the first call's report is stale", b)
+	}
+	if b := c.Budget(); len(b) != 2 {
+		t.Fatalf("Budget() keeps the latest of every kind: %+v", b)
 	}
 }

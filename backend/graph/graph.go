@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/outbound"
 )
 
 // Defaults of Config.
@@ -37,7 +39,7 @@ type Config struct {
 	Version    string // default DefaultVersion
 	AppID      string
 	AppSecret  string
-	HTTPClient *http.Client     // default: a client with a 30 s timeout
+	HTTPClient *http.Client     // its transport and timeout (default 30 s); see New for redirects
 	OnUsage    func(us []Usage) // optional; see SetUsageHook
 	Now        func() time.Time // optional clock for Token.ExpiresAt and Usage.Seen; default time.Now
 }
@@ -50,12 +52,16 @@ type Client struct {
 	hc        *http.Client
 	now       func() time.Time
 
-	mu      sync.Mutex
-	usage   map[string]Usage
-	onUsage func([]Usage)
+	mu       sync.Mutex
+	usage    map[string]Usage
+	usageAt  map[string]uint64 // usageSeq of the answer that reported it
+	usageSeq uint64            // answers with usage headers so far
+	onUsage  func([]Usage)
 }
 
-// New returns a Client for cfg, filling in the defaults.
+// New returns a Client for cfg, filling in the defaults. Every call carries a
+// token or the secret, so the client follows no redirect (outbound.Client),
+// whatever cfg.HTTPClient's own policy.
 func New(cfg Config) *Client {
 	if cfg.GraphURL == "" {
 		cfg.GraphURL = DefaultGraphURL
@@ -63,9 +69,7 @@ func New(cfg Config) *Client {
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
+	cfg.HTTPClient = outbound.Client(cfg.HTTPClient, outbound.DefaultTimeout)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -76,6 +80,7 @@ func New(cfg Config) *Client {
 		hc:        cfg.HTTPClient,
 		now:       cfg.Now,
 		usage:     map[string]Usage{},
+		usageAt:   map[string]uint64{},
 		onUsage:   cfg.OnUsage,
 	}
 }

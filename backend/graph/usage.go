@@ -40,6 +40,18 @@ func (u Usage) MaxPercent() int { return max(u.CallCount, u.TotalCPUTime, u.Tota
 // RegainAfter is how long Facebook says to wait, counted from Seen; 0 when it gave no estimate.
 func (u Usage) RegainAfter() time.Duration { return u.Regain }
 
+// regainCap is the longest wait a usage header may ask for: the window Meta
+// documents for the limit (FACEBOOK.md §4: the app quota counts calls within
+// one hour; the Page quota 4,800 calls per 24 hours; the ad account's reset
+// is within the hour). A header asking for more is wrong or hostile, and
+// would stop the checks for as long as it says.
+var regainCap = map[string]time.Duration{
+	UsageApp:       time.Hour,
+	UsagePage:      24 * time.Hour,
+	UsageBusiness:  24 * time.Hour,
+	UsageAdAccount: time.Hour,
+}
+
 func (u Usage) key() string { return u.Kind + "\x00" + u.ID + "\x00" + u.Type }
 
 // Budget is the latest Usage of every kind/id/type the client has seen.
@@ -100,6 +112,9 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 				Regain: seconds(a.Reset), Seen: seen})
 		}
 	}
+	for i := range out {
+		out[i].Regain = min(out[i].Regain, regainCap[out[i].Kind])
+	}
 	sortUsage(out)
 	return out
 }
@@ -142,32 +157,20 @@ func sortUsage(us []Usage) {
 }
 
 // recordUsage keeps the latest value per kind/id/type and tells the hook.
-func (c *Client) recordUsage(h http.Header) {
-	us := ParseUsage(h, c.now())
-	if len(us) == 0 {
-		return
-	}
-	c.mu.Lock()
-	for _, u := range us {
-		c.usage[u.key()] = u
-	}
-	hook := c.onUsage
-	c.mu.Unlock()
-	if hook != nil {
-		hook(us)
-	}
-}
+func (c *Client) recordUsage(h http.Header) { c.keepUsage(ParseUsage(h, c.now())) }
 
-// recordItemUsage keeps what batch items reported, as recordUsage does for
-// a response's own headers: a Page's usage (X-Page-Usage, its Business Use
-// Case) arrives only there, and the backoff must see it.
-func (c *Client) recordItemUsage(us []Usage) {
+// keepUsage keeps the latest of each kind/id/type and tells the hook. Batch
+// items' usages come here too: a Page's usage (X-Page-Usage, its Business
+// Use Case) arrives only in its item's headers, and the backoff must see it.
+func (c *Client) keepUsage(us []Usage) {
 	if len(us) == 0 {
 		return
 	}
 	c.mu.Lock()
+	c.usageSeq++
 	for _, u := range us {
 		c.usage[u.key()] = u
+		c.usageAt[u.key()] = c.usageSeq
 	}
 	hook := c.onUsage
 	c.mu.Unlock()
@@ -177,11 +180,26 @@ func (c *Client) recordItemUsage(us []Usage) {
 }
 
 // Budget is a snapshot of the latest usage Facebook reported, safe to call from any goroutine.
-func (c *Client) Budget() Budget {
+func (c *Client) Budget() Budget { return c.BudgetSince(0) }
+
+// UsageMark is a point in the stream of usage reports, for BudgetSince.
+func (c *Client) UsageMark() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.usageSeq
+}
+
+// BudgetSince is the latest usage of each kind/id/type that an answer
+// reported after mark: what the calls made since then heard, without the
+// stale reports of earlier ones (a quota reported full an hour ago says
+// nothing about now).
+func (c *Client) BudgetSince(mark uint64) Budget {
 	c.mu.Lock()
 	b := make(Budget, 0, len(c.usage))
-	for _, u := range c.usage {
-		b = append(b, u)
+	for k, u := range c.usage {
+		if c.usageAt[k] > mark {
+			b = append(b, u)
+		}
 	}
 	c.mu.Unlock()
 	sortUsage(b)

@@ -65,6 +65,8 @@ func TestCallbackThroughKeeper(t *testing.T) {
 		{"no state", "GET", "code=abc", "", 400},
 		{"wrong state", "GET", "code=abc&state=" + strings.Repeat("A", len(state)), "", 400},
 		{"wrong state, error", "GET", "error=access_denied&state=x", "", 400},
+		{"no state, error", "GET", "error=server_error&error_description=Forged%1B%5B2J", "", 400},
+		{"no state, cancel", "GET", "error=access_denied&error_reason=user_denied", "", 400},
 		{"state of another length", "GET", "code=abc&state=" + state[:10], "", 400},
 		{"foreign Host (DNS rebinding)", "GET", "code=abc&state=" + state, "evil.example:" + port, 400},
 		{"POST", "POST", "code=abc&state=" + state, "", 405},

@@ -11,6 +11,8 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -194,6 +196,7 @@ func fullRun(t *testing.T, r *rig, h *haystack) (scenarios int) {
 		t.Fatal("a wrong app secret was accepted")
 	}
 
+	hk := setHooks(t, r, h)
 	dana := r.connectAll(sandbox.DanaID)
 	h.ret("LoginResult (Dana)", dana, nil)
 	sam := r.login(keeper.LoginRequest{}, sandbox.ConsentChoice{Persona: sandbox.SamID})
@@ -244,6 +247,16 @@ func fullRun(t *testing.T, r *rig, h *haystack) (scenarios int) {
 	h.err("Disconnect unknown", k.Disconnect(ctx, "999", false, "test"))
 	rep, err = k.Check(ctx, nil)
 	h.ret("Check report at the end", rep, err)
+	for _, id := range []string{"all-command", "all-webhook"} {
+		res, err := k.TestHook(ctx, id, sandbox.PageBakery)
+		h.ret("TestHook "+id, res, err)
+		plan, err := k.PlanHooks(id, sandbox.PageBakery)
+		h.ret("PlanHooks "+id, plan, err)
+	}
+	k.WaitHooks()
+	hs, err := k.Hooks()
+	h.ret("Hooks", hs, err)
+	hk.collect(t, h)
 
 	snap, err := k.Snapshot()
 	h.ret("Snapshot", snap, err)
@@ -326,8 +339,8 @@ func TestNoSecretLeaks(t *testing.T) {
 			}
 			files := h.folder(t, r.dir)
 			_, appSecret := r.sb.App()
-			secrets := append(r.tokens.tokens(), appSecret, wrongSecret)
-			tokens := len(secrets) - 2
+			secrets := append(r.tokens.tokens(), appSecret, wrongSecret, hookSecret)
+			tokens := len(secrets) - 3
 			if tokens < 10 {
 				t.Fatalf("only %d tokens seen: the run did not exercise the sandbox", tokens)
 			}
@@ -473,6 +486,16 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 	h := &haystack{}
 	c := &cliEnv{t: t, h: h, vars: map[string]string{"PAGEKEEPER_DATA_DIR": dir,
 		keeper.EnvGraphURL: sb.URL(), keeper.EnvFacebookURL: sb.URL()}}
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		h.add("webhook delivery", append([]byte(fmt.Sprint(r.Header)), b...))
+	}))
+	defer receiver.Close()
+	hookDir := t.TempDir()
+	hookSh := filepath.Join(hookDir, "deploy.sh")
+	if err := os.WriteFile(hookSh, []byte(hookScript), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	stop := captureOutput(t, h)
 	var secrets []string
 	collect := func() { secrets = append(secrets, keychainSecrets(t, vault.DefaultService)...) }
@@ -484,6 +507,23 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 		{"setup (wrong secret)", 1, func() int { code, _, _ := c.run(wrongSecret+"\n", "setup", "--app-id", appID); return code }},
 		{"setup", 0, func() int { code, _, _ := c.run(appSecret+"\n", "setup", "--app-id", appID); return code }},
 		{"connect --no-browser", 0, func() int { code := c.login(sb, sandbox.DanaID, "connect", "--no-browser"); collect(); return code }},
+		{"hooks set", 0, func() int {
+			code, _, _ := c.run("", "hooks", "set", "--command", fmt.Sprintf("'%s' '%s'", hookSh, hookDir))
+			return code
+		}},
+		{"hooks set --webhook", 0, func() int {
+			code, _, _ := c.run(hookSecret+"\n", "hooks", "set", "--webhook", receiver.URL)
+			return code
+		}},
+		{"hooks list", 0, func() int { code, _, _ := c.run("", "hooks", "list"); return code }},
+		{"hooks test --dry-run", 0, func() int {
+			code, _, _ := c.run("", "hooks", "test", "all-command", "--page", sandbox.PageBakery, "--dry-run")
+			return code
+		}},
+		{"hooks test", 0, func() int {
+			code, _, _ := c.run("", "hooks", "test", "all-command", "--page", sandbox.PageBakery)
+			return code
+		}},
 		{"status", 0, func() int { code, _, _ := c.run("", "status"); return code }},
 		{"status --json", 0, func() int { code, _, _ := c.run("", "status", "--json"); return code }},
 		{"check", 1, func() int { code, _, _ := c.run("", "check"); return code }},
@@ -523,7 +563,17 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 		}
 	}
 	files := h.folder(t, dir)
-	secrets = append(secrets, appSecret, wrongSecret)
+	for _, f := range []string{"args", "env"} {
+		b, err := os.ReadFile(filepath.Join(hookDir, f))
+		if err != nil {
+			t.Errorf("the hook never ran: %v", err)
+		}
+		h.add("hook "+f, b)
+	}
+	if stdin, _ := os.ReadFile(filepath.Join(hookDir, "stdin")); !tokenShape.Match(stdin) {
+		t.Error("the reconnect delivered no token to the hook")
+	}
+	secrets = append(secrets, appSecret, wrongSecret, hookSecret)
 	tokens := 0
 	for _, s := range secrets {
 		if tokenShape.MatchString(s) {

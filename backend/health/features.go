@@ -166,3 +166,7 @@ func MissingTasks(tasks []string) []string {
 	}
 	return uniq(missing)
 }
+
+// TaskName is a Page task (Facebook's name, MODERATE) in the words of
+// Facebook's Page access settings.
+func TaskName(t string) string { return taskName(t) }

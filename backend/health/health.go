@@ -18,7 +18,9 @@
 //     left out of the grant or the person's Pages; missing permissions;
 //     missing Page tasks; expiry within the warning window; webhooks;
 //     Instagram.
-//   - Everything after "unknown" is a warning: the Page token still works
+//   - A Page left out of the person's grant (granular_scopes) is invalid
+//     (page_not_granted) even while its old token answers.
+//   - Everything else after "unknown" is a warning: the Page token still works
 //     (the probe succeeded), so the owner has time to act. In particular a
 //     permission missing from the grant is only a warning; it becomes invalid
 //     when Facebook itself refuses the probe with a permission error.
@@ -224,17 +226,20 @@ func diagnose(obs Observation) Diagnosis {
 		return Diagnosis{Status: Unknown, Reason: noVerdict(obs.Probe)}
 	}
 
-	// The Page token works: everything below is a warning.
+	// The Page token works: everything below is a warning, but for a Page
+	// the person left out of their grant (unticked at a later login):
+	// Facebook says Pagekeeper may no longer use it, so it is over.
 	d := Diagnosis{Status: Valid, Definitive: true}
 	d.Features, d.MissingPermissions, d.MissingTasks = matrix(obs)
 	warn := func(r Reason) Diagnosis { d.Status, d.Reason = Warning, r; return d }
 	switch {
+	case obs.InGrant != nil && !*obs.InGrant:
+		d.Status, d.Reason = Invalid, PageNotGranted
+		return d
 	case userDead != ReasonNone:
 		return warn(userDead)
 	case obs.UserToken != nil && !obs.UserToken.IsValid:
 		return warn(TokenInvalid)
-	case obs.InGrant != nil && !*obs.InGrant:
-		return warn(PageNotGranted)
 	case obs.HasRole != nil && !*obs.HasRole:
 		return warn(RoleLost)
 	case len(d.MissingPermissions) > 0:

@@ -71,7 +71,7 @@ func TestEveryReason(t *testing.T) {
 		{"token_invalid 466", func(o *Observation) { o.Probe = dead(190, 466, "") }, Invalid, TokenInvalid, true},
 		{"token_invalid 190", func(o *Observation) { o.Probe = dead(190, 0, "Invalid OAuth access token.") }, Invalid, TokenInvalid, true},
 		{"token_invalid 102", func(o *Observation) { o.Probe = dead(102, 0, "Session key invalid") }, Invalid, TokenInvalid, true},
-		{"page_not_granted", func(o *Observation) { o.InGrant = ptr(false) }, Warning, PageNotGranted, true},
+		{"page_not_granted", func(o *Observation) { o.InGrant = ptr(false) }, Invalid, PageNotGranted, true},
 		{"permission_missing (grant)", func(o *Observation) { o.Granted = []string{"pages_show_list", "pages_read_engagement"} }, Warning, PermissionMissing, true},
 		{"permission_missing (Facebook said)", func(o *Observation) { o.Probe = dead(200, 0, "Permissions error") }, Invalid, PermissionMissing, true},
 		{"task_missing", func(o *Observation) { o.Tasks = []string{"ANALYZE", "MODERATE"} }, Warning, TaskMissing, true},
@@ -126,14 +126,14 @@ func TestWordsExample(t *testing.T) {
 	o.Probe = graph.ParseError(400, sample(t, "02-err-190-460-password-changed.json"))
 	d := Diagnose(o)
 	if d.Summary != "Dana's Facebook password was changed (or Facebook reset the login for security), which ended Pagekeeper's access to Corner Bakery." ||
-		d.Fix != "Reconnect Corner Bakery: click Reconnect and log in as Dana." {
+		d.Fix != "Click Reconnect and log in as Dana with the new password." {
 		t.Errorf("words: %q / %q", d.Summary, d.Fix)
 	}
 	o = healthy()
 	o.PersonName, o.PageName = "", ""
 	o.Probe = dead(190, 459, "")
 	d = Diagnose(o)
-	if !strings.HasPrefix(d.Fix, "The person who connected it should log in") || !strings.Contains(d.Summary, "this Page") {
+	if !strings.HasPrefix(d.Fix, "The person who connected it should click Open in Facebook") || !strings.Contains(d.Summary, "this Page") {
 		t.Errorf("fallback words: %q / %q", d.Summary, d.Fix)
 	}
 	o = healthy()
@@ -282,9 +282,16 @@ func TestOrder(t *testing.T) {
 		t.Errorf("dead token: %s", d.Reason)
 	}
 	o.Probe = nil
-	if d := Diagnose(o); d.Reason != PageNotGranted || d.Status != Warning {
-		t.Errorf("grant before permissions: %s", d.Reason)
+	// A Page unticked at a later login is over, though its old token
+	// still answers: invalid, before the person's own token troubles.
+	if d := Diagnose(o); d.Reason != PageNotGranted || d.Status != Invalid || !d.Definitive {
+		t.Errorf("grant before permissions: %s/%s", d.Status, d.Reason)
 	}
+	o.UserToken = &graph.TokenInfo{IsValid: false, Error: &graph.Error{Code: 190, Subcode: 463}}
+	if d := Diagnose(o); d.Reason != PageNotGranted || d.Status != Invalid {
+		t.Errorf("unticked Page, expired user token: %s/%s", d.Status, d.Reason)
+	}
+	o.UserToken = healthy().UserToken
 	o.InGrant = ptr(true)
 	if d := Diagnose(o); d.Reason != PermissionMissing {
 		t.Errorf("permissions before tasks: %s", d.Reason)

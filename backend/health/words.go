@@ -18,55 +18,79 @@ type Words struct {
 	AppIssue graph.AppIssue
 }
 
-type wording struct{ summary, fix string }
+// wording is a reason's words and its repair: the actions offered, main
+// one first, and the Facebook page "Open in Facebook" opens.
+type wording struct {
+	summary, fix string
+	actions      []Action
+	link         Link
+}
 
 // reasonDisconnected keys the words of the disconnected status, which has no Reason.
 const reasonDisconnected Reason = "\x00disconnected"
 
-// words is THE table of plain words: every reason's summary and fix. Fields:
-// {person}, {person's}, {page}, {missing}, {until}.
+var (
+	reconnect   = []Action{ActionReconnect}
+	adminFix    = []Action{ActionAskAdmin, ActionOpenFacebook, ActionCheckAgain}
+	accountFix  = []Action{ActionOpenFacebook, ActionReconnect}
+	nothingToDo = []Action{ActionCheckAgain}
+	checkNow    = []Action{ActionCheckNow}
+)
+
+// words is THE table of plain words: every reason's summary, fix and
+// actions. A fix names a button only as "click <Label>", and only a button
+// of its own actions (words_test.go). Fields: {person}, {person's}, {page},
+// {missing}, {until}.
 var words = map[Reason]wording{
-	ReasonNone: {"Pagekeeper's access to {page} works.", ""},
+	ReasonNone: {summary: "Pagekeeper's access to {page} works."},
 	reasonDisconnected: {"{page} is not connected to Pagekeeper, so nobody is watching it.",
-		"Click Connect and log in as someone who manages {page}."},
+		"Click Connect and log in as someone who manages {page}.", []Action{ActionConnect}, LinkNone},
 	PasswordChanged: {"{person's} Facebook password was changed (or Facebook reset the login for security), which ended Pagekeeper's access to {page}.",
-		"Reconnect {page}: click Reconnect and log in as {person}."},
+		"Click Reconnect and log in as {person} with the new password.", reconnect, LinkNone},
 	AppRemoved: {"{person} removed Pagekeeper's app from their Facebook account, which ended its access to {page}.",
-		"Click Reconnect, log in as {person} and allow the app again."},
-	SessionExpired: {"{person's} Facebook login for Pagekeeper expired, so Pagekeeper can no longer reach {page}.",
-		"Click Reconnect and log in as {person}."},
-	AccountCheckpointed: {"Facebook locked {person's} account for a security check, which stops Pagekeeper's access to {page}.",
-		"{person} should log in at facebook.com and follow Facebook's instructions (Reconnect cannot work before that); then click Check now, and Reconnect only if {page} still does not work."},
+		"Click Reconnect, log in as {person} and allow the app again. To see the apps {person} allows, click Open in Facebook (Business Integrations).",
+		[]Action{ActionReconnect, ActionOpenFacebook}, LinkBusinessIntegrations},
+	SessionExpired: {"{person's} Facebook login for Pagekeeper has expired, so Pagekeeper can no longer reach {page} through it.",
+		"Click Reconnect and log in as {person}.", reconnect, LinkNone},
+	AccountCheckpointed: {"Facebook has locked {person's} account for a security check, which stops Pagekeeper's access to {page}.",
+		"{person} should click Open in Facebook, log in and follow Facebook's instructions (Reconnect cannot work before that); then click Check again, and click Reconnect only if {page} still does not work.",
+		[]Action{ActionOpenFacebook, ActionCheckAgain, ActionReconnect}, LinkAccountCheckpoint},
 	AccountUnconfirmed: {"{person's} Facebook account is not confirmed, so Facebook refuses Pagekeeper's access to {page}.",
-		"{person} should log in at facebook.com and confirm the account, then click Reconnect."},
+		"{person} should click Open in Facebook and confirm the account, then click Reconnect.", accountFix, LinkAccountConfirm},
 	RoleLost: {"{person} no longer has a role on {page} that lets Pagekeeper act for it.",
-		"Ask an admin of {page} to give {person} access to the Page again in Meta Business Suite, or reconnect as another admin."},
-	DataAccessExpired: {"{person} has not used Pagekeeper's Facebook app for 90 days, so Facebook stopped its data access to {page}.",
-		"Click Reconnect and log in as {person} to renew data access."},
+		"Click Ask an admin for a ready message asking an admin of {page} to give {person} access to the Page again (an admin can click Open in Facebook for the Page access settings); once they have, click Reconnect and log in as {person}.",
+		[]Action{ActionAskAdmin, ActionOpenFacebook, ActionReconnect}, LinkPageAccess},
+	DataAccessExpired: {"{person} has not used Pagekeeper's Facebook app for 90 days, so Facebook has stopped its data access to {page}.",
+		"Click Reconnect and log in as {person} to renew data access.", reconnect, LinkNone},
 	TokenInvalid: {"Facebook no longer accepts Pagekeeper's access to {page}: it was revoked or has become invalid.",
-		"Click Reconnect and log in as {person}."},
+		"Click Reconnect and log in as {person}.", reconnect, LinkNone},
 	PageNotGranted: {"{page} is no longer among the Pages {person} allowed Pagekeeper to use.",
-		"Click Reconnect, log in as {person}, choose Edit access and tick {page}."},
+		"Click Reconnect, log in as {person}, choose Edit access in Facebook's dialog and tick {page}.", reconnect, LinkNone},
 	PermissionMissing: {"Pagekeeper lacks Facebook permissions it needs for {page}: {missing}.",
-		"Click Reconnect, log in as {person} and allow every permission Pagekeeper asks for."},
+		"Click Reconnect, log in as {person} and allow every permission Pagekeeper asks for ({missing}).", reconnect, LinkNone},
 	TaskMissing: {"{person's} role on {page} does not include: {missing}.",
-		"Ask an admin of {page} to give {person} that access in Meta Business Suite (Settings, Page access), then click Check now."},
+		"Click Ask an admin for a ready message asking an admin of {page} to give {person} that access (an admin can click Open in Facebook for the Page access settings); once they have, click Check again.",
+		adminFix, LinkPageAccess},
 	ExpiringSoon: {"Pagekeeper's access to {page} through {person} ends on {until}.",
-		"Click Reconnect and log in as {person} before then to renew it."},
+		"Click Reconnect and log in as {person} before then to renew it.", reconnect, LinkNone},
 	WebhooksUnsubscribed: {"{page} no longer sends its events (such as new messages) to Pagekeeper's app.",
-		"Click Resubscribe for {page}; if that fails, click Reconnect and log in as {person}."},
+		"Click Resubscribe to subscribe the app to the events of {page} again; if Facebook refuses, click Reconnect and log in as {person}.",
+		[]Action{ActionResubscribe, ActionReconnect}, LinkNone},
 	InstagramUnlinked: {"The Instagram account that was linked to {page} is no longer connected to it.",
-		"Link the Instagram account to {page} again in Meta Business Suite, then click Reconnect and log in as {person}."},
+		"Click Open in Facebook and link the Instagram account to {page} again (Linked accounts), then click Reconnect and log in as {person} so Pagekeeper may use it.",
+		[]Action{ActionReconnect, ActionOpenFacebook}, LinkInstagram},
 	Unreachable: {"Pagekeeper could not reach Facebook to check {page}; it keeps the last known state and will try again.",
-		"Nothing to do for now. If this lasts, check this computer's internet connection."},
+		"Nothing to do for now. If this lasts, check this computer's internet connection, then click Check again.", nothingToDo, LinkNone},
 	UnexpectedAnswer: {"Facebook answered, but its answer did not say whether Pagekeeper's access to {page} works (Facebook may have had a temporary problem); Pagekeeper keeps the last known state and will try again.",
-		"Nothing to do for now: Pagekeeper checks again by itself."},
+		"Nothing to do for now: Pagekeeper checks again by itself, or click Check again.", nothingToDo, LinkNone},
 	RateLimited: {"Facebook asked Pagekeeper to slow down, so {page} was not checked this time.",
-		"Nothing to do: Pagekeeper checks again later by itself."},
+		"Nothing to do: Pagekeeper checks again later by itself.", nil, LinkNone},
 	PageGone: {"Facebook says {page} does not exist any more, or can no longer be reached with {person's} access (it may have been deleted, unpublished or merged into another Page).",
-		"Open {page} on Facebook as {person}. If it is gone, click Disconnect to stop watching it; if it is still there, click Reconnect and log in as {person}."},
+		"Click Open in Facebook to look at {page} as {person}. If it is gone, click Disconnect to stop watching it; if it is still there, click Reconnect and log in as {person}.",
+		[]Action{ActionOpenFacebook, ActionDisconnect, ActionReconnect}, LinkPage},
 	MetaAppProblem: {"Facebook refuses your Meta app (the one whose App ID Pagekeeper uses), so Pagekeeper could not check your Pages; their last known state is kept.",
-		"Open your app in the App Dashboard (developers.facebook.com/apps), compare its App ID and App Secret (App settings > Basic) with Pagekeeper's Settings, then click Check now."},
+		"Open your app in the App Dashboard (developers.facebook.com/apps), compare its App ID and App Secret (App settings > Basic) with Pagekeeper's Settings, then click Check now.",
+		checkNow, LinkNone},
 }
 
 // appWords are meta_app_problem's words for each thing Facebook said is
@@ -74,14 +98,22 @@ var words = map[Reason]wording{
 // of the app, not of one Page: the window shows them once, above the list.
 var appWords = map[graph.AppIssue]wording{
 	graph.AppProofRequired: {"Your Meta app requires an App Secret proof on every call (its Require App Secret setting is on) and Facebook refused a call without one, so Pagekeeper could not check your Pages; their last known state is kept.",
-		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Advanced > Security and turn off Require App Secret, or enter the app's current App Secret in Pagekeeper's Settings. Then click Check now."},
+		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Advanced > Security and turn off Require App Secret, or enter the app's current App Secret in Pagekeeper's Settings. Then click Check now.",
+		checkNow, LinkNone},
 	graph.AppSecretMismatch: {"Facebook no longer accepts the App Secret Pagekeeper holds for your Meta app (it was probably reset), so Pagekeeper could not check your Pages; their last known state is kept.",
-		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Basic, click Show next to App Secret and paste it into Pagekeeper's Settings (Meta app). Then click Check now."},
+		"In the App Dashboard (developers.facebook.com/apps), open your app, go to App settings > Basic, press Show next to App Secret and paste it into Pagekeeper's Settings (Meta app). Then click Check now.",
+		checkNow, LinkNone},
 	graph.AppNotLive: {"Your Meta app is in Development mode, where Facebook lets only people with a role on the app use it, so it refused {person's} access and Pagekeeper could not check {person's} Pages.",
-		"In the App Dashboard (developers.facebook.com/apps), open your app and either add {person} under App roles > Roles, or switch App Mode from Development to Live. Then click Check now."},
+		"In the App Dashboard (developers.facebook.com/apps), open your app and either add {person} under App roles > Roles, or switch App Mode from Development to Live. Then click Check now.",
+		checkNow, LinkNone},
 	graph.AppUnknown: {"Facebook does not know the App ID Pagekeeper uses: your Meta app was deleted, or the ID is wrong. Pagekeeper could not check your Pages; their last known state is kept.",
-		"In the App Dashboard (developers.facebook.com/apps), check that your app still exists and that its App ID (App settings > Basic) is the one in Pagekeeper's Settings. If the app was deleted, create a new one, enter its App ID and App Secret in Settings, and reconnect each person."},
+		"In the App Dashboard (developers.facebook.com/apps), check that your app still exists and that its App ID (App settings > Basic) is the one in Pagekeeper's Settings. If the app was deleted, create a new one, enter its App ID and App Secret in Settings, and reconnect each person. Then click Check now.",
+		checkNow, LinkNone},
 }
+
+// fallbackWording covers a stored reason this build does not know.
+var fallbackWording = wording{"Pagekeeper found a problem with {page}.", "Click Reconnect and log in as {person}, then click Check again.",
+	[]Action{ActionReconnect, ActionCheckAgain}, LinkNone}
 
 // Describe returns the summary and fix for a status and reason, e.g. to
 // render a stored status again. Unknown reasons get generic words.
@@ -95,7 +127,8 @@ func Describe(status Status, reason Reason, w Words) (summary, fix string) {
 		t = a
 	}
 	if !ok {
-		t = wording{"Pagekeeper found a problem with {page} (" + string(reason) + ").", "Click Reconnect and log in as {person}."}
+		t = fallbackWording
+		t.summary = "Pagekeeper found a problem with {page} (" + string(reason) + ")."
 	}
 	r := w.replacer()
 	return capitalize(r.Replace(t.summary)), capitalize(r.Replace(t.fix))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/store"
@@ -52,6 +53,7 @@ var demoScenarios = []struct {
 }{
 	{ScenarioView{"password_changed", "Password changed", "The person changes their Facebook password: all their tokens die.", "person"}, sandbox.Scenario{Kind: sandbox.PasswordChanged}},
 	{ScenarioView{"role_removed", "Role removed", "The person loses their role on one Page.", "page"}, sandbox.Scenario{Kind: sandbox.RoleRemoved}},
+	{ScenarioView{"task_removed", "Task removed", "A Page admin takes a task away from the person on one Page (Create content, or else Insights): what needs it stops.", "page"}, sandbox.Scenario{Kind: sandbox.TaskRemoved}},
 	{ScenarioView{"app_removed", "App removed", "The person removes the app in Facebook's Business Integrations.", "person"}, sandbox.Scenario{Kind: sandbox.AppRemoved}},
 	{ScenarioView{"permission_declined", "Permission declined", "The person declines the Messenger permission (pages_messaging).", "person"}, sandbox.Scenario{Kind: sandbox.PermissionDeclined, Permission: "pages_messaging"}},
 	{ScenarioView{"user_token_expired", "Token expired", "The person's user token expires.", "person"}, sandbox.Scenario{Kind: sandbox.UserTokenExpired}},
@@ -60,6 +62,10 @@ var demoScenarios = []struct {
 	{ScenarioView{"instagram_unlinked", "Instagram unlinked", "The Instagram account is unlinked from one Page.", "page"}, sandbox.Scenario{Kind: sandbox.InstagramUnlinked}},
 	{ScenarioView{"outage", "Facebook outage", "Facebook answers every call with an HTML error page: nothing should turn red.", "none"}, sandbox.Scenario{Kind: sandbox.HTML500, Rate: 1}},
 }
+
+// removableTasks are what "Task removed" takes away: the first one the
+// person holds on the Page, so the demo's every Page shows a change.
+var removableTasks = []string{sandbox.TaskCreateContent, sandbox.TaskAnalyze}
 
 // Scenarios lists what the demo can simulate (nothing outside demo mode).
 func (k *Keeper) Scenarios() []ScenarioView {
@@ -96,6 +102,13 @@ func (k *Keeper) Simulate(ctx context.Context, kind, targetID string) error {
 				return fmt.Errorf("choose a connected Page to simulate %q on", d.Label)
 			}
 			sc.Page, sc.Persona = p.ID, p.ProfileID
+			if sc.Kind == sandbox.TaskRemoved {
+				i := slices.IndexFunc(removableTasks, func(t string) bool { return slices.Contains(p.Tasks, t) })
+				if i < 0 {
+					return fmt.Errorf("choose another Page: the person has neither the Create content nor the Insights task on %s", p.Name)
+				}
+				sc.Task = removableTasks[i]
+			}
 		}
 		if err := k.sb.Apply(sc); err != nil {
 			return err

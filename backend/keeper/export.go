@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pagekeeper/pagekeeper/backend/monitor"
 )
 
 // Export writes the page list as "csv" or "json" (the `status --json` shape).
@@ -45,14 +47,40 @@ type ReportPage struct {
 	Name               string            `json:"name"`
 	Status             string            `json:"status"`
 	Reason             string            `json:"reason"`
+	Summary            string            `json:"summary"`
 	Fix                string            `json:"fix"`
 	Instagram          string            `json:"instagram"`
 	Profile            string            `json:"profile"`
 	Tasks              []string          `json:"tasks"`
 	MissingPermissions []string          `json:"missing_permissions"`
-	Features           map[string]string `json:"features"` // feature -> "ok" or what is missing
-	CheckedAt          string            `json:"checked_at"`
+	Features           map[string]string `json:"features"`   // feature -> "ok" or what is missing
+	CheckedAt          string            `json:"checked_at"` // access: the Page token probe
+	RolesCheckedAt     string            `json:"roles_checked_at"`
+	WebhooksCheckedAt  string            `json:"webhooks_checked_at"`
 	UpdatedAt          string            `json:"updated_at"`
+	// NotChecked says why the check just run got no definitive answer
+	// for the Page, whose status is then its last confirmed one.
+	NotChecked *NotChecked `json:"not_checked,omitempty"`
+}
+
+// NotChecked is why a check could not confirm a Page.
+type NotChecked struct {
+	Reason  string `json:"reason"`  // unreachable, rate_limited, ...
+	Summary string `json:"summary"` // the same in plain words
+}
+
+// MarkUnchecked notes on each Page of r that the check rep could not
+// confirm it, and why.
+func (r Report) MarkUnchecked(rep monitor.Report) {
+	why := map[string]monitor.Unchecked{}
+	for _, u := range rep.Unchecked {
+		why[u.PageID] = u
+	}
+	for i, p := range r.Pages {
+		if u, ok := why[p.ID]; ok {
+			r.Pages[i].NotChecked = &NotChecked{Reason: string(u.Reason), Summary: u.Summary}
+		}
+	}
 }
 
 // NewReport turns a snapshot into the report shape.
@@ -71,8 +99,9 @@ func NewReport(snap Snapshot) Report {
 			ig = p.InstagramID
 		}
 		r.Pages = append(r.Pages, ReportPage{
-			ID: p.ID, Name: p.Name, Status: p.Status, Reason: p.Reason, Fix: p.Fix, Instagram: ig, Profile: p.ProfileName,
-			Tasks: p.Tasks, MissingPermissions: p.MissingPermissions, Features: feats, CheckedAt: p.CheckedAt, UpdatedAt: p.UpdatedAt,
+			ID: p.ID, Name: p.Name, Status: p.Status, Reason: p.Reason, Summary: p.Summary, Fix: p.Fix, Instagram: ig, Profile: p.ProfileName,
+			Tasks: p.Tasks, MissingPermissions: p.MissingPermissions, Features: feats, CheckedAt: p.CheckedAt,
+			RolesCheckedAt: p.RolesCheckedAt, WebhooksCheckedAt: p.WebhooksCheckedAt, UpdatedAt: p.UpdatedAt,
 		})
 	}
 	return r

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
 	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/monitor"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
@@ -62,19 +63,21 @@ type Keeper struct {
 
 	mon      *monitor.Monitor
 	notifier *notify.Notifier
+	hooks    *hooks.Runner
 	trigger  chan struct{}
 
 	checkMu sync.Mutex // one check at a time: the loop, Check now, after a connect, a simulation
 	applyMu sync.Mutex // one login applied at a time
 
-	mu      sync.Mutex
-	client  *graph.Client
-	clientK string // settings the client was built for
-	login   *pendingLogin
-	grant   *pendingGrant
-	check   CheckState
-	lastRes *LoginResult
-	notices []Notice
+	mu       sync.Mutex
+	client   *graph.Client
+	clientK  string // settings the client was built for
+	login    *pendingLogin
+	grant    *pendingGrant
+	check    CheckState
+	finished uint64 // checks run to the end
+	lastRes  *LoginResult
+	notices  []Notice
 
 	sentMu  sync.Mutex
 	sentSeq int64               // the last snapshot numbered
@@ -136,6 +139,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 		return nil, err
 	}
 	k.notifier = notify.NewNotifier(sender, notifySettings(set))
+	k.startHooks()
 	k.mon = &monitor.Monitor{
 		DB:       k.db,
 		Vault:    k.vault,
@@ -185,6 +189,9 @@ func (k *Keeper) removeTmp() {
 // Close stops everything and releases the data folder.
 func (k *Keeper) Close() error {
 	k.CancelLogin()
+	if k.hooks != nil {
+		k.WaitHooks() // a command line run ends after its hooks, retries included
+	}
 	var errs []error
 	if k.db != nil {
 		errs = append(errs, k.db.Close())
@@ -306,10 +313,13 @@ func (k *Keeper) ReplaceAppSecret(ctx context.Context, secret string) error {
 	return k.SetupApp(ctx, set.AppID, secret)
 }
 
-// Run checks every Page now and then every interval until ctx ends.
+// Run checks every Page now and then every interval until ctx ends. The
+// periodic checks probe every Page token and read the rest when due
+// (monitor.DeepEvery); a Check now in between is complete.
 func (k *Keeper) Run(ctx context.Context) {
+	scope := monitor.Scope{}
 	for {
-		if _, err := k.Check(ctx, nil); err != nil && ctx.Err() != nil {
+		if _, err := k.run(ctx, scope); err != nil && ctx.Err() != nil {
 			return
 		}
 		// A check of 1,000 Pages allocates tens of MB that are garbage a
@@ -329,29 +339,56 @@ func (k *Keeper) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-time.After(wait):
+			scope = monitor.Scope{}
 		case <-k.trigger:
+			scope = monitor.Scope{Complete: true}
 		}
 	}
 }
 
-// CheckNow asks the running loop for a check now (or runs one when no loop runs).
+// CheckNow asks the running loop for a complete check of every Page. Asked
+// while a check runs, it runs right after that one: the running check may
+// be a periodic one that does not read everything.
 func (k *Keeper) CheckNow(ctx context.Context) error {
-	k.mu.Lock()
-	running := k.check.Running
-	k.mu.Unlock()
-	if running {
-		return nil
-	}
 	select {
 	case k.trigger <- struct{}{}:
-	default:
+	default: // one is already asked for
 	}
 	return nil
 }
 
-// Check runs one check of pageIDs (nil: every connected Page) and records
-// what changed.
+// Check is a complete check of pageIDs (nil: every connected Page): it
+// re-reads everything that decides their status (see monitor.Scope) and
+// records what changed. The CLI's check, a simulation and the check after
+// a connect or a repair use it.
 func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, error) {
+	return k.run(ctx, monitor.Scope{PageIDs: pageIDs, Complete: true})
+}
+
+// CheckPage is a complete check of one Page ("Check again" on a Page).
+func (k *Keeper) CheckPage(ctx context.Context, pageID string) (monitor.Report, error) {
+	p, err := k.db.GetPage(pageID)
+	if err != nil || p.Status == "disconnected" {
+		return monitor.Report{}, fmt.Errorf("no connected Page %s to check", pageID)
+	}
+	return k.Check(ctx, []string{pageID})
+}
+
+// CheckPerson is a complete check of every Page a person connected
+// ("Check again" on a person).
+func (k *Keeper) CheckPerson(ctx context.Context, profileID string) (monitor.Report, error) {
+	ids := k.connectedBy(profileID)
+	if len(ids) == 0 {
+		return monitor.Report{}, fmt.Errorf("no connected Pages of person %s to check", profileID)
+	}
+	pageIDs := make([]string, 0, len(ids))
+	for id := range ids {
+		pageIDs = append(pageIDs, id)
+	}
+	return k.Check(ctx, pageIDs)
+}
+
+func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, error) {
 	k.checkMu.Lock()
 	defer k.checkMu.Unlock()
 	k.mu.Lock()
@@ -368,11 +405,13 @@ func (k *Keeper) Check(ctx context.Context, pageIDs []string) (monitor.Report, e
 	}
 	var rep monitor.Report
 	if err == nil {
-		rep, err = k.mon.Check(ctx, pageIDs)
+		rep, err = k.mon.Run(ctx, scope)
+		k.hooks.Changes(rep.Changes)
 	}
 
 	k.mu.Lock()
 	k.check.Running = false
+	k.finished++
 	k.check.LastFinished = stamp(k.opts.Now())
 	k.check.Error, k.check.AppProblem = "", nil
 	switch {
@@ -457,4 +496,15 @@ func (l *lazyDBus) Send(ctx context.Context, n notify.Notification) error {
 		l.d = d
 	}
 	return l.d.Send(ctx, n)
+}
+
+// Withdraw closes a notification that no longer holds.
+func (l *lazyDBus) Withdraw(ctx context.Context, id string) error {
+	l.mu.Lock()
+	d := l.d
+	l.mu.Unlock()
+	if d == nil {
+		return nil // nothing was ever shown by this process
+	}
+	return d.Withdraw(ctx, id)
 }

@@ -268,12 +268,21 @@ func TestChecksSendChangesNotSnapshots(t *testing.T) {
 	if c.Base != snap.Seq || c.Snapshot.Seq != snap.Seq+1 || len(c.Snapshot.Pages) != 0 {
 		t.Fatalf("changes to %d (snapshot %d), numbered %d, with %d Pages whole", c.Base, snap.Seq, c.Snapshot.Seq, len(c.Snapshot.Pages))
 	}
-	if len(c.Checked) != 7 || len(c.Changed) != 0 || c.CheckedAt == "" || c.Snapshot.Counts.Total != 7 {
-		t.Fatalf("checked %d, changed %d at %q, counts %+v", len(c.Checked), len(c.Changed), c.CheckedAt, c.Snapshot.Counts)
+	stamped := func(c SnapshotChanges) []string {
+		for _, st := range c.Stamps {
+			if st.Field == "checkedAt" && st.At != "" {
+				return st.IDs
+			}
+		}
+		return nil
 	}
+	if ids := stamped(c); len(ids) != 7 || len(c.Changed) != 0 || c.Snapshot.Counts.Total != 7 {
+		t.Fatalf("checked again %d, changed %d, counts %+v, stamps %+v", len(ids), len(c.Changed), c.Snapshot.Counts, c.Stamps)
+	}
+	broken := stamped(c)[0]
 
 	// A Page that breaks travels whole; the others by id.
-	if err := sb.Apply(sandbox.Scenario{Kind: sandbox.RoleRemoved, Persona: sandbox.DanaID, Page: c.Checked[0]}); err != nil {
+	if err := sb.Apply(sandbox.Scenario{Kind: sandbox.RoleRemoved, Persona: sandbox.DanaID, Page: broken}); err != nil {
 		t.Fatal(err)
 	}
 	later()
@@ -281,7 +290,7 @@ func TestChecksSendChangesNotSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	c2 := last().(SnapshotChanges)
-	if c2.Base != c.Snapshot.Seq || len(c2.Changed) != 1 || c2.Changed[0].ID != c.Checked[0] || len(c2.Checked) != 6 {
-		t.Fatalf("after one Page broke: base %d, changed %+v, checked %d", c2.Base, c2.Changed, len(c2.Checked))
+	if c2.Base != c.Snapshot.Seq || len(c2.Changed) != 1 || c2.Changed[0].ID != broken || len(stamped(c2)) != 6 {
+		t.Fatalf("after one Page broke: base %d, changed %+v, checked again %d", c2.Base, c2.Changed, len(stamped(c2)))
 	}
 }

@@ -90,4 +90,16 @@ func TestNotificationsOverDBus(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the click did not reach the window")
 	}
+
+	// The repair takes the notification back: what it said no longer holds.
+	sb.Clear(sandbox.Scenario{Kind: sandbox.PasswordChanged, Persona: res.PersonID})
+	if got := f.login(LoginRequest{Reauthorize: true, ProfileID: res.PersonID}, sandbox.ConsentChoice{Persona: "Dana Whitfield"}); !got.OK {
+		t.Fatalf("reconnect: %+v", got)
+	}
+	if closed := rec.Closed(); len(closed) != 1 || closed[0] != calls[0].ID {
+		t.Fatalf("closed %v, want the notification %d withdrawn", closed, calls[0].ID)
+	}
+	if n := len(rec.Calls()); n != 1 {
+		t.Errorf("%d notifications after the repair, want none new", n)
+	}
 }

@@ -39,30 +39,68 @@ func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
 	if prev == nil {
 		return snap, nil, nil
 	}
-	c := &SnapshotChanges{Base: base, Snapshot: snap, Changed: []PageView{}, Removed: []string{}, Checked: []string{}}
+	c := &SnapshotChanges{Base: base, Snapshot: snap, Changed: []PageView{}, Removed: []string{}, Stamps: []StampChange{}}
 	c.Snapshot.Pages = []PageView{}
+	stamps := make([]StampChange, len(stampFields))
+	for i, f := range stampFields {
+		stamps[i] = StampChange{Field: f.name, IDs: []string{}}
+	}
 	for _, p := range snap.Pages {
 		old, ok := prev[p.ID]
-		switch {
-		case !ok:
-			c.Changed = append(c.Changed, p)
-		case p.CheckedAt != old.CheckedAt && (c.CheckedAt == "" || c.CheckedAt == p.CheckedAt) && sameButChecked(old, p):
-			c.CheckedAt = p.CheckedAt
-			c.Checked = append(c.Checked, p.ID)
-		case !reflect.DeepEqual(old, p):
+		delete(prev, p.ID)
+		if ok && reflect.DeepEqual(old, p) {
+			continue
+		}
+		if !ok || !onlyStamps(old, p, stamps) {
 			c.Changed = append(c.Changed, p)
 		}
-		delete(prev, p.ID)
 	}
 	for id := range prev {
 		c.Removed = append(c.Removed, id)
 	}
+	for _, st := range stamps {
+		if len(st.IDs) > 0 {
+			c.Stamps = append(c.Stamps, st)
+		}
+	}
 	return snap, c, nil
 }
 
-func sameButChecked(a, b PageView) bool {
-	a.CheckedAt = b.CheckedAt
-	return reflect.DeepEqual(a, b)
+// stampFields are the times a check moves on every Page it looks at.
+var stampFields = []struct {
+	name string
+	of   func(*PageView) *string
+}{
+	{"checkedAt", func(p *PageView) *string { return &p.CheckedAt }},
+	{"rolesCheckedAt", func(p *PageView) *string { return &p.RolesCheckedAt }},
+	{"webhooksCheckedAt", func(p *PageView) *string { return &p.WebhooksCheckedAt }},
+}
+
+// onlyStamps reports whether old became p by check times alone, each the
+// one time this change sets for its field, and lists p there if so.
+func onlyStamps(old, p PageView, stamps []StampChange) bool {
+	var moved []int
+	for i, f := range stampFields {
+		was, now := f.of(&old), f.of(&p)
+		if *was == *now {
+			continue
+		}
+		if stamps[i].At == "" {
+			stamps[i].At = *now
+		}
+		if stamps[i].At != *now {
+			return false
+		}
+		*was = *now
+		moved = append(moved, i)
+	}
+	if !reflect.DeepEqual(old, p) {
+		return false
+	}
+	for _, i := range moved {
+		stamps[i].IDs = append(stamps[i].IDs, p.ID)
+	}
+	return true
 }
 
 func byID(pages []PageView) map[string]PageView {
@@ -124,6 +162,9 @@ func (k *Keeper) snapshot() (Snapshot, error) {
 			snap.Counts.Valid++
 		case "warning":
 			snap.Counts.Warning++
+			if v.Reason == string(health.ExpiringSoon) {
+				snap.Counts.Expiring++
+			}
 		case "invalid":
 			snap.Counts.Invalid++
 		case "disconnected":
@@ -168,7 +209,8 @@ func pageView(p store.Page, person string) PageView {
 		Tasks: nonNil(p.Tasks), Permissions: nonNil(p.Permissions),
 		MissingPermissions: nonNil(p.MissingPermissions), MissingTasks: nonNil(p.MissingTasks),
 		Features: []FeatureView{}, WebhooksSubscribed: p.WebhooksSubscribed,
-		CheckedAt: stamp(p.CheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
+		CheckedAt: stamp(p.CheckedAt), RolesCheckedAt: stamp(p.RolesCheckedAt), WebhooksCheckedAt: stamp(p.WebhooksCheckedAt), UpdatedAt: stamp(p.UpdatedAt), ConnectedAt: stamp(p.ConnectedAt),
+		Actions: actionViews(p),
 	}
 	for _, f := range health.FeatureNames {
 		missing, known := p.Features[f]

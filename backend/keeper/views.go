@@ -21,14 +21,21 @@ type Snapshot struct {
 // SnapshotChanges is a snapshot as changes to the one numbered Base, sent
 // after every check instead of the whole list (1.1 MB of JSON for 1,000
 // Pages): the summary whole, of the Pages only what changed. Pages whose
-// only change is the time of their check are listed by id, with that time.
+// only change is the time of a check go by id in Stamps.
 type SnapshotChanges struct {
-	Base      int64      `json:"base"`
-	Snapshot  Snapshot   `json:"snapshot"` // Pages left empty
-	Changed   []PageView `json:"changed"`
-	Removed   []string   `json:"removed"`
-	Checked   []string   `json:"checked"`
-	CheckedAt string     `json:"checkedAt"`
+	Base     int64         `json:"base"`
+	Snapshot Snapshot      `json:"snapshot"` // Pages left empty
+	Changed  []PageView    `json:"changed"`
+	Removed  []string      `json:"removed"`
+	Stamps   []StampChange `json:"stamps"`
+}
+
+// StampChange sets one time field (a PageView JSON name: checkedAt,
+// rolesCheckedAt, webhooksCheckedAt) of the Pages IDs to At.
+type StampChange struct {
+	Field string   `json:"field"`
+	At    string   `json:"at"`
+	IDs   []string `json:"ids"`
 }
 
 // Counts sums the Pages per status.
@@ -39,6 +46,9 @@ type Counts struct {
 	Invalid      int `json:"invalid"`
 	Unknown      int `json:"unknown"`
 	Disconnected int `json:"disconnected"`
+	// Expiring counts the warnings about the future (access ends on a date);
+	// the other warnings are problems that exist now.
+	Expiring int `json:"expiring"`
 }
 
 // CheckState tells whether a check runs, how far it is, and when the last one ran.
@@ -103,9 +113,24 @@ type PageView struct {
 	MissingTasks       []string      `json:"missingTasks"`
 	Features           []FeatureView `json:"features"`
 	WebhooksSubscribed *bool         `json:"webhooksSubscribed"`
-	CheckedAt          string        `json:"checkedAt"`
-	UpdatedAt          string        `json:"updatedAt"`
-	ConnectedAt        string        `json:"connectedAt"`
+	CheckedAt          string        `json:"checkedAt"` // access: the Page token and its Instagram link
+	// The other aspects, read less often by periodic checks: the person's
+	// login, permissions and tasks on the Page, and the Page's webhooks.
+	RolesCheckedAt    string `json:"rolesCheckedAt"`
+	WebhooksCheckedAt string `json:"webhooksCheckedAt"`
+	UpdatedAt         string `json:"updatedAt"`
+	ConnectedAt       string `json:"connectedAt"`
+	// Actions are the repairs offered for the Page's problem, main one first.
+	Actions []ActionView `json:"actions"`
+}
+
+// ActionView is one repair button: what it does (health.Action), its label,
+// the same on the command line, and the Facebook address of Open in Facebook.
+type ActionView struct {
+	Kind    string `json:"kind"` // reconnect | resubscribe | ask_admin | open_facebook | check_again | connect | disconnect | check_now
+	Label   string `json:"label"`
+	Command string `json:"command"`
+	URL     string `json:"url"`
 }
 
 // ActivityView is one entry of a Page's activity log.
@@ -172,6 +197,33 @@ type Candidate struct {
 	AlreadyConnected   bool     `json:"alreadyConnected"`
 	ViaPortfolio       bool     `json:"viaPortfolio"` // reached through a Business Portfolio, not /me/accounts
 	Selected           bool     `json:"selected"`     // preselected in the wizard
+	// Who Pagekeeper watches the Page through now, if anyone: the person,
+	// their tasks on it and the Page's status.
+	WatchedByID   string   `json:"watchedById"`
+	WatchedBy     string   `json:"watchedBy"`
+	WatchedTasks  []string `json:"watchedTasks"`
+	WatchedStatus string   `json:"watchedStatus"`
+	// Takeover says why ticking the Page asks first: "fewer_tasks" (this
+	// login has fewer tasks on it than the current connection) or "broken"
+	// (this login lacks permissions or tasks the Page needs); "" when
+	// ticking it is safe. Such Pages are not preselected.
+	Takeover string `json:"takeover"`
+}
+
+// RemovePlan is what removing a person does to their Pages.
+type RemovePlan struct {
+	PersonID  string     `json:"personId"`
+	Person    string     `json:"person"`
+	Moved     []PageMove `json:"moved"`     // Pages another connected person manages: they move there
+	Unwatched []string   `json:"unwatched"` // Page names nobody else connected manages: no longer watched
+}
+
+// PageMove is a Page that moves to another person's connection.
+type PageMove struct {
+	PageID   string `json:"pageId"`
+	PageName string `json:"pageName"`
+	ToID     string `json:"toId"`
+	To       string `json:"to"`
 }
 
 // LoginResult is sent when the browser login ends, well or not.
@@ -184,6 +236,9 @@ type LoginResult struct {
 	PersonName string      `json:"personName"`
 	Declined   []string    `json:"declined"`
 	Candidates []Candidate `json:"candidates"`
+	// Skipped are Pages Facebook listed without a Page token: they cannot be
+	// chosen, and the chooser says why.
+	Skipped []SkippedPage `json:"skipped"`
 	// For a reauthorization, what was repaired at once (no choice to make).
 	Applied *ApplyResult `json:"applied"`
 }
@@ -193,8 +248,19 @@ type ApplyResult struct {
 	Connected   []string `json:"connected"`  // Page names newly connected
 	Updated     []string `json:"updated"`    // Page names whose token was replaced
 	NotGranted  []string `json:"notGranted"` // Page names left out of the new grant
+	Replaced    []string `json:"replaced"`   // Page names now watched through this person instead of another
 	PersonName  string   `json:"personName"`
 	ChecksAfter int      `json:"checksAfter"` // Pages checked right after
+	// Skipped are the login's Pages that came without a Page token: nothing
+	// was stored for them.
+	Skipped []SkippedPage `json:"skipped"`
+}
+
+// SkippedPage is a Page a login listed that Pagekeeper cannot connect, and why.
+type SkippedPage struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Why  string `json:"why"`
 }
 
 // ScenarioView is one thing the demo's Simulate panel can break.

@@ -1,6 +1,7 @@
 package login
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,11 +16,10 @@ import (
 // State rule: a callback whose state is missing or wrong is answered with a
 // 400 page and otherwise ignored: the session keeps waiting for the real
 // redirect, so a stray or forged request (any web page can make the browser
-// hit localhost) can neither complete nor derail the login. One exception: an
-// error redirect (a cancel) without any state still ends the session, because
-// Meta's manual-flow documentation shows the cancel redirect without state
-// (graph-sample 40 shows one with it); a forged one can at worst cancel a
-// login, never complete it. An error redirect with a WRONG state is ignored.
+// hit localhost) can neither complete, cancel nor derail the login, and its
+// text is never shown. This holds for error redirects too: Facebook sends its
+// cancel redirect with the state (graph-sample 40); one without it cannot be
+// told apart from a forgery, so the owner cancels in Pagekeeper instead.
 func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -42,13 +42,18 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 	state := q.Get("state")
 	isError := q.Get("error") != "" || q.Get("error_code") != "" || q.Get("error_reason") != ""
 	switch {
-	case state != "" && !s.stateMatches(state):
+	case state == "" && isError:
+		// Its text is not shown: a forged page would put its own words there.
 		render(w, http.StatusBadRequest, pageBadRequest,
-			"This sign-in answer does not belong to the login Pagekeeper is waiting for. If you started a login, finish it in the tab Pagekeeper opened, or start again from Pagekeeper.")
+			"This sign-in answer has no state parameter, so Pagekeeper cannot tell it comes from the login it started, and it was ignored. If you cancelled the login, cancel it in Pagekeeper too.")
 		return
-	case state == "" && !isError:
+	case state == "":
 		render(w, http.StatusBadRequest, pageBadRequest,
 			"This sign-in answer has no state parameter, so Pagekeeper cannot tell it comes from the login it started. Start the login again from Pagekeeper.")
+		return
+	case !s.stateMatches(state):
+		render(w, http.StatusBadRequest, pageBadRequest,
+			"This sign-in answer does not belong to the login Pagekeeper is waiting for. If you started a login, finish it in the tab Pagekeeper opened, or start again from Pagekeeper.")
 		return
 	}
 
@@ -86,9 +91,26 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.phase = exchanging
+	s.busy.Add(1)
 	s.mu.Unlock()
+	defer s.busy.Done()
+	// The owner has done their part: from here on only ExchangeTimeout
+	// bounds the wait, so a silent Facebook is not blamed on them.
+	s.timer.Stop()
 
 	tok, err := s.exchange(code)
+	kind, done := pageSuccess, "You can close this tab and return to Pagekeeper."
+	if err == nil && s.cfg.Complete != nil {
+		var c Completion
+		if c, err = s.cfg.Complete(s.ctx, tok); err != nil {
+			tok = nil
+		} else if !c.Connected {
+			kind = pageLoggedIn
+		}
+		if c.Message != "" {
+			done = c.Message
+		}
+	}
 	if !s.finish(tok, err) {
 		// Cancelled or timed out while exchanging.
 		render(w, http.StatusOK, pageFailed, "Pagekeeper stopped this login before it finished. Start again from Pagekeeper.")
@@ -98,7 +120,7 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, pageFailed, "Pagekeeper could not finish connecting: "+strings.TrimPrefix(err.Error(), "login: ")+". You can close this tab and try again from Pagekeeper.")
 		return
 	}
-	render(w, http.StatusOK, pageSuccess, "You can close this tab and return to Pagekeeper.")
+	render(w, http.StatusOK, kind, done)
 }
 
 // hostAllowed accepts the two names the loopback server answers for.
@@ -141,7 +163,9 @@ func clip(s string) string {
 }
 
 func (s *Session) exchange(code string) (*oauth2.Token, error) {
-	ctx := contextWithClient(s.ctx, s.cfg.HTTPClient)
+	ctx, cancel := context.WithTimeout(s.ctx, ExchangeTimeout)
+	defer cancel()
+	ctx = contextWithClient(ctx, s.cfg.HTTPClient)
 	tok, err := s.oauth.Exchange(ctx, code, oauth2.VerifierOption(s.verifier))
 	if err != nil {
 		return nil, exchangeError(err, code, s.cfg.AppSecret)

@@ -18,6 +18,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/pagekeeper/pagekeeper/backend/outbound"
 )
 
 // Defaults for Config's zero fields.
@@ -32,6 +36,11 @@ const (
 	DefaultTimeout = 5 * time.Minute
 	CallbackPath   = "/callback"
 )
+
+// ExchangeTimeout bounds the code exchange once the redirect has come back:
+// the owner has done their part, so a token endpoint that never answers is
+// reported as Facebook's silence, not as a login nobody finished.
+var ExchangeTimeout = 30 * time.Second
 
 // Config describes one login.
 type Config struct {
@@ -51,8 +60,24 @@ type Config struct {
 	Timeout  time.Duration // whole login; 0 means DefaultTimeout
 	// Opener shows url in the owner's browser (Wails' BrowserOpenURL or the
 	// OS opener). Nil or failing is not fatal: Session.URL is there to copy.
-	Opener     func(url string) error
-	HTTPClient *http.Client // for the code exchange; nil means http.DefaultClient
+	Opener func(url string) error
+	// Complete, when set, finishes the caller's work with the new token
+	// (storing what the login connects) while the browser tab waits, so the
+	// tab says "connected" only once everything is stored, and says what went
+	// wrong otherwise. Its error ends the login (Wait returns it).
+	Complete func(ctx context.Context, tok *oauth2.Token) (Completion, error)
+	// HTTPClient carries the code exchange (nil: Go's default transport); it
+	// never follows a redirect and gives up after ExchangeTimeout.
+	HTTPClient *http.Client
+}
+
+// Completion is what Config.Complete did, for the browser tab.
+type Completion struct {
+	// Connected: everything is stored; the tab says "You're connected".
+	// Otherwise the tab says the person is logged in and Message says what
+	// is left to do in Pagekeeper.
+	Connected bool
+	Message   string
 }
 
 // RedirectURI is the exact redirect URI to register in the Meta app for port.
@@ -87,9 +112,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = http.DefaultClient
-	}
+	c.HTTPClient = outbound.Client(c.HTTPClient, ExchangeTimeout)
 	c.FacebookURL = strings.TrimRight(c.FacebookURL, "/")
 	c.GraphURL = strings.TrimRight(c.GraphURL, "/")
 

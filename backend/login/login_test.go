@@ -357,9 +357,9 @@ func TestNonCallbackRequestsRejected(t *testing.T) {
 
 func TestCancelRedirects(t *testing.T) {
 	for name, q := range map[string]func(state string) string{
-		// graph-sample 39 (the sample's URL carries no state).
-		"user_denied": func(string) string {
-			return "error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied"
+		// graph-sample 39, with the state Facebook passes back.
+		"user_denied": func(s string) string {
+			return "error=access_denied&error_code=200&error_description=Permissions+error&error_reason=user_denied&state=" + s
 		},
 		// graph-sample 40: only error_code=4201, with the state.
 		"4201": func(s string) string {
@@ -379,6 +379,29 @@ func TestCancelRedirects(t *testing.T) {
 				t.Error("port still bound")
 			}
 		})
+	}
+}
+
+// Any web page can make the browser call the callback: an error redirect
+// without the login's state neither ends the login nor gets its words shown.
+func TestStatelessErrorIsIgnored(t *testing.T) {
+	f := start(t, nil)
+	for _, q := range []string{
+		"error=server_error&error_description=Your+account+is+locked%2C+call+%2B1-555",
+		"error=access_denied&error_reason=user_denied&error_description=Forged+words",
+		"error_code=4201&error_message=Forged+words",
+	} {
+		status, body := f.get(t, q)
+		if status != http.StatusBadRequest || strings.Contains(body, "locked") || strings.Contains(body, "Forged") {
+			t.Fatalf("%s: %d %s", q, status, body)
+		}
+	}
+	// The login still waits, and the real redirect completes it.
+	if status, _ := f.get(t, "code="+goodCode+"&state="+f.state()); status != 200 {
+		t.Fatalf("the real redirect after the forged ones: HTTP %d", status)
+	}
+	if err := f.wait(t); err != nil {
+		t.Fatalf("the login ended with %v", err)
 	}
 }
 

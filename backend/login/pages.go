@@ -12,6 +12,7 @@ type pageKind struct {
 
 var (
 	pageSuccess    = pageKind{"Connected - Pagekeeper", "You're connected"}
+	pageLoggedIn   = pageKind{"Logged in - Pagekeeper", "You're logged in"}
 	pageFailed     = pageKind{"Login not completed - Pagekeeper", "The login did not complete"}
 	pageBadRequest = pageKind{"Not accepted - Pagekeeper", "This request was not accepted"}
 	pageInfo       = pageKind{"Pagekeeper", "Nothing more to do here"}

@@ -45,6 +45,10 @@ type Session struct {
 	err    error
 	done   chan struct{} // closed once token/err are final
 	closed sync.Once
+	// busy counts the callback's exchange and Config.Complete in flight; Wait
+	// lets them end, so the caller never sees a login as over while Complete
+	// is still storing (a cancel arrived meanwhile).
+	busy sync.WaitGroup
 }
 
 type phase int
@@ -146,6 +150,7 @@ func (s *Session) Wait(ctx context.Context) (*oauth2.Token, error) {
 		s.stop(fmt.Errorf("%w: %w", ErrStopped, context.Cause(ctx)))
 	}
 	s.shutdown(true)
+	s.busy.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.token, s.err

@@ -37,15 +37,17 @@ type Monitor struct {
 	// OnProgress is told how many Pages of the check are done.
 	OnProgress func(done, total int)
 	WarnWindow time.Duration // expiry warning window (health's default when 0)
-	// DeepEvery is how often a Page's webhooks and tasks, and a person's
-	// user token (debug_token, whose app quota is 200 calls per user per
-	// hour), are looked at; the cheap Page-token probe runs every check.
+	// DeepEvery is how often a periodic check looks at a Page's webhooks and
+	// tasks, and a person's user token (debug_token, whose app quota is 200
+	// calls per user per hour); the cheap Page-token probe runs every check.
+	// A complete check (Scope.Complete) looks at everything at once.
 	DeepEvery time.Duration
 	Parallel  int // batch requests in flight at once
 
 	mu           sync.Mutex
 	deepAt       map[string]time.Time // page id -> last deep look
 	debugAt      map[string]time.Time // profile id -> last debug_token
+	rolesAt      map[string]time.Time // profile id -> last debug_token and /me/accounts both read
 	userInfo     map[string]graph.TokenInfo
 	accounts     map[string]map[string]graph.PageAccount // profile id -> page id -> account, from the last deep look
 	backoffUntil time.Time
@@ -62,9 +64,30 @@ type Report struct {
 	Requests       int  // Graph HTTP requests made
 	MinRequests    int  // the fewest that batching allows for the same work
 	NotifyError    error
+	// Unchecked are the Pages this check could not confirm, and why.
+	Unchecked []Unchecked
 	// AppProblem is set when Facebook refused the owner's Meta app itself
 	// (health.MetaAppProblem): the window says so once, above the list.
 	AppProblem *health.Diagnosis
+}
+
+// Unchecked is a Page a check got no definitive answer for.
+type Unchecked struct {
+	PageID, PageName string
+	Reason           health.Reason // unreachable, rate_limited, ...
+	Summary          string        // the same in plain words
+}
+
+// Scope is what one check looks at.
+type Scope struct {
+	PageIDs []string // these Pages only; nil: every connected Page
+	// Complete re-reads everything that decides the status of the Pages:
+	// the Page token probe and Instagram link, the person's debug_token
+	// (validity, expiry, data access, granular scopes), their tasks
+	// (/me/accounts) and the Page's webhooks, whatever DeepEvery says.
+	// The owner asked for it (Check now, Check again, the CLI) or has just
+	// repaired something; the periodic check is not complete.
+	Complete bool
 }
 
 func (m *Monitor) now() time.Time {
@@ -77,8 +100,21 @@ func (m *Monitor) now() time.Time {
 func (m *Monitor) init() {
 	if m.deepAt == nil {
 		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
+		m.rolesAt = map[string]time.Time{}
 		m.accounts = map[string]map[string]graph.PageAccount{}
 	}
+}
+
+// Forget drops what the monitor knows of a person's user token: a new
+// login replaced it, so the next check of any kind reads it again.
+func (m *Monitor) Forget(profileID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	delete(m.userInfo, profileID)
+	delete(m.debugAt, profileID)
+	delete(m.rolesAt, profileID)
+	delete(m.accounts, profileID)
 }
 
 // NextWait is how long to wait before the next scheduled check: the interval
@@ -117,9 +153,9 @@ type target struct {
 	subsErr error
 }
 
-// Check checks pageIDs (nil: every connected Page). An explicit list forces
-// the deep look too (after a connect or reauthorize).
-func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
+// Run checks the Pages of sc and records what changed.
+func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
+	pageIDs := sc.PageIDs
 	m.mu.Lock()
 	m.init()
 	m.mu.Unlock()
@@ -128,6 +164,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	mark := g.UsageMark()
 	pages, err := m.DB.ListPages()
 	if err != nil {
 		return rep, err
@@ -141,13 +178,15 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 		people[p.ID] = p
 	}
 	now := m.now()
-	forced := pageIDs != nil
+	// A backoff slows the periodic checks down; a complete check, which the
+	// owner asked for or a repair needs confirmed, still reads everything
+	// (a few calls per person and one batch item per Page).
 	spare := !m.BackingOff()
 	var due []store.Page
 	var pageIDsDue, profileIDsDue []string
 	seen := map[string]bool{}
 	for _, p := range pages {
-		if p.Status == "disconnected" || (forced && !slices.Contains(pageIDs, p.ID)) {
+		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
 			continue
 		}
 		due = append(due, p)
@@ -177,7 +216,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 			}
 		}
 		m.mu.Lock()
-		t.deep = forced || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
+		t.deep = sc.Complete || (spare && now.Sub(m.deepAt[p.ID]) >= m.deepEvery())
 		m.mu.Unlock()
 		targets = append(targets, t)
 	}
@@ -187,19 +226,32 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 		return rep, <-pageTokens
 	}
 
-	m.lookAtPeople(ctx, g, targets, forced || spare, now, &rep)
+	// The people's tokens and the Pages' probes do not wait for each other:
+	// the owner waiting on a complete check waits for the longer of the two.
+	// The people's look starts while the Page tokens are still being read.
+	var looked Report
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.lookAtPeople(ctx, g, targets, sc.Complete || spare, now, &looked)
+	}()
 	if err := <-pageTokens; err != nil {
+		wg.Wait()
 		return rep, err
 	}
 	for _, t := range targets {
 		t.pageToken, err = m.Vault.PageToken(t.page.ID)
 		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			wg.Wait()
 			return rep, err
 		}
 	}
-	peopleReqs := rep.Requests
 	m.probe(ctx, g, targets, &rep)
-	rep.MinRequests = minRequests(targets) + peopleReqs
+	wg.Wait()
+	rep.Requests += looked.Requests
+	rep.RateLimited = rep.RateLimited || looked.RateLimited
+	rep.MinRequests = minRequests(targets) + looked.Requests
 
 	var changes []notify.Change
 	var why []string
@@ -212,6 +264,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 		if diags[i].Status == health.Unknown {
 			rep.Unreachable++
 			why = append(why, diags[i].Summary)
+			rep.Unchecked = append(rep.Unchecked, Unchecked{PageID: t.page.ID, PageName: t.page.Name, Reason: diags[i].Reason, Summary: diags[i].Summary})
 		} else {
 			rep.Checked++
 		}
@@ -241,7 +294,7 @@ func (m *Monitor) Check(ctx context.Context, pageIDs []string) (Report, error) {
 	if err := m.updatePeople(targets, diags, now); err != nil {
 		return rep, err
 	}
-	m.adjustBackoff(g, targets, rep.RateLimited, now)
+	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
 		if err := m.Notifier.Observe(now, changes); err != nil {
 			rep.NotifyError = err
@@ -308,7 +361,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 		wg.Add(1)
 		go func(id, token string, info graph.TokenInfo) {
 			defer wg.Done()
-			accts, err := g.Accounts(ctx, token)
+			accts, err := g.AccountTasks(ctx, token)
 			mu.Lock()
 			rep.Requests += max(1, (len(accts)+99)/100)
 			rep.RateLimited = rep.RateLimited || isRateLimit(err)
@@ -323,7 +376,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 			for _, a := range accts {
 				byID[a.ID] = a
 			}
-			m.accounts[id], m.debugAt[id] = byID, now
+			m.accounts[id], m.debugAt[id], m.rolesAt[id] = byID, now, now
 		}(ids[i], tokens[i], r.Info)
 	}
 	wg.Wait()

@@ -32,6 +32,12 @@ func (m *Monitor) observe(t *target, now time.Time) health.Observation {
 		obs.UserToken = &info
 		obs.InGrant = health.InGrant(&info, t.page.ID)
 	}
+	if obs.InGrant == nil && t.page.Reason == string(health.PageNotGranted) {
+		// Left out at a login, and nothing read since says it is back (a
+		// check that did not read the grant cannot make it valid again).
+		out := false
+		obs.InGrant = &out
+	}
 	if t.info != nil {
 		linked := t.info.Instagram != nil && t.info.Instagram.ID != ""
 		obs.InstagramLinked = &linked
@@ -56,7 +62,18 @@ func (m *Monitor) record(tx *store.Tx, t *target, d health.Diagnosis, now time.T
 	confirmed := d.Status != health.Unknown
 	changed := string(status) != prev.Status || (confirmed && string(reason) != prev.Reason)
 
+	m.mu.Lock()
+	rolesRead := m.rolesAt[t.page.ProfileID].Equal(now)
+	m.mu.Unlock()
 	mutate := func(p *store.Page) error {
+		// Each aspect keeps when it was last read, so the window never
+		// calls an aspect checked that this check did not look at.
+		if rolesRead {
+			p.RolesCheckedAt = now
+		}
+		if t.subs != nil {
+			p.WebhooksCheckedAt = now
+		}
 		if !confirmed {
 			if p.Status == "" || p.Status == string(health.Unknown) {
 				p.Status, p.Reason, p.Summary, p.Fix = string(d.Status), string(d.Reason), d.Summary, d.Fix
@@ -197,11 +214,12 @@ func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now 
 	return nil
 }
 
-// adjustBackoff slows the checks down when Facebook's usage headers pass
-// BackoffPercent or a rate-limit error came back, for as long as Facebook
-// estimates (estimated_time_to_regain_access) and at least one pause.
-func (m *Monitor) adjustBackoff(g *graph.Client, targets []*target, limited bool, now time.Time) {
-	b := g.Budget()
+// adjustBackoff slows the checks down when the usage headers of this check's
+// answers (since mark) pass BackoffPercent or a rate-limit error came back,
+// for as long as Facebook estimates (estimated_time_to_regain_access, bounded
+// by graph to the limit's window) and at least one pause.
+func (m *Monitor) adjustBackoff(g *graph.Client, mark uint64, targets []*target, limited bool, now time.Time) {
+	b := g.BudgetSince(mark)
 	pause := time.Duration(0)
 	for _, t := range targets {
 		limited = limited || isRateLimit(t.probe)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -175,9 +177,13 @@ func (d *DBus) Send(ctx context.Context, n Notification) error {
 		hints["image-path"] = dbus.MakeVariant(d.icon)
 	}
 	actions := []string{ActionDefault, OpenLabel, ActionOpen, OpenLabel}
+	body := n.Body
+	if d.bodyMarkup(ctx) {
+		body = escapeMarkup(body)
+	}
 	var id uint32
 	err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".Notify", 0,
-		AppName, replaces, d.icon, n.Title, n.Body, actions, hints, int32(-1)).Store(&id)
+		AppName, replaces, d.icon, n.Title, body, actions, hints, int32(-1)).Store(&id)
 	if err != nil {
 		return classify(ctx, err)
 	}
@@ -193,6 +199,44 @@ func (d *DBus) Send(ctx context.Context, n Notification) error {
 	d.mu.Unlock()
 	return nil
 }
+
+// Withdraw closes the notification shown under id (CloseNotification);
+// nothing happens when none is shown.
+func (d *DBus) Withdraw(ctx context.Context, id string) error {
+	d.mu.Lock()
+	sid, ok := d.serverID[id]
+	delete(d.serverID, id)
+	delete(d.pageOf, sid)
+	d.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	if err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".CloseNotification", 0, sid).Err; err != nil {
+		return classify(ctx, err)
+	}
+	return nil
+}
+
+// bodyMarkup asks the service whether it reads the body as markup (the
+// spec's "body-markup" capability). Asked at every Send, since another
+// daemon may have taken the name since the last one; when the answer does
+// not come, the body is escaped anyway: a stray "&amp;" is better than a
+// Page name that hides the text or turns into a link.
+func (d *DBus) bodyMarkup(ctx context.Context) bool {
+	var caps []string
+	if err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".GetCapabilities", 0).Store(&caps); err != nil {
+		return true
+	}
+	return slices.Contains(caps, "body-markup")
+}
+
+// markupEscaper makes text literal in the spec's body markup (a subset of
+// XML): Page and person names come from Facebook and may hold & < >.
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeMarkup(s string) string { return markupEscaper.Replace(s) }
 
 func classify(ctx context.Context, err error) error {
 	var de dbus.Error

@@ -67,7 +67,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 	rec, d := onBus(t, notify.DBusOptions{Icon: "/usr/share/pixmaps/pagekeeper.png"})
 
 	err := d.Send(context.Background(), notify.Notification{
-		ID: "page:1", Title: "Sunrise Bakery needs attention", Body: "Dana changed her password.",
+		ID: "page:1", Title: "Sunrise Bakery stopped working", Body: "Dana changed her password.",
 		PageID: "1", Urgency: notify.Critical,
 	})
 	if err != nil {
@@ -78,7 +78,7 @@ func TestDBusSendDeliversOneNotify(t *testing.T) {
 		t.Fatalf("got %d Notify calls, want 1", len(calls))
 	}
 	c := calls[0]
-	if c.AppName != "Pagekeeper" || c.Summary != "Sunrise Bakery needs attention" || c.Body != "Dana changed her password." {
+	if c.AppName != "Pagekeeper" || c.Summary != "Sunrise Bakery stopped working" || c.Body != "Dana changed her password." {
 		t.Errorf("call = %+v", c)
 	}
 	if c.ReplacesID != 0 {
@@ -319,5 +319,33 @@ func TestRecorderOnlyCountsGivenSenders(t *testing.T) {
 	calls := rec.Calls()
 	if len(calls) != 1 || calls[0].Summary != "mine" || calls[0].Sender != mine.BusName() {
 		t.Fatalf("filtered calls = %+v", calls)
+	}
+}
+
+// Page and person names come from Facebook: on a server that reads the body
+// as markup, "&" must not break it and "<a href>" must not become a link; on
+// one that shows plain text, the body is sent as it is.
+func TestDBusBodyEscapedForMarkupServers(t *testing.T) {
+	const body = `Bits & Bites <a href="https://evil.example">verify here</a> <b>now</b>`
+	for _, tc := range []struct {
+		caps []string
+		want string
+	}{
+		{[]string{"actions", "body", "body-markup", "body-hyperlinks"}, `Bits &amp; Bites &lt;a href="https://evil.example"&gt;verify here&lt;/a&gt; &lt;b&gt;now&lt;/b&gt;`},
+		{[]string{"actions", "body"}, body},
+	} {
+		rec, d := onBus(t, notify.DBusOptions{})
+		rec.SetCapabilities(tc.caps...)
+		if err := d.Send(context.Background(), notify.Notification{ID: "page:1", Title: "Bits & Bites", Body: body, PageID: "1"}); err != nil {
+			t.Fatal(err)
+		}
+		calls := rec.Calls()
+		if len(calls) != 1 || calls[0].Body != tc.want {
+			t.Errorf("capabilities %q: body %q, want %q", tc.caps, calls[len(calls)-1].Body, tc.want)
+		}
+		if calls[0].Summary != "Bits & Bites" {
+			t.Errorf("the summary is plain text in the spec: %q", calls[0].Summary)
+		}
+		rec.Close()
 	}
 }

@@ -69,6 +69,7 @@ type PageState struct {
 	ProfileID    string    `json:"profile_id,omitempty"`
 	PersonName   string    `json:"person_name,omitempty"`
 	Summary      string    `json:"summary,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
 	InvalidSince time.Time `json:"invalid_since,omitzero"`
 }
 
@@ -131,6 +132,7 @@ func (n *Notifier) Observe(now time.Time, changes []Change) error {
 	var errs []error
 	broke := map[string][]pageRef{}
 	warned := map[string][]pageRef{}
+	var recovered []pageRef // Pages whose notifications no longer hold
 	for i, c := range changes {
 		if err := validate(c); err != nil {
 			errs = append(errs, fmt.Errorf("notify: change %d (page %q): %w", i, c.PageID, err))
@@ -146,6 +148,9 @@ func (n *Notifier) Observe(now time.Time, changes []Change) error {
 		if c.Summary != "" {
 			ps.Summary = c.Summary
 		}
+		if c.To != StatusUnknown {
+			ps.Reason = c.Reason
+		}
 		switch c.To {
 		case StatusUnknown:
 			// Nothing is confirmed: keep the last confirmed status, and
@@ -156,6 +161,9 @@ func (n *Notifier) Observe(now time.Time, changes []Change) error {
 			continue
 		case StatusDisconnected:
 			delete(n.state.Pages, c.PageID)
+			if seen {
+				recovered = append(recovered, pageRef{c.PageID, prev})
+			}
 			continue
 		}
 		ps.Status = c.To
@@ -167,6 +175,9 @@ func (n *Notifier) Observe(now time.Time, changes []Change) error {
 			ps.InvalidSince = time.Time{}
 		}
 		n.state.Pages[c.PageID] = ps
+		if seen && (prev.Status == StatusInvalid || prev.Status == StatusWarning) && c.To != prev.Status {
+			recovered = append(recovered, pageRef{c.PageID, prev})
+		}
 		ref := pageRef{c.PageID, ps}
 		key := groupKey(c.ProfileID, c.PageID)
 		switch {
@@ -192,6 +203,47 @@ func (n *Notifier) Observe(now time.Time, changes []Change) error {
 		}
 	}
 	n.forgetRecovered()
+	errs = append(errs, n.withdraw(recovered))
+	return errors.Join(errs...)
+}
+
+// withdraw takes back what no longer holds: the notification of each
+// recovered Page, and its person's grouped one once none of their Pages is
+// in that state any more.
+func (n *Notifier) withdraw(recovered []pageRef) error {
+	w, ok := n.Sender.(Withdrawer)
+	if !ok || len(recovered) == 0 {
+		return nil
+	}
+	still := map[string]bool{} // prefix + group key with a Page still in that state
+	for id, ps := range n.state.Pages {
+		switch ps.Status {
+		case StatusInvalid:
+			still[groupKey(ps.ProfileID, id)] = true
+		case StatusWarning:
+			still[warningWords.idPrefix+groupKey(ps.ProfileID, id)] = true
+		}
+	}
+	var ids []string
+	for _, p := range recovered {
+		cur := n.state.Pages[p.id].Status
+		for _, prefix := range []string{"", warningWords.idPrefix} {
+			if (prefix == "" && cur == StatusInvalid) || (prefix != "" && cur == StatusWarning) {
+				continue // the Page is still in that state: its notification holds
+			}
+			ids = append(ids, prefix+"page:"+p.id)
+			if p.ProfileID != "" && !still[prefix+groupKey(p.ProfileID, p.id)] {
+				ids = append(ids, prefix+groupKey(p.ProfileID, p.id))
+			}
+		}
+	}
+	slices.Sort(ids)
+	var errs []error
+	for _, id := range slices.Compact(ids) {
+		if err := w.Withdraw(context.Background(), id); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -364,18 +416,25 @@ type wording struct {
 
 var (
 	brokeWords = wording{
-		urgency: Critical, need: "needs attention", groupNeed: "need reconnecting",
+		urgency: Critical, need: "stopped working", groupNeed: "stopped working",
 		fallback: "Pagekeeper can no longer reach this Page. Open Pagekeeper to reconnect it.",
 		mixed:    "Open Pagekeeper to see what happened to each.",
 	}
 	reminderWords = wording{
-		urgency: Normal, prefix: "Reminder: ", need: "still needs attention", groupNeed: "still need reconnecting",
+		urgency: Normal, prefix: "Reminder: ", need: "still does not work", groupNeed: "still do not work",
 		fallback: brokeWords.fallback, mixed: brokeWords.mixed,
 	}
+	// A warning is about now (a lost Instagram link, an expired login whose
+	// Page token still works) unless it is about a date to come.
 	warningWords = wording{
-		idPrefix: "warning:", urgency: Normal, need: "needs attention soon", groupNeed: "need attention soon",
-		fallback: "This Page will stop working soon unless it is reconnected. Open Pagekeeper to see why.",
+		idPrefix: "warning:", urgency: Normal, need: "needs attention", groupNeed: "need attention",
+		fallback: "Part of this Page's connection to Pagekeeper does not work. Open Pagekeeper to see why.",
 		mixed:    "Open Pagekeeper to see why.",
+	}
+	expiringWords = wording{
+		idPrefix: "warning:", urgency: Normal, need: "will stop working soon", groupNeed: "will stop working soon",
+		fallback: "Pagekeeper's access to this Page ends soon unless it is reconnected. Open Pagekeeper to see when.",
+		mixed:    "Open Pagekeeper to see when.",
 	}
 )
 
@@ -387,8 +446,16 @@ func brokenNotification(pages []pageRef, reminder bool) Notification {
 }
 
 func warningNotification(pages []pageRef) Notification {
-	return compose(pages, warningWords)
+	for _, p := range pages {
+		if p.Reason != ReasonExpiringSoon {
+			return compose(pages, warningWords)
+		}
+	}
+	return compose(pages, expiringWords)
 }
+
+// ReasonExpiringSoon is the one warning about the future (health.ExpiringSoon).
+const ReasonExpiringSoon = "expiring_soon"
 
 // compose writes one notification about pages, all of one group. A click
 // opens the first Page listed.

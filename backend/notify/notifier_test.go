@@ -56,7 +56,7 @@ func TestOneTransitionOneNotification(t *testing.T) {
 	n, rec := setup(t, notify.DefaultSettings())
 	observe(t, n, t0, broke("101", "Sunrise Bakery", "p1", "Dana", notify.StatusValid))
 	c := wantCalls(t, rec, 1, "one Page broke")[0]
-	if c.Summary != "Sunrise Bakery needs attention" {
+	if c.Summary != "Sunrise Bakery stopped working" {
 		t.Errorf("title = %q", c.Summary)
 	}
 	if c.Body != passwordSummary {
@@ -79,10 +79,10 @@ func TestSixPagesOfOnePersonOneNotification(t *testing.T) {
 	}
 	observe(t, n, t0, cs...)
 	c := wantCalls(t, rec, 1, "six Pages of Dana broke in one check")[0]
-	if c.Summary != "Dana's Facebook Pages need reconnecting" {
+	if c.Summary != "Dana's Facebook Pages stopped working" {
 		t.Errorf("title = %q", c.Summary)
 	}
-	wantBody := "6 Pages connected by Dana need reconnecting: Bike Shed, Corner Florist, Dana Photo and 3 more. " + passwordSummary
+	wantBody := "6 Pages connected by Dana stopped working: Bike Shed, Corner Florist, Dana Photo and 3 more. " + passwordSummary
 	if c.Body != wantBody {
 		t.Errorf("body = %q\nwant   %q", c.Body, wantBody)
 	}
@@ -110,7 +110,7 @@ func TestGroupsPerPersonPerCall(t *testing.T) {
 		broke("3", "C", "ben", "Ben", notify.StatusValid))
 	calls := wantCalls(t, rec, 2, "two people")
 	titles := calls[0].Summary + " | " + calls[1].Summary
-	if !strings.Contains(titles, "Dana's Facebook Pages need reconnecting") || !strings.Contains(titles, "C needs attention") {
+	if !strings.Contains(titles, "Dana's Facebook Pages stopped working") || !strings.Contains(titles, "C stopped working") {
 		t.Errorf("titles = %q", titles)
 	}
 
@@ -145,10 +145,10 @@ func TestUnknownNeverNotifies(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	n, rec := setup(t, notify.DefaultSettings())
 	w := change("1", "p", notify.StatusValid, notify.StatusWarning)
-	w.PageName, w.Summary = "Sunrise Bakery", "Dana's login expires in 5 days. Reconnect it before then."
+	w.PageName, w.Summary, w.Reason = "Sunrise Bakery", "Dana's login expires in 5 days. Reconnect it before then.", notify.ReasonExpiringSoon
 	observe(t, n, t0, w)
 	c := wantCalls(t, rec, 1, "valid -> warning")[0]
-	if c.Summary != "Sunrise Bakery needs attention soon" || c.Body != w.Summary || c.Urgency() != int(notify.Normal) {
+	if c.Summary != "Sunrise Bakery will stop working soon" || c.Body != w.Summary || c.Urgency() != int(notify.Normal) {
 		t.Errorf("warning = %q / %q / urgency %d", c.Summary, c.Body, c.Urgency())
 	}
 	// From invalid into warning is an improvement, not news.
@@ -187,7 +187,7 @@ func TestReminderAfterInterval(t *testing.T) {
 	wantCalls(t, rec, 1, "before 24 h")
 	tick(24 * time.Hour)
 	r := wantCalls(t, rec, 2, "at 24 h")[1]
-	if r.Summary != "Dana's Facebook Pages still need reconnecting" || !strings.HasPrefix(r.Body, "Reminder: 2 Pages connected by Dana still need reconnecting: Harbor Cafe and Sunrise Bakery.") {
+	if r.Summary != "Dana's Facebook Pages still do not work" || !strings.HasPrefix(r.Body, "Reminder: 2 Pages connected by Dana still do not work: Harbor Cafe and Sunrise Bakery.") {
 		t.Errorf("reminder = %q / %q", r.Summary, r.Body)
 	}
 	if r.ReplacesID != first.ID {
@@ -202,7 +202,7 @@ func TestReminderAfterInterval(t *testing.T) {
 	observe(t, n, t0.Add(50*time.Hour), change("2", "dana", notify.StatusInvalid, notify.StatusValid))
 	tick(72 * time.Hour)
 	r = wantCalls(t, rec, 4, "third interval")[3]
-	if r.Summary != "Sunrise Bakery still needs attention" {
+	if r.Summary != "Sunrise Bakery still does not work" {
 		t.Errorf("reminder after one recovered = %q", r.Summary)
 	}
 	// Both recovered: silence, and a later breakage is news again at once.
@@ -242,7 +242,7 @@ func TestBadInputIsReportedAndLosesNothing(t *testing.T) {
 		}
 	}
 	c := wantCalls(t, rec, 1, "the one good change")[0]
-	if c.Summary != "Sunrise Bakery needs attention" {
+	if c.Summary != "Sunrise Bakery stopped working" {
 		t.Errorf("title = %q", c.Summary)
 	}
 }
@@ -331,8 +331,8 @@ func TestGroupWordingVariants(t *testing.T) {
 	b.PageName, b.Summary = "Harbor Cafe", "Pagekeeper lost permission to read this Page's posts."
 	observe(t, n, t0, a, b)
 	c := wantCalls(t, rec, 1, "two warnings")[0]
-	if c.Summary != "Dana's Facebook Pages need attention soon" ||
-		c.Body != "2 Pages connected by Dana need attention soon: Harbor Cafe and Sunrise Bakery. Open Pagekeeper to see why." {
+	if c.Summary != "Dana's Facebook Pages need attention" ||
+		c.Body != "2 Pages connected by Dana need attention: Harbor Cafe and Sunrise Bakery. Open Pagekeeper to see why." {
 		t.Errorf("warning group = %q / %q", c.Summary, c.Body)
 	}
 
@@ -341,8 +341,45 @@ func TestGroupWordingVariants(t *testing.T) {
 	y := notify.Change{PageID: "4", PageName: "Bike Shed", ProfileID: "q", From: notify.StatusValid, To: notify.StatusInvalid}
 	observe(t, n, t0, x, y)
 	c = wantCalls(t, rec, 2, "unnamed person")[1]
-	if c.Summary != "Your Facebook Pages need reconnecting" ||
-		c.Body != "2 Pages need reconnecting: Bike Shed and Page 3. Open Pagekeeper to see what happened to each." {
+	if c.Summary != "Your Facebook Pages stopped working" ||
+		c.Body != "2 Pages stopped working: Bike Shed and Page 3. Open Pagekeeper to see what happened to each." {
 		t.Errorf("unnamed group = %q / %q", c.Summary, c.Body)
 	}
+}
+
+// A warning about now speaks of now: only expiring_soon is about later.
+func TestWarningOfNow(t *testing.T) {
+	n, rec := setup(t, notify.DefaultSettings())
+	w := change("1", "p", notify.StatusValid, notify.StatusWarning)
+	w.PageName, w.Reason = "Sunrise Bakery", "instagram_unlinked"
+	observe(t, n, t0, w)
+	if c := wantCalls(t, rec, 1, "instagram unlinked")[0]; c.Summary != "Sunrise Bakery needs attention" {
+		t.Errorf("title = %q", c.Summary)
+	}
+}
+
+// A repaired Page takes its notification back (CloseNotification), and the
+// person's grouped one once none of their Pages is broken.
+func TestRepairWithdrawsTheNotification(t *testing.T) {
+	n, rec := setup(t, notify.DefaultSettings())
+	observe(t, n, t0, broke("101", "Sunrise Bakery", "p1", "Dana", notify.StatusValid))
+	one := wantCalls(t, rec, 1, "one Page broke")[0]
+	observe(t, n, t0.Add(time.Minute), broke("102", "A", "p1", "Dana", notify.StatusValid), broke("103", "B", "p1", "Dana", notify.StatusValid))
+	group := wantCalls(t, rec, 2, "two more broke")[1]
+	if len(rec.Closed()) != 0 {
+		t.Fatalf("closed before any repair: %v", rec.Closed())
+	}
+	observe(t, n, t0.Add(2*time.Minute), change("101", "p1", notify.StatusInvalid, notify.StatusValid))
+	if got := rec.Closed(); len(got) != 1 || got[0] != one.ID {
+		t.Fatalf("closed %v, want the single Page's %d", got, one.ID)
+	}
+	observe(t, n, t0.Add(3*time.Minute), change("102", "p1", notify.StatusInvalid, notify.StatusValid))
+	if got := rec.Closed(); len(got) != 1 {
+		t.Fatalf("103 is still broken, the group notification stays: closed %v", got)
+	}
+	observe(t, n, t0.Add(4*time.Minute), change("103", "p1", notify.StatusInvalid, notify.StatusWarning))
+	if got := rec.Closed(); len(got) != 2 || got[1] != group.ID {
+		t.Fatalf("closed %v, want the group's %d too", got, group.ID)
+	}
+	wantCalls(t, rec, 2, "a repair sends nothing new")
 }

@@ -50,3 +50,10 @@ type Notification struct {
 type Sender interface {
 	Send(ctx context.Context, n Notification) error
 }
+
+// Withdrawer is a Sender that can take a notification back off the screen
+// (CloseNotification on D-Bus) once what it said is no longer true.
+// Withdrawing an ID that is not shown is no error.
+type Withdrawer interface {
+	Withdraw(ctx context.Context, id string) error
+}

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -414,7 +416,11 @@ func (s *Server) pageFields(c *call, t *token, p *Page, fs []field, now time.Tim
 		case "link":
 			o = append(o, kv{"link", p.Link})
 		case "access_token":
-			if userAccess {
+			switch {
+			case !userAccess || s.tokenless[p.ID] == PageTokenMissing:
+			case s.tokenless[p.ID] == PageTokenEmpty:
+				o = append(o, kv{"access_token", ""})
+			default:
 				o = append(o, kv{"access_token", s.pageToken(c, t, p.ID, now)})
 			}
 		case "tasks":
@@ -496,14 +502,9 @@ func (s *Server) subscribedApps(c *call, t *token, p *Page) *response {
 		}
 		return okJSON(obj{{"data", data}})
 	case "POST":
-		var fields []string
-		for _, f := range strings.Split(c.params.Get("subscribed_fields"), ",") {
-			if f = strings.TrimSpace(f); f != "" && !slices.Contains(fields, f) {
-				fields = append(fields, f)
-			}
-		}
-		if len(fields) == 0 {
-			return errorResponse(errParam("Param subscribed_fields must be non-empty"))
+		fields, e := webhookFields(c.params.Get("subscribed_fields"))
+		if e != nil {
+			return errorResponse(e)
 		}
 		p.SubscribedTo = fields
 		// The string "true" is what Meta's Messenger guide shows (FACEBOOK.md §5).
@@ -515,4 +516,44 @@ func (s *Server) subscribedApps(c *call, t *token, p *Page) *response {
 		return okJSON(obj{{"success", true}})
 	}
 	return errorResponse(errUnsupported(strings.ToLower(c.method), p.ID))
+}
+
+// pageWebhookFields are the Page webhook fields of Meta's Webhooks for
+// Pages reference that the sandbox knows; subscribed_fields is a
+// list<enum> of them (graph-api/reference/page/subscribed_apps).
+var pageWebhookFields = []string{"feed", "messages", "messaging_postbacks", "messaging_optins", "message_deliveries",
+	"message_reads", "message_echoes", "message_reactions", "messaging_referrals", "messaging_handovers", "standby",
+	"mention", "ratings", "leadgen", "name", "picture", "category", "description", "website", "email", "phone",
+	"location", "conversations", "live_videos", "videos", "inbox_labels"}
+
+// webhookFields reads subscribed_fields, given as a comma-separated list or
+// a JSON array as Graph takes list parameters; an unknown field is refused
+// with Graph's enum error, and nothing is subscribed.
+func webhookFields(raw string) ([]string, *graphError) {
+	raw = strings.TrimSpace(raw)
+	var list []string
+	if strings.HasPrefix(raw, "[") {
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			return nil, errParam("Param subscribed_fields must be an array")
+		}
+	} else {
+		list = strings.Split(raw, ",")
+	}
+	var fields []string
+	for i, f := range list {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(pageWebhookFields, f) {
+			return nil, errParam(fmt.Sprintf("Param subscribed_fields[%d] must be one of {%s} - got \"%s\"", i, strings.Join(pageWebhookFields, ", "), f))
+		}
+		if !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		return nil, errParam("The parameter subscribed_fields is required")
+	}
+	return fields, nil
 }

@@ -192,6 +192,15 @@ func TestSubscribedApps(t *testing.T) {
 	wantErr(t, e.get("/v25.0/"+PageClasses+"/subscribed_apps", user), 400, 210, 0)
 	wantErr(t, e.get("/v25.0/"+PageJobs+"/subscribed_apps", e.pageToken(user, PageJobs)), 400, 200, 0)
 	wantErr(t, e.do("POST", "/v25.0/"+PageClasses+"/subscribed_apps", url.Values{"access_token": {pt}}), 400, 100, 0)
+	// An unknown field is refused whole; a JSON array is a list too.
+	wantErr(t, e.do("POST", "/v25.0/"+PageClasses+"/subscribed_apps", url.Values{"access_token": {pt}, "subscribed_fields": {"feed,bogus"}}), 400, 100, 0)
+	if m := wantOK(t, e.get("/v25.0/"+PageClasses+"/subscribed_apps", pt)); len(m["data"].([]any)) != 0 {
+		t.Fatalf("a refused subscription subscribed: %v", m)
+	}
+	r = e.do("POST", "/v25.0/"+PageClasses+"/subscribed_apps", url.Values{"access_token": {pt}, "subscribed_fields": {`["feed","messages"]`}})
+	if r.status != 200 {
+		t.Fatalf("subscribe with a JSON array: %d %s", r.status, r.body)
+	}
 }
 
 func TestDebugTokenShapes(t *testing.T) {

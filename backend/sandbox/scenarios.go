@@ -27,6 +27,8 @@ const (
 	UserTokenExpired     Kind = "user_token_expired"
 	DataAccessExpired    Kind = "data_access_expired"
 	QuotaExhausted       Kind = "quota_exhausted"
+	PageTokenMissing     Kind = "page_token_missing"
+	PageTokenEmpty       Kind = "page_token_empty"
 )
 
 // Faults: they hit Graph API calls (not the dialog or the admin endpoint),
@@ -61,6 +63,8 @@ var kinds = []KindInfo{
 	{UserTokenExpired, "The person's user tokens expire now: 190/463 (Page tokens from long-lived tokens live on).", []string{"persona"}, false},
 	{DataAccessExpired, "The 90-day data access window ended: profile and Instagram calls fail with 190/493.", []string{"persona"}, false},
 	{QuotaExhausted, "Spend a rate limit: a persona's (code 17), a Page's (80001, or 32 with a user token) or, with neither, the app's (code 4).", nil, false},
+	{PageTokenMissing, "Page lists (/me/accounts, a Page read for its access_token) show the Page without an access_token field, as real Facebook sometimes does.", []string{"page"}, false},
+	{PageTokenEmpty, "Page lists show the Page with an empty access_token (\"\").", []string{"page"}, false},
 	{Transient, "Temporary Facebook errors: HTTP 500 with code 2 (or 1), is_transient true.", nil, true},
 	{HTML500, "HTTP 500 with an HTML error page instead of JSON.", nil, true},
 	{TruncatedJSON, "The JSON body is cut off half-way.", nil, true},
@@ -375,6 +379,16 @@ func (s *Server) switchOn(sc Scenario) (func(), error) {
 		return func() { g.dataUntil = saved }, nil
 	case QuotaExhausted:
 		return s.exhaust(sc), nil
+	case PageTokenMissing, PageTokenEmpty:
+		prev, had := s.tokenless[pg]
+		s.tokenless[pg] = sc.Kind
+		return func() {
+			if had {
+				s.tokenless[pg] = prev
+			} else {
+				delete(s.tokenless, pg)
+			}
+		}, nil
 	}
 	return nil, fmt.Errorf("sandbox: scenario %q cannot be applied", sc.Kind)
 }

@@ -370,3 +370,53 @@ func TestTaskRemovedTouchesOneRole(t *testing.T) {
 		t.Fatalf("a new server's seed changed: %v (allTasks %v)", got, allTasks)
 	}
 }
+
+// A Page entry without a Page token, in both shapes real Facebook sent:
+// switched on over HTTP, /me/accounts (and the Page read for its token)
+// leave access_token out or send it empty; the other Pages keep theirs;
+// cleared, the token is back.
+func TestTokenlessPage(t *testing.T) {
+	for _, kind := range []Kind{PageTokenMissing, PageTokenEmpty} {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newEnv(t, Options{})
+			user := e.connect(ConsentChoice{})
+			if code, m := e.admin("POST", "scenarios", `{"kind":"`+string(kind)+`","page":"`+PageCatering+`"}`); code != 200 {
+				t.Fatalf("apply over HTTP: %d %v", code, m)
+			}
+			entry := func() (map[string]any, int) {
+				t.Helper()
+				m := wantOK(t, e.get("/v25.0/me/accounts", user, "fields", "id,name,access_token"))
+				var found map[string]any
+				withToken := 0
+				for _, d := range m["data"].([]any) {
+					p := d.(map[string]any)
+					if p["id"] == PageCatering {
+						found = p
+					} else if tok, _ := p["access_token"].(string); tok != "" {
+						withToken++
+					}
+				}
+				if found == nil {
+					t.Fatalf("Catering missing from /me/accounts: %v", m)
+				}
+				return found, withToken
+			}
+			p, others := entry()
+			tok, present := p["access_token"]
+			if kind == PageTokenMissing && present || kind == PageTokenEmpty && tok != "" {
+				t.Fatalf("%s: entry %v", kind, p)
+			}
+			if others == 0 {
+				t.Fatal("the other Pages lost their tokens too")
+			}
+			single := wantOK(t, e.get("/v25.0/"+PageCatering, user, "fields", "id,access_token"))
+			if tok, _ := single["access_token"].(string); tok != "" {
+				t.Fatalf("the Page read gives a token: %v", single)
+			}
+			e.admin("DELETE", "scenarios", "")
+			if p, _ := entry(); p["access_token"] == nil || p["access_token"] == "" {
+				t.Fatalf("cleared, still no token: %v", p)
+			}
+		})
+	}
+}

@@ -94,6 +94,9 @@ type Server struct {
 	userExpired     map[string]mark
 	checkpointed    map[string]bool
 	unconfirmed     map[string]bool
+	// tokenless: page id -> how its Page lists show access_token
+	// (page_token_missing leaves it out, page_token_empty sends "").
+	tokenless map[string]Kind
 
 	httpSrv *http.Server
 	ln      net.Listener
@@ -202,6 +205,7 @@ func (s *Server) reset() {
 	s.userExpired = map[string]mark{}
 	s.checkpointed = map[string]bool{}
 	s.unconfirmed = map[string]bool{}
+	s.tokenless = map[string]Kind{}
 }
 
 // Reset puts the sandbox back to the seed business: no grants, no tokens,

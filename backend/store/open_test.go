@@ -23,6 +23,7 @@ const childOpenEnv = "PAGEKEEPER_STORE_TEST_OPEN"
 type childOpen struct {
 	Err            string
 	AlreadyRunning bool
+	WriteError     bool
 }
 
 func TestMain(m *testing.M) {
@@ -30,7 +31,8 @@ func TestMain(m *testing.M) {
 		var res childOpen
 		db, err := Open(path)
 		if err != nil {
-			res.Err, res.AlreadyRunning = err.Error(), errors.Is(err, ErrAlreadyRunning)
+			var we *WriteError
+			res.Err, res.AlreadyRunning, res.WriteError = err.Error(), errors.Is(err, ErrAlreadyRunning), errors.As(err, &we)
 		} else {
 			db.Close()
 		}

@@ -21,6 +21,10 @@ type Profile struct {
 	Reason              string    `json:"reason,omitempty"`
 	Fix                 string    `json:"fix,omitempty"`
 	Removed             bool      `json:"removed,omitempty"`
+	// Manages is what the person's last login granted: Page ID -> the
+	// person's tasks on it. Another person's Pages can move to them (Remove
+	// person) only if they manage them.
+	Manages map[string][]string `json:"manages,omitempty"`
 }
 
 // Page is a Facebook Page Pagekeeper watches.
@@ -42,9 +46,14 @@ type Page struct {
 	Summary            string            `json:"summary,omitempty"`
 	Fix                string            `json:"fix,omitempty"`
 	ConnectedAt        time.Time         `json:"connectedAt,omitzero"`
-	CheckedAt          time.Time         `json:"checkedAt,omitzero"` // last check that reached Facebook
+	CheckedAt          time.Time         `json:"checkedAt,omitzero"` // last check that reached Facebook (the Page token probe)
 	UpdatedAt          time.Time         `json:"updatedAt,omitzero"` // when Status last changed
-	DisconnectedAt     time.Time         `json:"disconnectedAt,omitzero"`
+	// When the person's login, permissions and tasks on the Page
+	// (debug_token and /me/accounts), and the Page's webhooks, were last
+	// read: a periodic check reads them less often than the probe.
+	RolesCheckedAt    time.Time `json:"rolesCheckedAt,omitzero"`
+	WebhooksCheckedAt time.Time `json:"webhooksCheckedAt,omitzero"`
+	DisconnectedAt    time.Time `json:"disconnectedAt,omitzero"`
 }
 
 // StatusChange is one entry of a Page's status history.
@@ -69,7 +78,7 @@ func (p *Profile) normalize() {
 }
 
 func (p *Page) normalize() {
-	utc(&p.ConnectedAt, &p.CheckedAt, &p.UpdatedAt, &p.DisconnectedAt)
+	utc(&p.ConnectedAt, &p.CheckedAt, &p.UpdatedAt, &p.DisconnectedAt, &p.RolesCheckedAt, &p.WebhooksCheckedAt)
 }
 
 // utc drops the zone and the monotonic reading so a stored time compares

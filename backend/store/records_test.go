@@ -438,7 +438,7 @@ func TestListPagesManyInOrder(t *testing.T) {
 // with every field filled so omitempty hides none.
 func TestNoSecretFieldNames(t *testing.T) {
 	allowed := map[string]bool{"tokenExpiresAt": true}
-	for _, v := range []any{&Profile{}, &Page{}, &StatusChange{}, &Activity{}, &Settings{}} {
+	for _, v := range []any{&Profile{}, &Page{}, &StatusChange{}, &Activity{}, &Settings{}, &Hook{}} {
 		fill(reflect.ValueOf(v).Elem())
 		raw, err := json.Marshal(v)
 		if err != nil {
@@ -486,7 +486,9 @@ func fill(v reflect.Value) {
 		fill(v.Index(0))
 	case reflect.Map:
 		v.Set(reflect.MakeMap(v.Type()))
-		v.SetMapIndex(reflect.ValueOf("k"), reflect.ValueOf("v"))
+		val := reflect.New(v.Type().Elem()).Elem()
+		fill(val)
+		v.SetMapIndex(reflect.ValueOf("k"), val)
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		fill(v.Elem())

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Buckets, declared once. history and activity hold one nested bucket per
@@ -43,7 +42,7 @@ var (
 	ErrAlreadyRunning = errors.New("another Pagekeeper is already running")
 )
 
-// CorruptError means the database file exists but cannot be used. The file is
+// CorruptError means the database file exists but is damaged. The file is
 // never replaced or deleted by Pagekeeper; the message says how to get out.
 type CorruptError struct {
 	Path  string
@@ -76,7 +75,9 @@ type DB struct {
 }
 
 // Open opens (creating if needed, mode 0600) the database at path and brings
-// its schema up to date.
+// its schema up to date. An existing file is first read whole, read-only
+// (validate): a damaged one is refused with a *CorruptError and left exactly
+// as it was; one that cannot be written gives a *WriteError.
 func Open(path string) (*DB, error) { return openWith(path, migrations) }
 
 func openWith(path string, migs []migration) (db *DB, err error) {
@@ -87,30 +88,24 @@ func openWith(path string, migs []migration) (db *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	if st, err := os.Stat(abs); err == nil && !st.Mode().IsRegular() {
+	st, statErr := os.Stat(abs)
+	if statErr == nil && !st.Mode().IsRegular() {
 		return nil, &CorruptError{Path: abs, Cause: errors.New("it is not a regular file")}
 	}
-	// bbolt may panic on some damaged files instead of returning an error.
-	defer func() {
-		if r := recover(); r != nil {
-			db, err = nil, &CorruptError{Path: abs, Cause: fmt.Errorf("%v", r)}
+	if statErr == nil && st.Size() > 0 {
+		// Read-only and whole, before anything may write to it.
+		if err := validate(abs, st.Size()); err != nil {
+			return nil, err
 		}
-	}()
+	}
 	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: openTimeout})
 	if err != nil {
-		switch {
-		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%w on %s; close it first", ErrAlreadyRunning, filepath.Dir(abs))
-		case errors.Is(err, os.ErrNotExist):
-			return nil, fmt.Errorf("store: the folder of %s does not exist: %w", abs, err)
-		default:
-			return nil, &CorruptError{Path: abs, Cause: err}
-		}
+		return nil, openError(abs, err)
 	}
 	db = &DB{bolt: b, path: abs}
 	if err := db.migrate(migs); err != nil {
 		b.Close()
-		return nil, err
+		return nil, asWriteError(abs, err)
 	}
 	return db, nil
 }

@@ -19,13 +19,26 @@ type Tx struct {
 }
 
 // View runs fn in a read-only transaction.
-func (db *DB) View(fn func(*Tx) error) error {
+func (db *DB) View(fn func(*Tx) error) (err error) {
+	defer db.recoverDamage(&err)
 	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
-func (db *DB) Update(fn func(*Tx) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+// A write the disk refuses (full, read-only, no permission) is a *WriteError.
+func (db *DB) Update(fn func(*Tx) error) (err error) {
+	defer db.recoverDamage(&err)
+	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+	return asWriteError(db.path, err)
+}
+
+// recoverDamage turns a panic inside bbolt (damage that appeared after Open
+// validated the file) into a CorruptError; bbolt has rolled the transaction
+// back by then.
+func (db *DB) recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = &CorruptError{Path: db.path, Cause: fmt.Errorf("%v", r)}
+	}
 }
 
 func view[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {

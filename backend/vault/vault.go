@@ -56,6 +56,7 @@ const (
 	prefixAppSecret = "app-secret:"
 	prefixUserToken = "user-token:"
 	prefixPageToken = "page-token:"
+	prefixHookKey   = "hook-secret:"
 )
 
 // Vault gives typed access to Pagekeeper's secrets on top of any Secrets.
@@ -124,6 +125,17 @@ func (v *Vault) SetPageToken(pageID, token string) error {
 
 // DeletePageToken forgets the Page access token of pageID.
 func (v *Vault) DeletePageToken(pageID string) error { return v.del(prefixPageToken, pageID) }
+
+// HookSecret returns the signing secret of the webhook hookID.
+func (v *Vault) HookSecret(hookID string) (string, error) { return v.get(prefixHookKey, hookID) }
+
+// SetHookSecret stores the signing secret of the webhook hookID.
+func (v *Vault) SetHookSecret(hookID, secret string) error {
+	return v.set(prefixHookKey, hookID, secret)
+}
+
+// DeleteHookSecret forgets the signing secret of the webhook hookID.
+func (v *Vault) DeleteHookSecret(hookID string) error { return v.del(prefixHookKey, hookID) }
 
 // ForgetProfile deletes the user token of profileID and the Page tokens of
 // pageIDs. It goes on after a failure so one bad entry does not leave the
@@ -349,6 +361,8 @@ func what(prefix string) string {
 		return "app secret"
 	case prefixUserToken:
 		return "user access token"
+	case prefixHookKey:
+		return "webhook signing secret"
 	default:
 		return "Page access token"
 	}

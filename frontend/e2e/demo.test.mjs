@@ -3,19 +3,10 @@
 // wizard, a login connects the seed business's Pages, a simulated password
 // change breaks them, the banner's Reconnect repairs them, a Page is
 // disconnected with its history kept, and a setting survives a reload.
-import { launchBrowser, startApp, screenshot, test, assert } from './lib.mjs'
+import { launchBrowser, startApp, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const CHECK_TIMEOUT = 30000
-
-async function step(name, fn) {
-  try {
-    return await fn()
-  } catch (e) {
-    e.message = `step "${name}": ${e.message}`
-    throw e
-  }
-}
 
 await test('demo: connect, break, repair, disconnect and settings', async (defer) => {
   const app = await startApp({ env: { PAGEKEEPER_DEMO: '1', NO_AT_BRIDGE: '1' } })
@@ -86,7 +77,8 @@ await test('demo: connect, break, repair, disconnect and settings', async (defer
     await done.waitFor({ timeout: CHECK_TIMEOUT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     await page.waitForFunction(() => document.querySelector('[data-testid="count-invalid"]')?.textContent === '0', null, { timeout: CHECK_TIMEOUT })
-    assert((await page.getByTestId('reauth-banner').count()) === 0, 'no banner once repaired')
+    // Warnings of the seed business (missing tasks, a Page without webhooks) keep their own banners.
+    assert((await page.locator('[data-testid="reauth-banner"][data-tone="invalid"]').count()) === 0, 'no broken-Page banner once repaired')
   })
 
   let name = ''

@@ -1,7 +1,7 @@
 // Playing the person in the sandbox's Facebook login dialog, for the browser tests.
 import { assert } from './lib.mjs'
 
-export const LOGIN_TIMEOUT = 20000
+export const LOGIN_TIMEOUT = 60000
 
 // loginURL reads the copyable login link the window shows while it waits.
 export async function loginURL(page) {
@@ -32,7 +32,9 @@ export async function finishFacebookLogin(browser, url, persona) {
     }
     assert(fb.url().includes('/callback'), `the dialog ends on the app's callback, not ${fb.url()}`)
     const body = await fb.locator('body').innerText()
-    assert(/connected/i.test(body), `the callback page says the login worked: ${body.slice(0, 200)}`)
+    // "connected" once a reauthorize has stored everything; "logged in" when the
+    // Pages are still to be chosen in the window.
+    assert(/You.re (connected|logged in)/i.test(body), `the callback page says the login worked: ${body.slice(0, 200)}`)
   } finally {
     await fb.close()
   }

@@ -14,12 +14,23 @@ export const shotsDir = path.join(root, 'build', 'screenshots')
 
 export async function launchBrowser() {
   // launch() gives every run a fresh, throwaway profile of its own.
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  // On a loaded 2-core machine a window step can take longer than Playwright's
+  // 30 s default; waiting longer costs nothing when the step passes.
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (opts) => {
+    const page = await newPage(opts)
+    page.setDefaultTimeout(STEP_TIMEOUT)
+    return page
+  }
+  return browser
 }
+
+export const STEP_TIMEOUT = 60000
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -111,6 +122,16 @@ export async function test(name, fn) {
     for (const c of cleanups.reverse()) {
       try { await c() } catch (e) { console.error(`cleanup: ${e}`) }
     }
+  }
+}
+
+// step names the part of a test that failed in its error.
+export async function step(name, fn) {
+  try {
+    return await fn()
+  } catch (e) {
+    e.message = `step "${name}": ${e.message}`
+    throw e
   }
 }
 

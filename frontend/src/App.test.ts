@@ -67,12 +67,12 @@ describe('App', () => {
     expect((await screen.findByTestId('headline')).textContent).toBe('All good: all 3 Pages are working')
     const broken = page({ id: '2', name: 'Bakery Two', status: 'invalid', reason: 'password_changed', summary: 'Dana changed her Facebook password.' })
     const after = snapshot({ pages: [pages[0], broken], profiles: [profile({ id: 'u1' })], seq: 5 })
-    fake.emit('pagekeeper:changes', { base: 4, snapshot: { ...after, pages: [] }, changed: [broken], removed: ['3'], checked: ['1'], checkedAt: '2030-01-01T00:00:00Z' })
+    fake.emit('pagekeeper:changes', { base: 4, snapshot: { ...after, pages: [] }, changed: [broken], removed: ['3'], stamps: [{ field: 'checkedAt', at: '2030-01-01T00:00:00Z', ids: ['1'] }] })
     await waitFor(() => expect(screen.getByTestId('headline').textContent).toBe('1 Page needs you'))
     expect(screen.getAllByTestId('page-row').map((r) => r.getAttribute('data-page-id')).sort()).toEqual(['1', '2'])
     expect(fake.api.snapshot).toHaveBeenCalledTimes(1)
     // Changes to a snapshot the window does not have: it asks for the whole one.
-    fake.emit('pagekeeper:changes', { base: 9, snapshot: { ...after, pages: [], seq: 10 }, changed: [], removed: [], checked: [], checkedAt: '' })
+    fake.emit('pagekeeper:changes', { base: 9, snapshot: { ...after, pages: [], seq: 10 }, changed: [], removed: [], stamps: [] })
     await waitFor(() => expect(fake.api.snapshot).toHaveBeenCalledTimes(2))
   })
 

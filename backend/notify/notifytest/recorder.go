@@ -62,6 +62,7 @@ type Recorder struct {
 	calls  []Call
 	closed []uint32
 	only   []string
+	caps   []string
 }
 
 // Start claims the notification service name on the session bus and releases
@@ -93,7 +94,7 @@ func New(address string) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notifytest: cannot connect to the bus %q: %w", address, err)
 	}
-	r := &Recorder{conn: conn}
+	r := &Recorder{conn: conn, caps: []string{"actions", "body", "persistence"}}
 	srv := &server{r}
 	if err := conn.Export(srv, objectPath, iface); err != nil {
 		conn.Close()
@@ -126,6 +127,14 @@ func New(address string) (*Recorder, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// SetCapabilities sets what GetCapabilities answers (by default "actions",
+// "body" and "persistence": no "body-markup").
+func (r *Recorder) SetCapabilities(caps ...string) {
+	r.mu.Lock()
+	r.caps = slices.Clone(caps)
+	r.mu.Unlock()
 }
 
 // Close releases the name and disconnects.
@@ -219,7 +228,9 @@ func (s *server) CloseNotification(id uint32) *dbus.Error {
 }
 
 func (s *server) GetCapabilities() ([]string, *dbus.Error) {
-	return []string{"actions", "body", "persistence"}, nil
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	return slices.Clone(s.r.caps), nil
 }
 
 func (s *server) GetServerInformation() (name, vendor, version, specVersion string, err *dbus.Error) {

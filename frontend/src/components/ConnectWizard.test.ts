@@ -13,7 +13,8 @@ afterEach(() => cleanup())
 
 function candidate(c: Partial<Candidate> & { id: string; name: string }): Candidate {
   return { category: 'Bakery', instagramUsername: '', tasks: ['MANAGE'], missingPermissions: [], missingTasks: [],
-    alreadyConnected: false, viaPortfolio: false, selected: true, ...c }
+    alreadyConnected: false, viaPortfolio: false, selected: true,
+    watchedById: '', watchedBy: '', watchedTasks: [], watchedStatus: '', takeover: '', ...c }
 }
 
 function result(r: Partial<LoginResult>): LoginResult {
@@ -141,8 +142,29 @@ describe('connect wizard', () => {
     expect(btn.hasAttribute('disabled')).toBe(true)
   })
 
+  it('shows who watches each Page, and asks before moving one to fewer tasks, keeping it by default', async () => {
+    await loggedIn([
+      candidate({ id: '1', name: 'Corner Bakery', tasks: ['MODERATE'], watchedById: 'u1', watchedBy: 'Dana Smith', watchedTasks: ['MANAGE', 'MODERATE'], watchedStatus: 'valid', takeover: 'fewer_tasks', selected: false }),
+      candidate({ id: '2', name: 'Harbor Jobs', watchedById: 'u1', watchedBy: 'Dana Smith', watchedTasks: ['ANALYZE'], watchedStatus: 'valid' }),
+    ], { personId: 'u2', personName: 'Sam Ortiz' })
+    const [bakery] = screen.getAllByTestId('candidate')
+    expect(within(bakery).getByTestId('watched-by').textContent).toBe('Watched through Dana Smith · Full control, Moderate')
+    expect(within(bakery).getByTestId('takeover').textContent).toContain('Sam Ortiz has fewer tasks on it than Dana Smith')
+    const boxes = screen.getAllByRole('checkbox') as HTMLInputElement[]
+    expect(boxes.map((b) => b.checked)).toEqual([false, true])
+    await fireEvent.click(boxes[0])
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 2 Pages' }))
+    expect(fake.api.finishConnect).not.toHaveBeenCalled()
+    const ask = screen.getByTestId('confirm-move')
+    expect(ask.textContent).toContain('Move 1 Page to Sam Ortiz?')
+    const keep = within(ask).getByRole('button', { name: 'Keep the current connection' })
+    expect(document.activeElement).toBe(keep)
+    await fireEvent.click(keep)
+    expect(fake.api.finishConnect).toHaveBeenCalledWith(['2'])
+  })
+
   it('connects the chosen Pages and sums up what changed', async () => {
-    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: ['Harbor Foods'], notGranted: [], personName: 'Dana Smith', checksAfter: 2 })
+    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: ['Harbor Foods'], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 2 })
     await loggedIn([candidate({ id: '1', name: 'Corner Bakery' }), candidate({ id: '2', name: 'Harbor Foods' }), candidate({ id: '3', name: 'Old Shop' })])
     await fireEvent.click(screen.getAllByRole('checkbox')[2])
     await fireEvent.click(screen.getByRole('button', { name: 'Connect 2 Pages' }))
@@ -155,6 +177,18 @@ describe('connect wizard', () => {
     fake.emit('pagekeeper:snapshot', snapshot({ pages: [page({ id: '1', name: 'Corner Bakery' })], profiles: [profile({ id: 'u1' })] }))
     await fireEvent.click(screen.getByRole('button', { name: 'Open the dashboard' }))
     expect(await screen.findByTestId('headline')).toBeTruthy()
+  })
+
+  it('names a Page that came without a token, in the chooser and in the summary', async () => {
+    const why = 'Facebook listed Old Shop without an access token for it, so Pagekeeper cannot watch it and stored nothing for it.'
+    const skipped = [{ id: '3', name: 'Old Shop', why }]
+    fake.api.finishConnect.mockResolvedValue({ connected: ['Corner Bakery'], updated: [], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 1, skipped })
+    await loggedIn([candidate({ id: '1', name: 'Corner Bakery' })], { skipped })
+    expect(screen.getByTestId('skipped').textContent).toContain(`Old Shop cannot be connected. ${why}`)
+    expect(screen.getAllByRole('checkbox')).toHaveLength(1)
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect 1 Page' }))
+    const res = await screen.findByTestId('apply-result')
+    expect(res.textContent).toContain(`Skipped Old Shop: ${why}`)
   })
 
   it('keeps the choice and shows the error when connecting fails', async () => {
@@ -193,7 +227,7 @@ describe('a window opened after the login', () => {
   })
 
   it('does not offer a choice that was already made', async () => {
-    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })], applied: { connected: ['Harbor Street Bakery'], updated: [], notGranted: [], personName: 'Dana Smith', checksAfter: 1 } }))
+    fake.api.lastLogin.mockResolvedValue(result({ candidates: [candidate({ id: 'p1', name: 'Harbor Street Bakery' })], applied: { connected: ['Harbor Street Bakery'], updated: [], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 1 } }))
     render(App)
     await screen.findByRole('heading', { name: 'Connect your Facebook Pages' })
     await waitFor(() => expect(fake.api.lastLogin).toHaveBeenCalled())

@@ -209,11 +209,32 @@ describe('repair banners', () => {
     const b = screen.getByTestId('reauth-banner')
     expect(b.textContent).toContain('Ask a Page admin to give Dana Smith the Messages task')
     expect(within(b).queryByRole('button', { name: /Reconnect/ })).toBeNull()
+    expect(within(b).getAllByRole('button').map((x) => x.textContent)[0]).toBe('Ask an admin')
     await fireEvent.click(within(b).getByRole('button', { name: 'Check again' }))
-    expect(fake.api.checkNow).toHaveBeenCalledOnce()
+    expect(fake.api.checkPage).toHaveBeenCalledWith('1')
   })
 
-  it('offers both for a lost role, and one banner per person', async () => {
+  it('speaks of now for warnings that exist now, of later only for what will expire', async () => {
+    await show(snapshot({
+      pages: [
+        page({ id: '1', name: 'Corner Bakery', status: 'warning', reason: 'instagram_unlinked', summary: 'The Instagram account is no longer linked.' }),
+        page({ id: '2', name: 'Flower Shop', status: 'warning', reason: 'expiring_soon', summary: 'Access ends on May 2.' }),
+      ],
+      profiles: [dana],
+    }))
+    expect(screen.getByTestId('headline').textContent).toBe('1 Page needs attention')
+    const b = screen.getByTestId('reauth-banner')
+    expect(b.dataset.tone).toBe('warning')
+    await fireEvent.click(within(b).getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
+    expect(fake.api.startReauthorize).toHaveBeenCalledWith('u1', '')
+  })
+
+  it('says "will need you soon" when access only ends later', async () => {
+    await show(snapshot({ pages: [page({ id: '2', status: 'warning', reason: 'expiring_soon' })], profiles: [dana] }))
+    expect(screen.getByTestId('headline').textContent).toBe('1 Page will need you soon')
+  })
+
+  it('asks an admin first for a lost role, and one banner per person', async () => {
     await show(snapshot({
       pages: [
         page({ id: '1', name: 'Corner Bakery', status: 'invalid', reason: 'role_lost', summary: 'Dana Smith is no longer an admin.' }),
@@ -224,17 +245,18 @@ describe('repair banners', () => {
     const banners = screen.getAllByTestId('reauth-banner')
     expect(banners).toHaveLength(2)
     const danas = banners.find((b) => b.textContent!.includes('Dana'))!
-    expect(within(danas).getByRole('button', { name: "Reconnect Dana Smith's Pages" })).toBeTruthy()
-    expect(within(danas).getByRole('button', { name: 'Check again' })).toBeTruthy()
+    expect(within(danas).getAllByRole('button').map((x) => x.textContent)).toEqual(['Ask an admin', 'Open in Facebook', "Reconnect Dana Smith's Pages", 'Details'])
     const lees = banners.find((b) => b.textContent!.includes('Lee'))!
     expect(within(lees).queryByRole('button', { name: 'Check again' })).toBeNull()
+    await fireEvent.click(within(lees).getByRole('button', { name: 'Open in Facebook' }))
+    expect(fake.api.openFacebook).toHaveBeenCalledWith('2')
   })
 
   it('shows the repair result when Go reports the reauthorization applied', async () => {
     await startDanaRepair()
     fake.emit('pagekeeper:login-result', {
       ok: true, mode: 'reauthorize', error: '', cancelled: false, personId: 'u1', personName: 'Dana Smith', declined: [], candidates: [],
-      applied: { connected: [], updated: ['Corner Bakery'], notGranted: [], personName: 'Dana Smith', checksAfter: 1 },
+      applied: { connected: [], updated: ['Corner Bakery'], notGranted: [], replaced: [], personName: 'Dana Smith', checksAfter: 1 },
     })
     expect((await screen.findByTestId('reauth-done')).textContent).toContain('Working again: Corner Bakery.')
     await fireEvent.click(screen.getByRole('button', { name: 'Close' }))

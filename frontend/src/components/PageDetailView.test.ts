@@ -59,8 +59,45 @@ describe('Page detail', () => {
   it('offers Reconnect for a broken Page, aimed at that Page', async () => {
     const p = page({ id: '77', name: 'Corner Bakery', status: 'invalid', reason: 'data_access_expired', summary: 'Data access expired.' })
     await open(p)
-    await fireEvent.click(screen.getByRole('button', { name: "Reconnect Dana Smith's Pages" }))
+    await fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }))
     expect(fake.api.startReauthorize).toHaveBeenCalledWith('u1', '77')
+  })
+
+  it('offers exactly the actions Go named, each doing its repair', async () => {
+    const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'webhooks_unsubscribed', summary: 'No events.' })
+    await open(p)
+    const acts = within(screen.getByTestId('page-actions')).getAllByRole('button')
+    expect(acts.map((b) => b.textContent)).toEqual(['Resubscribe', 'Reconnect'])
+    await fireEvent.click(acts[0])
+    expect(fake.api.resubscribe).toHaveBeenCalledWith('77')
+  })
+
+  it('asks an admin with a ready message for a missing task, then checks the Page again', async () => {
+    const p = page({ id: '77', name: 'Corner Bakery', status: 'invalid', reason: 'task_missing', summary: 'No Messages task.' })
+    await open(p)
+    const acts = within(screen.getByTestId('page-actions')).getAllByRole('button')
+    expect(acts.map((b) => b.textContent)).toEqual(['Ask an admin', 'Open in Facebook', 'Check again'])
+    expect(acts[1].dataset.url).toBe('https://www.facebook.com/settings/?tab=profile_access')
+    await fireEvent.click(acts[0])
+    const dialog = await screen.findByRole('dialog', { name: /Ask an admin/ })
+    expect(((await within(dialog).findByTestId('admin-message')) as HTMLTextAreaElement).value).toContain('Please give Dana Smith access to Page 77.')
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Copy message' }))
+    expect(fake.copied).toEqual(['Please give Dana Smith access to Page 77.'])
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Check again' }))
+    expect(fake.api.checkPage).toHaveBeenCalledWith('77')
+    expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('says per aspect when it was read, and Check again checks this Page completely', async () => {
+    const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'task_missing', summary: 'Dana Smith cannot publish.',
+      checkedAt: ago(10_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000) })
+    await open(p)
+    expect(screen.getByTestId('checked-access').textContent).toContain('just now')
+    expect(screen.getByTestId('checked-roles').textContent).toContain('40 min. ago')
+    expect(screen.getByTestId('checked-webhooks').textContent).toContain('40 min. ago')
+    await fireEvent.click(within(screen.getByTestId('page-actions')).getByRole('button', { name: 'Check again' }))
+    expect(fake.api.checkPage).toHaveBeenCalledWith('77')
+    expect(fake.api.checkNow).not.toHaveBeenCalled()
   })
 
   it('disconnects after a confirmation, optionally unsubscribing webhooks, and keeps the history', async () => {

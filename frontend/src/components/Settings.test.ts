@@ -99,13 +99,19 @@ describe('Settings', () => {
     await fireEvent.click(within(person).getByRole('button', { name: 'Reconnect' }))
     expect(fake.api.startReauthorize).toHaveBeenCalledWith('u1', '')
     await fireEvent.keyDown(await screen.findByRole('dialog'), { key: 'Escape' })
+    fake.api.removePlan.mockResolvedValueOnce({ personId: 'u1', person: 'Dana Smith', moved: [{ pageId: '1', pageName: 'Page 1', toId: 'u2', to: 'Sam Ortiz' }], unwatched: ['Corner Shop'] })
     await fireEvent.click(within(person).getByRole('button', { name: 'Remove Dana Smith…' }))
+    // Before anything is done, the plan: what moves to whom, what nobody watches any more.
+    expect((await within(person).findByTestId('moves')).textContent).toBe('Page 1 → Sam Ortiz')
+    expect(within(person).getByTestId('unwatched').textContent).toBe('Corner Shop')
+    expect(fake.api.removeProfile).not.toHaveBeenCalled()
     fake.api.removeProfile.mockRejectedValueOnce('the keychain is locked')
-    await fireEvent.click(within(person).getByRole('button', { name: 'Remove' }))
+    await fireEvent.click(within(person).getByRole('button', { name: 'Remove Dana Smith' }))
     expect((await screen.findByRole('alert')).textContent).toContain('the keychain is locked')
-    await fireEvent.click(within(person).getByRole('button', { name: 'Remove' }))
+    fake.api.removeProfile.mockResolvedValueOnce({ personId: 'u1', person: 'Dana Smith', moved: [{ pageId: '1', pageName: 'Page 1', toId: 'u2', to: 'Sam Ortiz' }], unwatched: ['Corner Shop'] })
+    await fireEvent.click(within(person).getByRole('button', { name: 'Remove Dana Smith' }))
     expect(fake.api.removeProfile).toHaveBeenLastCalledWith('u1')
-    expect(await screen.findByText(/Pagekeeper forgot Dana Smith/)).toBeTruthy()
+    expect((await screen.findByText(/Pagekeeper forgot Dana Smith/)).textContent).toContain('Page 1 (Sam Ortiz)')
   })
 
   it('says so when the settings cannot be read', async () => {

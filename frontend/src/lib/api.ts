@@ -1,7 +1,7 @@
 // The one door to Go: the generated Wails bindings and runtime, wrapped so
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
-import type { app, keeper } from '../../wailsjs/go/models'
+import type { app, hooks, keeper } from '../../wailsjs/go/models'
 import { BrowserOpenURL, ClipboardSetText, EventsOn, LogPrint } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
@@ -24,14 +24,24 @@ export type ActivityView = Data<keeper.ActivityView>
 export type FeatureView = Data<keeper.FeatureView>
 export type SettingsView = Data<keeper.SettingsView>
 export type LoginStart = Data<keeper.LoginStart>
-export type ApplyResult = Data<keeper.ApplyResult>
+export type SkippedPage = Data<keeper.SkippedPage>
+// skipped: Pages a login listed without a Page token (absent from older results).
+export type ApplyResult = Omit<Data<keeper.ApplyResult>, 'skipped'> & { skipped?: SkippedPage[] | null }
 export type ScenarioView = Data<keeper.ScenarioView>
+export type ActionView = Data<keeper.ActionView>
+export type AdminRequest = Data<keeper.AdminRequest>
+export type RemovePlan = Data<keeper.RemovePlan>
+export type HookView = Data<keeper.HookView>
+export type HookInput = Data<keeper.HookInput>
+// Go sends a nil slice as null.
+export type HookResult = Omit<Data<hooks.Result>, 'output'> & { output: string[] | null }
 
 export type Candidate = Data<keeper.Candidate>
 // Go sends nil slices and pointers as null, which the generated optional
 // fields do not say.
-export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates'> & {
+export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' | 'candidates' | 'skipped'> & {
   applied: ApplyResult | null
+  skipped?: SkippedPage[] | null
   declined: string[] | null
   candidates: Candidate[] | null
 }
@@ -42,8 +52,8 @@ export interface SnapshotChanges {
   snapshot: Snapshot
   changed: PageView[]
   removed: string[]
-  checked: string[]
-  checkedAt: string
+  /** check times that moved: field is a PageView time (checkedAt, rolesCheckedAt, webhooksCheckedAt) */
+  stamps: { field: 'checkedAt' | 'rolesCheckedAt' | 'webhooksCheckedAt'; at: string; ids: string[] }[]
 }
 
 export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
@@ -56,6 +66,7 @@ export const Events = {
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
   changes: 'pagekeeper:changes',
+  hookRun: 'pagekeeper:hook-run',
 } as const
 
 export interface EventPayloads {
@@ -65,6 +76,7 @@ export interface EventPayloads {
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
   'pagekeeper:changes': SnapshotChanges
+  'pagekeeper:hook-run': string
 }
 
 export type EventName = keyof EventPayloads
@@ -78,6 +90,8 @@ export const api = {
   about: (): Promise<About> => App.About(),
   snapshot: (): Promise<Snapshot> => App.Snapshot(),
   checkNow: (): Promise<void> => App.CheckNow(),
+  checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
+  checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
   setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
   startConnect: (): Promise<LoginStart> => App.StartConnect(),
@@ -87,7 +101,11 @@ export const api = {
   lastLogin: (): Promise<LoginResult> => App.LastLogin() as Promise<LoginResult>,
   notices: (): Promise<Notice[]> => App.Notices() as Promise<Notice[]>,
   disconnect: (pageId: string, unsubscribeWebhooks: boolean): Promise<void> => App.Disconnect(pageId, unsubscribeWebhooks),
-  removeProfile: (profileId: string): Promise<void> => App.RemoveProfile(profileId),
+  removePlan: (profileId: string): Promise<RemovePlan> => App.RemovePlan(profileId),
+  removeProfile: (profileId: string): Promise<RemovePlan> => App.RemoveProfile(profileId),
+  resubscribe: (pageId: string): Promise<void> => App.Resubscribe(pageId),
+  askAdmin: (pageId: string): Promise<AdminRequest> => App.AskAdmin(pageId),
+  openFacebook: (pageId: string): Promise<string> => App.OpenFacebook(pageId),
   getSettings: (): Promise<SettingsView> => App.GetSettings(),
   saveSettings: (s: SettingsView): Promise<void> => App.SaveSettings(s as keeper.SettingsView),
   replaceAppSecret: (secret: string): Promise<void> => App.ReplaceAppSecret(secret),
@@ -96,6 +114,10 @@ export const api = {
   simulate: (kind: string, targetId: string): Promise<void> => App.Simulate(kind, targetId),
   resetSimulation: (): Promise<void> => App.ResetSimulation(),
   startDemo: (): Promise<void> => App.StartDemo(),
+  hooks: (): Promise<HookView[]> => App.Hooks(),
+  setHook: (h: HookInput): Promise<HookView> => App.SetHook(h as keeper.HookInput),
+  removeHook: (id: string): Promise<void> => App.RemoveHook(id),
+  testHook: (id: string, pageId: string): Promise<HookResult> => App.TestHook(id, pageId) as Promise<HookResult>,
 }
 
 export type Api = typeof api

@@ -1,6 +1,6 @@
 // Words and times as the owner reads them. Reasons come as stable codes and
-// their explanations (summary, fix) come already worded from Go; this file
-// only decides labels, colours and which button a reason deserves.
+// their explanations (summary, fix) and buttons (actions) come from Go; this
+// file only decides labels and colours.
 import type { Status } from './api'
 
 export const statusLabel: Record<Status, string> = {
@@ -16,22 +16,6 @@ export const statusRank: Record<string, number> = { invalid: 0, warning: 1, unkn
 
 export function asStatus(s: string): Status {
   return s in statusLabel ? (s as Status) : 'unknown'
-}
-
-// Reasons a new login of the person who connected the Page repairs.
-const reconnectReasons = new Set([
-  'password_changed', 'app_removed', 'session_expired', 'token_invalid', 'page_not_granted',
-  'data_access_expired', 'permission_missing', 'role_lost',
-])
-// Reasons only a Page admin can repair (then a check shows the result).
-const adminReasons = new Set(['task_missing', 'role_lost'])
-
-export function needsReconnect(reason: string): boolean {
-  return reconnectReasons.has(reason)
-}
-
-export function needsPageAdmin(reason: string): boolean {
-  return adminReasons.has(reason)
 }
 
 /** possessive makes "Dana's", and "Chris'" stays readable too. */
@@ -65,6 +49,15 @@ export function relativeTime(iso: string, now: number = Date.now(), fallback = '
     }
   }
   return rtf.format(Math.round(secs / 60) || (secs < 0 ? -1 : 1), 'minute')
+}
+
+/**
+ * aspects says when each aspect of a Page was last read from Facebook: a
+ * periodic check probes the access more often than it reads the rest, so
+ * one "checked" time would claim more than was checked.
+ */
+export function aspects(p: { checkedAt: string; rolesCheckedAt: string; webhooksCheckedAt: string }, now: number = Date.now()): string {
+  return `access checked ${relativeTime(p.checkedAt, now)} · roles and permissions ${relativeTime(p.rolesCheckedAt, now)} · webhooks ${relativeTime(p.webhooksCheckedAt, now)}`
 }
 
 /** absoluteTime is the full local time for a title attribute. */

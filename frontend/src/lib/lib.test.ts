@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { page, profile } from '../test/fixtures'
 import { banners } from './banners'
-import { listNames, possessive, relativeTime } from './format'
+import { aspects, listNames, possessive, relativeTime } from './format'
 import { serverProblems, validate } from './settings'
 
 describe('relativeTime', () => {
@@ -16,6 +16,14 @@ describe('relativeTime', () => {
   it('says "never" for no time or a broken one', () => {
     expect(relativeTime('', now)).toBe('never')
     expect(relativeTime('soon', now, 'unknown')).toBe('unknown')
+  })
+})
+
+describe('aspects', () => {
+  it('says per aspect when it was read, never "just now" for one that was not', () => {
+    const now = Date.parse('2025-06-01T12:00:00Z')
+    const s = aspects({ checkedAt: '2025-06-01T11:59:50Z', rolesCheckedAt: '2025-06-01T11:20:00Z', webhooksCheckedAt: '' }, now)
+    expect(s).toBe('access checked just now · roles and permissions 40 min. ago · webhooks never')
   })
 })
 
@@ -38,17 +46,42 @@ describe('banners', () => {
       page({ id: '3', status: 'warning', reason: 'expiring_soon' }),
     ], [dana])
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ kind: 'reconnect', summary: 'Dana changed her password.', fix: 'Reconnect Dana.', checkAgain: false })
-    expect(list[0].pages.map((p) => p.id)).toEqual(['1', '2'])
+    expect(list[0]).toMatchObject({ kind: 'reconnect', tone: 'invalid', summary: 'Dana changed her password.', fix: 'Reconnect Dana.' })
+    // The warning's Page is repaired by the same login: it joins the banner.
+    expect(list[0].pages.map((p) => p.id)).toEqual(['1', '2', '3'])
+    expect(list[0].actions.map((a) => a.kind)).toEqual(['reconnect'])
   })
 
-  it('keeps admin-only and unexplained breakage apart, reconnects first', () => {
+  it('gives warnings whose fix is a login a banner of their own, worded for now', () => {
+    const list = banners([
+      page({ id: '1', status: 'warning', reason: 'instagram_unlinked', summary: 'The Instagram account is no longer linked.' }),
+      page({ id: '2', status: 'warning', reason: 'session_expired', profileId: 'u2', profileName: 'Sam', summary: "Sam's login has expired." }),
+      page({ id: '3', status: 'warning', reason: 'webhooks_unsubscribed', summary: 'No events.' }),
+      page({ id: '4', status: 'warning', reason: 'rate_limited' }),
+    ], [])
+    expect(list.map((b) => [b.kind, b.tone, b.person])).toEqual([
+      ['reconnect', 'warning', 'Dana Smith'], ['reconnect', 'warning', 'Sam'], ['resubscribe', 'warning', 'Dana Smith']])
+    expect(list[0].actions.map((a) => a.label)).toEqual(['Reconnect', 'Open in Facebook'])
+  })
+
+  it('words a banner of several Pages for all of them, not the first one', () => {
+    const list = banners([
+      page({ id: '1', name: 'A', status: 'warning', reason: 'task_missing', summary: "Dana's role on A lacks Messages." }),
+      page({ id: '2', name: 'B', status: 'warning', reason: 'task_missing', summary: "Dana's role on B lacks Insights." }),
+    ], [])
+    expect(list).toHaveLength(1)
+    expect(list[0].summary).toBe('Dana Smith lacks access Pagekeeper needs on 2 Pages.')
+    expect(list[0].fix).toContain('click Check again')
+  })
+
+  it('keeps admin repairs apart per reason, with Ask an admin first; logins first', () => {
     const list = banners([
       page({ id: '1', status: 'invalid', reason: 'task_missing', summary: 'No Messages task.' }),
       page({ id: '2', status: 'invalid', reason: 'account_checkpointed', summary: 'Facebook locked the account.' }),
       page({ id: '3', status: 'invalid', reason: 'role_lost', summary: 'No role.' }),
     ], [])
-    expect(list.map((b) => [b.kind, b.checkAgain])).toEqual([['reconnect', true], ['admin', true], ['other', false]])
+    expect(list.map((b) => [b.kind, b.pages[0].reason, b.actions[0].kind])).toEqual([
+      ['reconnect', 'account_checkpointed', 'open_facebook'], ['admin', 'task_missing', 'ask_admin'], ['admin', 'role_lost', 'ask_admin']])
   })
 })
 

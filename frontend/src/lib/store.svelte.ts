@@ -42,6 +42,12 @@ export class Store {
   login = $state<LoginFlow>(idleLogin())
   notices = $state<ShownNotice[]>([])
   simulateOpen = $state(false)
+  /** the Pages the "Ask an admin" dialog is open for; null when closed */
+  askAdmin = $state<string[] | null>(null)
+  /** Page ids with a repair running (Resubscribe, Check again) */
+  repairing = $state<Record<string, string>>({})
+  /** a Page whose Disconnect confirmation should open (the Disconnect action of a fix) */
+  confirmDisconnect = $state('')
 
   #off: (() => void)[] = []
   #noticeId = 0
@@ -98,9 +104,11 @@ export class Store {
     }
     const byId = new Map(s.pages.map((p) => [p.id, p]))
     for (const id of c.removed) byId.delete(id)
-    for (const id of c.checked) {
-      const p = byId.get(id)
-      if (p) byId.set(id, { ...p, checkedAt: c.checkedAt })
+    for (const st of c.stamps) {
+      for (const id of st.ids) {
+        const p = byId.get(id)
+        if (p) byId.set(id, { ...p, [st.field]: st.at })
+      }
     }
     for (const p of c.changed) byId.set(p.id, p)
     this.applySnapshot({ ...c.snapshot, pages: [...byId.values()] })
@@ -137,6 +145,74 @@ export class Store {
       await api.checkNow()
     } catch (e) {
       this.notify('error', `Could not start a check: ${errorText(e)}`)
+    }
+  }
+
+  // --- the repairs a fix names (health.ActionSpecs in Go) ---
+
+  async #eachPage(action: string, ids: string[], call: (id: string) => Promise<unknown>): Promise<string[]> {
+    const failed: string[] = []
+    this.repairing = { ...this.repairing, ...Object.fromEntries(ids.map((id) => [id, action])) }
+    try {
+      for (const id of ids) {
+        try {
+          await call(id)
+        } catch (e) {
+          failed.push(errorText(e))
+        }
+      }
+    } finally {
+      const next = { ...this.repairing }
+      for (const id of ids) delete next[id]
+      this.repairing = next
+    }
+    return failed
+  }
+
+  #name(id: string): string {
+    return this.snapshot?.pages.find((p) => p.id === id)?.name ?? `Page ${id}`
+  }
+
+  async resubscribe(ids: string[]): Promise<void> {
+    const failed = await this.#eachPage('resubscribe', ids, (id) => api.resubscribe(id))
+    for (const f of failed) this.notify('error', f)
+    if (failed.length < ids.length) {
+      this.notify('info', `${ids.length === 1 ? this.#name(ids[0]) : `${ids.length - failed.length} Pages`} subscribed to Pagekeeper's app again, and checked.`)
+    }
+    await this.refresh()
+  }
+
+  /** checkPages re-reads the given Pages ("Check again"); many at once run as a whole check. */
+  async checkPages(ids: string[]): Promise<void> {
+    if (ids.length > 25) return this.checkNow()
+    const failed = await this.#eachPage('check', ids, (id) => api.checkPage(id))
+    for (const f of failed) this.notify('error', `Could not check: ${f}`)
+    await this.refresh()
+  }
+
+  async openFacebook(id: string): Promise<void> {
+    try {
+      await api.openFacebook(id)
+    } catch (e) {
+      this.notify('error', errorText(e))
+    }
+  }
+
+  /** checkPage is "Check again" on one Page: a complete check of it. */
+  async checkPage(pageId: string): Promise<void> {
+    try {
+      await api.checkPage(pageId)
+    } catch (e) {
+      this.notify('error', `Could not check the Page: ${errorText(e)}`)
+    }
+  }
+
+  /** checkPerson is "Check again" on a person: a complete check of their Pages. */
+  async checkPerson(profileId: string): Promise<void> {
+    try {
+      await api.checkPerson(profileId)
+    } catch (e) {
+      this.notify('error', `Could not check: ${errorText(e)}`)
     }
   }
 

@@ -14,14 +14,20 @@ function makeApi() {
     about: vi.fn(async () => ({ name: 'Pagekeeper', version: '1.2.3', dataDir: '/home/dana/.local/share/pagekeeper' })),
     snapshot: vi.fn(async () => snapshot()),
     checkNow: vi.fn(async () => {}),
+    checkPage: vi.fn(async (_id: string) => {}),
+    checkPerson: vi.fn(async (_id: string) => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
     setupMetaApp: vi.fn(async (_id: string, _secret: string) => {}),
     startConnect: vi.fn(async () => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?client_id=1&state=s', redirectUri: 'http://localhost:53682/callback', mode: 'connect' })),
     startReauthorize: vi.fn(async (_profile: string, _page: string) => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?auth_type=rerequest', redirectUri: 'http://localhost:53682/callback', mode: 'reauthorize' })),
     cancelLogin: vi.fn(async () => {}),
-    finishConnect: vi.fn(async (_ids: string[]): Promise<Real.ApplyResult> => ({ connected: [], updated: [], notGranted: [], personName: '', checksAfter: 0 })),
+    finishConnect: vi.fn(async (_ids: string[]): Promise<Real.ApplyResult> => ({ connected: [], updated: [], notGranted: [], replaced: [], personName: '', checksAfter: 0, skipped: [] })),
     disconnect: vi.fn(async (_id: string, _unsub: boolean) => {}),
-    removeProfile: vi.fn(async (_id: string) => {}),
+    removePlan: vi.fn(async (id: string): Promise<Real.RemovePlan> => ({ personId: id, person: 'Dana Smith', moved: [], unwatched: [] })),
+    removeProfile: vi.fn(async (id: string): Promise<Real.RemovePlan> => ({ personId: id, person: 'Dana Smith', moved: [], unwatched: [] })),
+    resubscribe: vi.fn(async (_id: string) => {}),
+    askAdmin: vi.fn(async (id: string): Promise<Real.AdminRequest> => ({ pageId: id, pageName: `Page ${id}`, person: 'Dana Smith', tasks: ['Full control'], message: `Please give Dana Smith access to Page ${id}.`, url: 'https://www.facebook.com/settings/?tab=profile_access' })),
+    openFacebook: vi.fn(async (_id: string) => 'https://www.facebook.com/settings?tab=business_tools'),
     getSettings: vi.fn(async (): Promise<Real.SettingsView> => ({
       checkIntervalMinutes: 30, notifyInvalid: true, notifyWarning: true, reminderHours: 24, warnDays: 7,
       runInBackground: true, startAtLogin: false, appId: '1234567890', hasAppSecret: true, redirectPort: 53682,
@@ -34,8 +40,17 @@ function makeApi() {
     simulate: vi.fn(async (_kind: string, _target: string) => {}),
     resetSimulation: vi.fn(async () => {}),
     startDemo: vi.fn(async () => {}),
-    lastLogin: vi.fn(async (): Promise<Real.LoginResult> => ({ ok: false, mode: '', error: '', cancelled: false, personId: '', personName: '', declined: null, candidates: null, applied: null })),
+    lastLogin: vi.fn(async (): Promise<Real.LoginResult> => ({ ok: false, mode: '', error: '', cancelled: false, personId: '', personName: '', declined: null, candidates: null, skipped: null, applied: null })),
     notices: vi.fn(async (): Promise<Real.Notice[]> => []),
+    hooks: vi.fn(async (): Promise<Real.HookView[]> => []),
+    setHook: vi.fn(async (h: Real.HookInput): Promise<Real.HookView> => ({
+      id: `${h.pageId || 'all'}-${h.command ? 'command' : 'webhook'}`, pageId: h.pageId, pageName: '', kind: h.command ? 'command' : 'webhook',
+      command: h.command, url: h.url, withCredential: h.withCredential, hasSecret: !!h.secret, timeoutSeconds: h.timeoutSeconds,
+    })),
+    removeHook: vi.fn(async (_id: string) => {}),
+    testHook: vi.fn(async (id: string, _page: string): Promise<Real.HookResult> => ({
+      hookId: id, event: 'new_token', attempt: 1, attempts: 1, ok: true, exitCode: 0, http: 0, error: '', output: ['ok'], duration: '5ms', delivery: '',
+    })),
   } satisfies Real.Api
 }
 

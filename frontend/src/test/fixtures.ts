@@ -1,11 +1,32 @@
 // Views as Go sends them, with sensible defaults; tests override what matters.
-import type { PageDetail, PageView, ProfileView, Snapshot } from '../lib/api'
+import type { ActionView, PageDetail, PageView, ProfileView, Snapshot } from '../lib/api'
 
 const hour = 3600_000
 export const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
 
+// The actions Go's health.words gives a few reasons (the full table is Go's).
+const reasonActions: Record<string, string[]> = {
+  password_changed: ['reconnect'], session_expired: ['reconnect'], token_invalid: ['reconnect'], page_not_granted: ['reconnect'],
+  data_access_expired: ['reconnect'], permission_missing: ['reconnect'], expiring_soon: ['reconnect'],
+  app_removed: ['reconnect', 'open_facebook'], account_checkpointed: ['open_facebook', 'reconnect'], instagram_unlinked: ['reconnect', 'open_facebook'],
+  role_lost: ['ask_admin', 'open_facebook', 'reconnect'], task_missing: ['ask_admin', 'open_facebook', 'check_again'],
+  webhooks_unsubscribed: ['resubscribe', 'reconnect'], unreachable: ['check_again'],
+}
+const labels: Record<string, string> = {
+  reconnect: 'Reconnect', resubscribe: 'Resubscribe', ask_admin: 'Ask an admin', open_facebook: 'Open in Facebook',
+  check_again: 'Check again', connect: 'Connect',
+}
+
+export function actions(reason: string, id = '1'): ActionView[] {
+  return (reasonActions[reason] ?? []).map((kind) => ({
+    kind, label: labels[kind], command: `pagekeeper ${kind.replace('_', '-')} ${id}`,
+    url: kind === 'open_facebook' ? 'https://www.facebook.com/settings/?tab=profile_access' : '',
+  }))
+}
+
 export function page(p: Partial<PageView> & { id: string }): PageView {
   return {
+    actions: actions(p.reason ?? '', p.id),
     name: `Page ${p.id}`, category: 'Bakery', profileId: 'u1', profileName: 'Dana Smith',
     instagramId: '', instagramUsername: '', status: 'valid', reason: '', summary: 'Everything works.', fix: '',
     tasks: ['MANAGE', 'CREATE_CONTENT', 'MODERATE', 'MESSAGING', 'ADVERTISE', 'ANALYZE'],
@@ -14,7 +35,7 @@ export function page(p: Partial<PageView> & { id: string }): PageView {
       { name: 'publishing', label: 'Publishing', ok: true, missing: '' },
       { name: 'messenger', label: 'Messenger inbox', ok: true, missing: '' },
     ],
-    webhooksSubscribed: true, checkedAt: ago(5 * 60_000), updatedAt: ago(3 * 24 * hour), connectedAt: ago(40 * 24 * hour),
+    webhooksSubscribed: true, checkedAt: ago(5 * 60_000), rolesCheckedAt: ago(40 * 60_000), webhooksCheckedAt: ago(40 * 60_000), updatedAt: ago(3 * 24 * hour), connectedAt: ago(40 * 24 * hour),
     ...p,
   }
 }
@@ -29,8 +50,9 @@ export function profile(p: Partial<ProfileView> & { id: string }): ProfileView {
 /** snapshot counts the Pages itself, as Go does. */
 export function snapshot(s: Partial<Snapshot> = {}): Snapshot {
   const pages = s.pages ?? []
-  const counts = { total: pages.length, valid: 0, warning: 0, invalid: 0, unknown: 0, disconnected: 0 }
+  const counts = { total: pages.length, valid: 0, warning: 0, invalid: 0, unknown: 0, disconnected: 0, expiring: 0 }
   for (const p of pages) {
+    if (p.status === 'warning' && p.reason === 'expiring_soon') counts.expiring++
     const k = p.status as keyof typeof counts
     if (k in counts && k !== 'total') counts[k]++
     else counts.unknown++

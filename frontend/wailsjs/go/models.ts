@@ -19,8 +19,63 @@ export namespace app {
 
 }
 
+export namespace hooks {
+	
+	export class Result {
+	    hookId: string;
+	    event: string;
+	    attempt: number;
+	    attempts: number;
+	    ok: boolean;
+	    exitCode: number;
+	    http: number;
+	    error: string;
+	    output: string[];
+	    duration: string;
+	    delivery: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hookId = source["hookId"];
+	        this.event = source["event"];
+	        this.attempt = source["attempt"];
+	        this.attempts = source["attempts"];
+	        this.ok = source["ok"];
+	        this.exitCode = source["exitCode"];
+	        this.http = source["http"];
+	        this.error = source["error"];
+	        this.output = source["output"];
+	        this.duration = source["duration"];
+	        this.delivery = source["delivery"];
+	    }
+	}
+
+}
+
 export namespace keeper {
 	
+	export class ActionView {
+	    kind: string;
+	    label: string;
+	    command: string;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	    }
+	}
 	export class ActivityView {
 	    at: string;
 	    kind: string;
@@ -39,6 +94,28 @@ export namespace keeper {
 	        this.details = source["details"];
 	    }
 	}
+	export class AdminRequest {
+	    pageId: string;
+	    pageName: string;
+	    person: string;
+	    tasks: string[];
+	    message: string;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AdminRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.person = source["person"];
+	        this.tasks = source["tasks"];
+	        this.message = source["message"];
+	        this.url = source["url"];
+	    }
+	}
 	export class AppProblemView {
 	    issue: string;
 	    summary: string;
@@ -55,12 +132,30 @@ export namespace keeper {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class SkippedPage {
+	    id: string;
+	    name: string;
+	    why: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SkippedPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.why = source["why"];
+	    }
+	}
 	export class ApplyResult {
 	    connected: string[];
 	    updated: string[];
 	    notGranted: string[];
+	    replaced: string[];
 	    personName: string;
 	    checksAfter: number;
+	    skipped: SkippedPage[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ApplyResult(source);
@@ -71,9 +166,29 @@ export namespace keeper {
 	        this.connected = source["connected"];
 	        this.updated = source["updated"];
 	        this.notGranted = source["notGranted"];
+	        this.replaced = source["replaced"];
 	        this.personName = source["personName"];
 	        this.checksAfter = source["checksAfter"];
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Candidate {
 	    id: string;
@@ -86,6 +201,11 @@ export namespace keeper {
 	    alreadyConnected: boolean;
 	    viaPortfolio: boolean;
 	    selected: boolean;
+	    watchedById: string;
+	    watchedBy: string;
+	    watchedTasks: string[];
+	    watchedStatus: string;
+	    takeover: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Candidate(source);
@@ -103,6 +223,11 @@ export namespace keeper {
 	        this.alreadyConnected = source["alreadyConnected"];
 	        this.viaPortfolio = source["viaPortfolio"];
 	        this.selected = source["selected"];
+	        this.watchedById = source["watchedById"];
+	        this.watchedBy = source["watchedBy"];
+	        this.watchedTasks = source["watchedTasks"];
+	        this.watchedStatus = source["watchedStatus"];
+	        this.takeover = source["takeover"];
 	    }
 	}
 	export class CheckState {
@@ -156,6 +281,7 @@ export namespace keeper {
 	    invalid: number;
 	    unknown: number;
 	    disconnected: number;
+	    expiring: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Counts(source);
@@ -169,6 +295,7 @@ export namespace keeper {
 	        this.invalid = source["invalid"];
 	        this.unknown = source["unknown"];
 	        this.disconnected = source["disconnected"];
+	        this.expiring = source["expiring"];
 	    }
 	}
 	export class DayView {
@@ -203,6 +330,56 @@ export namespace keeper {
 	        this.missing = source["missing"];
 	    }
 	}
+	export class HookInput {
+	    pageId: string;
+	    command: string;
+	    url: string;
+	    secret: string;
+	    withCredential: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.secret = source["secret"];
+	        this.withCredential = source["withCredential"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
+	export class HookView {
+	    id: string;
+	    pageId: string;
+	    pageName: string;
+	    kind: string;
+	    command: string;
+	    url: string;
+	    withCredential: boolean;
+	    hasSecret: boolean;
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HookView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.kind = source["kind"];
+	        this.command = source["command"];
+	        this.url = source["url"];
+	        this.withCredential = source["withCredential"];
+	        this.hasSecret = source["hasSecret"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
 	export class LoginResult {
 	    ok: boolean;
 	    mode: string;
@@ -212,6 +389,7 @@ export namespace keeper {
 	    personName: string;
 	    declined: string[];
 	    candidates: Candidate[];
+	    skipped: SkippedPage[];
 	    applied?: ApplyResult;
 	
 	    static createFrom(source: any = {}) {
@@ -228,6 +406,7 @@ export namespace keeper {
 	        this.personName = source["personName"];
 	        this.declined = source["declined"];
 	        this.candidates = this.convertValues(source["candidates"], Candidate);
+	        this.skipped = this.convertValues(source["skipped"], SkippedPage);
 	        this.applied = this.convertValues(source["applied"], ApplyResult);
 	    }
 	
@@ -316,8 +495,11 @@ export namespace keeper {
 	    features: FeatureView[];
 	    webhooksSubscribed?: boolean;
 	    checkedAt: string;
+	    rolesCheckedAt: string;
+	    webhooksCheckedAt: string;
 	    updatedAt: string;
 	    connectedAt: string;
+	    actions: ActionView[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PageView(source);
@@ -343,8 +525,11 @@ export namespace keeper {
 	        this.features = this.convertValues(source["features"], FeatureView);
 	        this.webhooksSubscribed = source["webhooksSubscribed"];
 	        this.checkedAt = source["checkedAt"];
+	        this.rolesCheckedAt = source["rolesCheckedAt"];
+	        this.webhooksCheckedAt = source["webhooksCheckedAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.connectedAt = source["connectedAt"];
+	        this.actions = this.convertValues(source["actions"], ActionView);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -401,6 +586,24 @@ export namespace keeper {
 		    return a;
 		}
 	}
+	export class PageMove {
+	    pageId: string;
+	    pageName: string;
+	    toId: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PageMove(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pageId = source["pageId"];
+	        this.pageName = source["pageName"];
+	        this.toId = source["toId"];
+	        this.to = source["to"];
+	    }
+	}
 	
 	export class ProfileView {
 	    id: string;
@@ -431,6 +634,42 @@ export namespace keeper {
 	        this.declined = source["declined"];
 	        this.pageCount = source["pageCount"];
 	    }
+	}
+	export class RemovePlan {
+	    personId: string;
+	    person: string;
+	    moved: PageMove[];
+	    unwatched: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RemovePlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personId = source["personId"];
+	        this.person = source["person"];
+	        this.moved = this.convertValues(source["moved"], PageMove);
+	        this.unwatched = source["unwatched"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ScenarioView {
 	    kind: string;
@@ -482,6 +721,7 @@ export namespace keeper {
 	        this.redirectUri = source["redirectUri"];
 	    }
 	}
+	
 	export class Snapshot {
 	    demo: boolean;
 	    configured: boolean;

@@ -6,12 +6,24 @@ export function About() {
   return window['go']['app']['App']['About']();
 }
 
+export function AskAdmin(arg1) {
+  return window['go']['app']['App']['AskAdmin'](arg1);
+}
+
 export function CancelLogin() {
   return window['go']['app']['App']['CancelLogin']();
 }
 
 export function CheckNow() {
   return window['go']['app']['App']['CheckNow']();
+}
+
+export function CheckPage(arg1) {
+  return window['go']['app']['App']['CheckPage'](arg1);
+}
+
+export function CheckPerson(arg1) {
+  return window['go']['app']['App']['CheckPerson'](arg1);
 }
 
 export function Disconnect(arg1, arg2) {
@@ -30,6 +42,10 @@ export function GetSettings() {
   return window['go']['app']['App']['GetSettings']();
 }
 
+export function Hooks() {
+  return window['go']['app']['App']['Hooks']();
+}
+
 export function LastLogin() {
   return window['go']['app']['App']['LastLogin']();
 }
@@ -38,12 +54,24 @@ export function Notices() {
   return window['go']['app']['App']['Notices']();
 }
 
+export function OpenFacebook(arg1) {
+  return window['go']['app']['App']['OpenFacebook'](arg1);
+}
+
 export function PageDetail(arg1) {
   return window['go']['app']['App']['PageDetail'](arg1);
 }
 
 export function Quit() {
   return window['go']['app']['App']['Quit']();
+}
+
+export function RemoveHook(arg1) {
+  return window['go']['app']['App']['RemoveHook'](arg1);
+}
+
+export function RemovePlan(arg1) {
+  return window['go']['app']['App']['RemovePlan'](arg1);
 }
 
 export function RemoveProfile(arg1) {
@@ -58,12 +86,20 @@ export function ResetSimulation() {
   return window['go']['app']['App']['ResetSimulation']();
 }
 
+export function Resubscribe(arg1) {
+  return window['go']['app']['App']['Resubscribe'](arg1);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['app']['App']['SaveSettings'](arg1);
 }
 
 export function Scenarios() {
   return window['go']['app']['App']['Scenarios']();
+}
+
+export function SetHook(arg1) {
+  return window['go']['app']['App']['SetHook'](arg1);
 }
 
 export function SetupMetaApp(arg1, arg2) {
@@ -88,4 +124,8 @@ export function StartDemo() {
 
 export function StartReauthorize(arg1, arg2) {
   return window['go']['app']['App']['StartReauthorize'](arg1, arg2);
+}
+
+export function TestHook(arg1, arg2) {
+  return window['go']['app']['App']['TestHook'](arg1, arg2);
 }

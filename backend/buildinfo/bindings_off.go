@@ -1,0 +1,5 @@
+//go:build !bindings
+
+package buildinfo
+
+const GeneratingBindings = false
