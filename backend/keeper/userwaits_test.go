@@ -16,6 +16,7 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/internal/benchnet"
 	"github.com/pagekeeper/pagekeeper/backend/internal/benchwin"
+	"github.com/pagekeeper/pagekeeper/backend/monitor"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
@@ -24,8 +25,8 @@ import (
 // gnome-keyring over D-Bus) and Facebook 100 ms away, for 1,000 and 5,000
 // Pages: a connect after the browser returns, `pagekeeper check` and
 // `pagekeeper status` as whole processes, the window's first check after it
-// starts (every token read from the keychain) and its later cycles (the
-// loop). Beside each, a bare client makes the same HTTP requests
+// starts (every token read from the keychain) and its later periodic checks
+// (the loop of Keeper.Run). Beside each, a bare client makes the same HTTP requests
 // (benchnet.Replay). scripts/bench.sh runs it on a throwaway keyring, with
 // PAGEKEEPER_BENCH_BIN set to the command-line build.
 //
@@ -158,7 +159,8 @@ func benchUserWaits(b *testing.B, n int) {
 	defer k.Close()
 	keychain.reset()
 	t1 := time.Now()
-	if rep, err := k.Check(ctx, nil); err != nil || rep.Checked != n {
+	// The window's loop runs the periodic check (Keeper.Run), not Check now.
+	if rep, err := k.run(ctx, monitor.Scope{}); err != nil || rep.Checked != n {
 		b.Fatalf("first check: %d of %d checked, %v", rep.Checked, n, err)
 	}
 	first := time.Since(t1)
@@ -169,7 +171,7 @@ func benchUserWaits(b *testing.B, n int) {
 	b.ResetTimer()
 	for b.Loop() {
 		proxy.Record()
-		rep, err := k.Check(ctx, nil)
+		rep, err := k.run(ctx, monitor.Scope{})
 		reqs = proxy.Stop()
 		if err != nil || rep.Checked != n {
 			b.Fatalf("checked %d of %d (%s), %v", rep.Checked, n, rep.UnreachableWhy, err)
