@@ -44,6 +44,7 @@ func main() {
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
+		showWindowError(cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -75,7 +76,8 @@ func runWindow(demo bool) error {
 			UniqueId:               instanceID(demo),
 			OnSecondInstanceLaunch: shell.SecondInstance,
 		},
-		Bind: []interface{}{shell.App},
+		Bind:    []interface{}{shell.App},
+		Windows: windowsOptions(),
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "pagekeeper",
@@ -90,7 +92,7 @@ func runWindow(demo bool) error {
 // folder brings the first window forward, while a test (or a second setup)
 // on another folder runs beside it.
 func instanceID(demo bool) string {
-	id := "io.github.pagekeeper.desktop"
+	id := buildinfo.BundleID
 	if demo {
 		id += ".demo"
 	}

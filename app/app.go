@@ -8,7 +8,9 @@ import (
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/health"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 )
 
 // App is bound to the frontend; each exported method becomes a JS binding.
@@ -101,13 +103,41 @@ func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
 	return k.PageDetail(pageID)
 }
 
-// SetupMetaApp stores the owner's Meta App ID and secret after Facebook accepts them.
-func (a *App) SetupMetaApp(appID, appSecret string) error {
+// Labels are the plain names of the permissions and Page tasks, keyed by
+// Facebook's raw names (which the window keeps for a support detail line).
+func (a *App) Labels() map[string]string { return health.Labels() }
+
+// MetaAppGuide is the guided setup of the Meta app, its links aimed at appID when known.
+func (a *App) MetaAppGuide(appID string) (metaapp.Guide, error) {
 	k, err := a.k()
 	if err != nil {
-		return err
+		return metaapp.Guide{}, err
 	}
-	return k.SetupApp(context.Background(), appID, appSecret)
+	snap, err := k.Snapshot()
+	if err != nil {
+		return metaapp.Guide{}, err
+	}
+	return metaapp.Steps(snap.RedirectURI, appID), nil
+}
+
+// CheckMetaApp asks Facebook about an App ID and secret as they are pasted,
+// without keeping them; a refusal comes back in the AppCheck, not as an error.
+func (a *App) CheckMetaApp(appID, appSecret string) (keeper.AppCheck, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.AppCheck{}, err
+	}
+	return keeper.AppCheckOf(k.CheckApp(context.Background(), appID, appSecret))
+}
+
+// SetupMetaApp stores the owner's Meta App ID and secret after Facebook accepts them.
+func (a *App) SetupMetaApp(appID, appSecret string) (keeper.AppCheck, error) {
+	k, err := a.k()
+	if err != nil {
+		return keeper.AppCheck{}, err
+	}
+	err = k.SetupApp(context.Background(), appID, appSecret)
+	return keeper.AppCheckOf(k.AppName(), err)
 }
 
 // StartConnect opens "Log in with Facebook" in the browser; the result arrives as an event.

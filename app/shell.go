@@ -11,6 +11,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"github.com/pagekeeper/pagekeeper/backend/autostart"
+	"github.com/pagekeeper/pagekeeper/backend/cli"
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 )
@@ -39,12 +41,15 @@ type Shell struct {
 	mu       sync.Mutex
 	startErr error
 	cancel   context.CancelFunc
+	engine   *engine.Server // serves the keeper to the command line
 	quitting atomic.Bool
 }
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
 func NewShell(demo bool) *Shell {
-	s := &Shell{opts: keeper.Options{Demo: demo}}
+	// A command that holds the data folder (a check from cron) is waited
+	// for as long as commands wait for each other, rather than refused.
+	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}}
 	s.App = &App{shell: s}
 	return s
 }
@@ -64,20 +69,34 @@ func (s *Shell) start(ctx context.Context, rt Runtime) {
 }
 
 func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
-	opts.Emit = s.rt.Emit
+	// What changes reaches the window and the commands running in it alike,
+	// whoever made the change.
+	hub := engine.NewHub()
+	opts.Emit = func(name string, data any) {
+		s.rt.Emit(name, data)
+		hub.Emit(name, data)
+	}
 	opts.Opener = s.rt.OpenURL
 	opts.Sender = runtimeSender{s.rt}
 	k, err := keeper.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
+	srv, serr := cli.ServeEngine(k, hub)
+	if serr != nil {
+		// The window works without it; only the commands wait for it to quit.
+		k.AddNotice("warning", "Pagekeeper commands cannot go through this window ("+serr.Error()+"): quit it to use them.")
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
-	old, oldCancel := s.App.keeper, s.cancel
-	s.App.keeper, s.cancel, s.startErr = k, cancel, nil
+	old, oldCancel, oldSrv := s.App.keeper, s.cancel, s.engine
+	s.App.keeper, s.cancel, s.engine, s.startErr = k, cancel, srv, nil
 	s.mu.Unlock()
 	if oldCancel != nil {
 		oldCancel()
+	}
+	if oldSrv != nil {
+		oldSrv.Close()
 	}
 	if old != nil {
 		old.Close()
@@ -114,6 +133,9 @@ func (s *Shell) Shutdown(context.Context) {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	if s.engine != nil {
+		s.engine.Close()
+	}
 	if s.App.keeper != nil {
 		s.App.keeper.Close()
 	}
@@ -131,7 +153,19 @@ func (s *Shell) BeforeClose(context.Context) (prevent bool) {
 		return false
 	}
 	s.rt.HideWindow()
+	if k.FirstBackgroundClose() {
+		_ = s.rt.Notify(backgroundNotice)
+	}
 	return true
+}
+
+// backgroundNotice says, the first time the window closes, that Pagekeeper
+// still runs, how to get it back, and how to stop it.
+var backgroundNotice = notify.Notification{
+	ID:      "pagekeeper-background",
+	Title:   "Pagekeeper keeps checking your Pages",
+	Body:    "Its window is closed, but Pagekeeper still checks your Pages and tells you when one needs you. To open it, start Pagekeeper again (or click this message). To stop it, click Quit in its window.",
+	Urgency: notify.Normal,
 }
 
 // SecondInstance runs in the first instance when Pagekeeper is launched

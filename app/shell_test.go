@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -17,22 +18,25 @@ import (
 type windowless struct {
 	mu      sync.Mutex
 	events  []string
+	data    []any
 	shown   int
 	hidden  int
 	quit    int
 	onClick func(string)
+	notes   []notify.Notification
 }
 
-func (w *windowless) Emit(name string, _ any) {
+func (w *windowless) Emit(name string, data any) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.events = append(w.events, name)
+	w.data = append(w.data, data)
 }
 func (w *windowless) ShowWindow()                                   { w.shown++ }
 func (w *windowless) HideWindow()                                   { w.hidden++ }
 func (w *windowless) Quit()                                         { w.quit++ }
 func (w *windowless) OpenURL(string) error                          { return nil }
-func (w *windowless) Notify(notify.Notification) error              { return nil }
+func (w *windowless) Notify(n notify.Notification) error            { w.notes = append(w.notes, n); return nil }
 func (w *windowless) WithdrawNotification(string) error             { return nil }
 func (w *windowless) OnNotificationClick(f func(string))            { w.onClick = f }
 func (w *windowless) SaveFileDialog(string, string) (string, error) { return "", nil }
@@ -86,6 +90,13 @@ func TestClosingHidesWhileRunningInBackgroundAndQuitEnds(t *testing.T) {
 	}
 	if !s.BeforeClose(context.Background()) || rt.hidden != 1 {
 		t.Fatal("closing the window should hide it and keep checking")
+	}
+	if len(rt.notes) != 1 || !strings.Contains(rt.notes[0].Body, "Quit") || !strings.Contains(rt.notes[0].Body, "start Pagekeeper again") {
+		t.Fatalf("the first close should say where Pagekeeper went and how to quit it: %+v", rt.notes)
+	}
+	rt.ShowWindow()
+	if !s.BeforeClose(context.Background()) || rt.hidden != 2 || len(rt.notes) != 1 {
+		t.Fatalf("the second close says nothing again: %d notes", len(rt.notes))
 	}
 	if err := s.App.Quit(); err != nil || rt.quit != 1 {
 		t.Fatalf("Quit: %v", err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	goruntime "runtime"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -12,12 +13,17 @@ import (
 type wailsRuntime struct {
 	ctx           context.Context
 	notifications bool
+	auth          *notifyAuth
 }
 
 func newWailsRuntime(ctx context.Context) *wailsRuntime {
 	// Without a notification service the app still runs; Notify then reports it.
 	err := runtime.InitializeNotifications(ctx)
-	return &wailsRuntime{ctx: ctx, notifications: err == nil}
+	return &wailsRuntime{ctx: ctx, notifications: err == nil, auth: &notifyAuth{
+		needed:  goruntime.GOOS == "darwin",
+		check:   func() (bool, error) { return runtime.CheckNotificationAuthorization(ctx) },
+		request: func() (bool, error) { return runtime.RequestNotificationAuthorization(ctx) },
+	}}
 }
 
 func (w *wailsRuntime) Emit(name string, data any) { runtime.EventsEmit(w.ctx, name, data) }
@@ -34,6 +40,9 @@ func (w *wailsRuntime) OpenURL(url string) error {
 }
 
 func (w *wailsRuntime) Notify(n notify.Notification) error {
+	if err := w.auth.allow(); err != nil {
+		return err
+	}
 	return runtime.SendNotification(w.ctx, runtime.NotificationOptions{
 		ID:    n.ID,
 		Title: n.Title,

@@ -7,5 +7,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // Whole-app renders in jsdom take seconds on a busy 2-core machine; a
+    // timeout is no speed goal (those are in bench/).
+    testTimeout: 20000,
   },
 })

@@ -55,6 +55,7 @@ table=$(awk '
   }
   /^BenchmarkStatus1000\/status-/ { row("`pagekeeper status`, 1,000 Pages", ms($3), "<= 50 ms", $3 <= 5e7) }
   /^BenchmarkStatus1000\/status_--json-/ { row("`pagekeeper status --json`, 1,000 Pages", ms($3), "<= 50 ms", $3 <= 5e7) }
+  /^BenchmarkStatus1000\/status_beside_the_window-/ { row("`pagekeeper status` beside the window (through its socket), 1,000 Pages", ms($3), "<= 50 ms", $3 <= 5e7) }
   /^BenchmarkListPages5000/ { row("Store: list 5,000 Pages", ms($3) ", " $5 " B/op", "(no goal)", 1) }
   /24 h of monitoring 200 Pages/ { peak = $(NF-1); row("24 h of checks every 15 min, 200 Pages: peak usage header", peak " %", "<= 75 %", peak + 0 <= 75) }
   /^ *· / {

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 WAILS_VERSION=v2.15.0
 APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  chromium imagemagick fonts-dejavu-core
-  wine wine64 gcc-mingw-w64-x86-64-win32)  # Windows builds' tests under Wine (scripts/wine-env.sh)
+  chromium imagemagick fonts-dejavu-core curl
+  wine wine64 gcc-mingw-w64-x86-64-win32    # Windows builds' tests under Wine (scripts/wine-env.sh)
+  nsis desktop-file-utils)                  # the Windows installer and the .deb checks (scripts/release.sh)
 
 need_cmd() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is required ($2)" >&2; exit 1; }; }
 need_cmd go "Go 1.25 or newer: https://go.dev/dl/"

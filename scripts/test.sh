@@ -36,7 +36,11 @@ if ldd build/bin/pagekeeper | grep -q -e libgtk -e libwebkit; then echo "the com
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .
 
-step "Windows build under Wine: the same damaged databases as on Linux"
+step "release artifacts (scripts/release.sh): the .deb and the per-user Windows installer"
+dist=$(mktemp -d)
+PAGEKEEPER_DIST=$dist scripts/release.sh linux windows
+
+step "Windows build under Wine: the same damaged databases as on Linux; the engine on its named pipe; the command line in cmd.exe, the installer"
 (
   damaged=$(mktemp -d)
   . scripts/wine-env.sh
@@ -44,11 +48,21 @@ step "Windows build under Wine: the same damaged databases as on Linux"
   log=$(mktemp)
   export PAGEKEEPER_DAMAGED_FILES=$damaged
   if ! go test -count=1 -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >"$log" 2>&1 ||
-    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1; then
+    ! GOOS=windows go test -count=1 -exec wine -run 'TestDamagedFilesNeverCrash' -v ./backend/store/ >>"$log" 2>&1 ||
+    ! GOOS=windows go test -count=1 -exec wine -v ./backend/engine/ >>"$log" 2>&1; then
     cat "$log"; rm -f "$log"; exit 1
   fi
   grep -E '^(FIGURE|ok)' "$log"; rm -f "$log"
+  scripts/test-windows.sh "$dist"
 )
+
+step "the .deb: dpkg -i, pagekeeper version, desktop-file-validate"
+scripts/test-deb.sh "$dist"
+rm -rf "$dist"
+
+step "macOS: the backend vetted and built for darwin"
+GOOS=darwin go vet ./backend/...
+GOOS=darwin go build ./backend/...
 
 step "desktop session: Go tests, keychain, notifications, window, browser"
 export XDG_DATA_HOME XDG_RUNTIME_DIR

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/engine"
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
@@ -58,4 +59,23 @@ func BenchmarkStatus1000(b *testing.B) {
 			}
 		})
 	}
+	// The same command while the window runs: through its socket.
+	b.Run("status beside the window", func(b *testing.B) {
+		hub := engine.NewHub()
+		k, err := openKeeper(context.Background(), env, hub.Emit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer k.Close()
+		srv, err := ServeEngine(k, hub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer srv.Close()
+		for b.Loop() {
+			if code := Main(context.Background(), env, []string{"status"}); code != 0 {
+				b.Fatalf("exit %d", code)
+			}
+		}
+	})
 }

@@ -95,7 +95,7 @@ func TestConnectSkipsAPageWithoutToken(t *testing.T) {
 	w.setup()
 	w.sb.Apply(sandbox.Scenario{Kind: sandbox.PageTokenEmpty, Page: sandbox.PageCafe})
 	code, out, errs := w.connect([]string{"connect"}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
-	if code != 0 || !strings.Contains(out, "Skipped Little Harbor Café: Facebook listed Little Harbor Café without an access token") {
+	if code != 0 || !strings.Contains(out, "Skipped Little Harbor Café: Facebook listed Little Harbor Café but gave Pagekeeper no access to it") {
 		t.Fatalf("connect: %d\n%s\n%s", code, out, errs)
 	}
 	_, pages := w.check()

@@ -2,39 +2,18 @@ package cli
 
 import (
 	"io"
-	"strings"
-	"unicode"
+
+	"github.com/pagekeeper/pagekeeper/backend/printable"
 )
 
-// Clean removes what a terminal would obey rather than show: control
-// characters (ESC starts a colour, title or cursor sequence, BEL rings, CR
-// overwrites the line) and the bidirectional overrides that make text read
-// backwards. Page names, person names and Facebook's words come from
-// outside, so every line the commands print passes through here. New lines
-// and tabs stay.
-func Clean(s string) string {
-	if strings.IndexFunc(s, unprintable) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unprintable(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// Clean removes what a terminal would obey rather than show (see
+// printable.Clean). Page names, person names and Facebook's words come from
+// outside, so every line the commands print passes through here.
+func Clean(s string) string { return printable.Clean(s) }
 
-func unprintable(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case unicode.IsControl(r):
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi embeddings, overrides, isolates
-		return true
-	}
-	return false
-}
+// line is one field of a line of output: Facebook's text (a Page name
+// holding a line break or a tab) cannot forge a line or shift the columns.
+func line(s string) string { return printable.Line(s) }
 
 // cleanWriter passes everything written through Clean.
 type cleanWriter struct{ w io.Writer }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 )
 
@@ -22,6 +24,8 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether f is an interactive terminal (progress and prompts).
 	IsTerminal func(f any) bool
+
+	site *site // where an Engine command's keeper comes from (served.go)
 }
 
 // OSEnv is the Env of a real process.
@@ -29,13 +33,11 @@ func OSEnv() *Env {
 	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: isTerminal}
 }
 
+// isTerminal asks the OS whether f is a console or terminal: a character
+// device is not enough, as NUL on Windows and /dev/null are devices too.
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := file.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 // Command is one subcommand. Run returns the process exit code.
@@ -44,7 +46,20 @@ type Command struct {
 	Usage   string // e.g. "status [--json]"
 	Summary string
 	Run     func(ctx context.Context, env *Env, args []string) int
+	// Engine runs the command in the running app when there is one (see
+	// backend/engine): it then uses the app's keeper, and the window shows
+	// what it changes. Such a command gets its keeper from openKeeper, reads
+	// no stdin and prints no secret.
+	Engine bool
+	// Local, when set, names the invocations of an Engine command that must
+	// run in this process (they read a secret from stdin, which never
+	// crosses the socket): beside the window they say to use it instead.
+	Local  func(args []string) bool
+	Hidden bool // left out of --help (a command's part that runs in the engine)
 }
+
+// always is a Local for commands that always read a secret.
+func always([]string) bool { return true }
 
 var commands = map[string]Command{}
 
@@ -117,6 +132,9 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pagekeeper: unknown command %q\nRun 'pagekeeper --help' for the list of commands.\n", args[0])
 		return 64 // EX_USAGE
 	}
+	if cmd.Engine && env.site == nil {
+		return runEngineCommand(ctx, env, cmd, args[1:])
+	}
 	return cmd.Run(ctx, env, args[1:])
 }
 
@@ -125,14 +143,18 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  pagekeeper                 open the desktop app")
 	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	for n, c := range commands {
+		if !c.Hidden {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
 		fmt.Fprintf(w, "  pagekeeper %-15s %s\n", c.Usage, c.Summary)
 	}
+	fmt.Fprintln(w, "\nFirst time? 'pagekeeper setup' shows, step by step, how to create the Meta app")
+	fmt.Fprintln(w, "Pagekeeper logs in through (the window's first screen shows the same steps).")
 	fmt.Fprintln(w, "\nEnvironment:")
 	fmt.Fprintln(w, "  PAGEKEEPER_DATA_DIR      data folder (default: your config folder/pagekeeper)")
 	fmt.Fprintln(w, "  PAGEKEEPER_GRAPH_URL     Graph API base URL (default https://graph.facebook.com)")

@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -51,5 +53,38 @@ func TestOpensWindow(t *testing.T) {
 		if got := OpensWindow(args); got != want {
 			t.Errorf("OpensWindow(%q) = %v, want %v", arg, got, want)
 		}
+	}
+}
+
+// `pagekeeper setup` with nothing yet says the steps of creating the Meta
+// app, the same the window shows, and `--help` points to them.
+func TestSetupSaysTheSteps(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"setup"}, {"setup", "--help"}} {
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(any) bool { return false },
+			Getenv: func(k string) string {
+				if k == "PAGEKEEPER_DATA_DIR" {
+					return dir
+				}
+				return ""
+			}}
+		if code := Main(context.Background(), env, args); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errb.String())
+		}
+		g := metaapp.Steps("", "")
+		for i, s := range g.Steps {
+			if !strings.Contains(out.String(), fmt.Sprintf("%d. %s", i+1, s.Title)) {
+				t.Errorf("%v lacks step %d %q", args, i+1, s.Title)
+			}
+		}
+		for _, want := range []string{"http://localhost:47613/callback", "https://developers.facebook.com/apps/creation/", metaapp.CheckedOn, "pagekeeper setup --app-id"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v lacks %q:\n%s", args, want, out.String())
+			}
+		}
+	}
+	if _, out, _ := run(t, "--help"); !strings.Contains(out, "'pagekeeper setup' shows, step by step") {
+		t.Errorf("--help does not point to the steps:\n%s", out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "hooks", Usage: "hooks list|set|remove|test", Summary: "deliver new tokens and status changes to your systems", Run: runHooks})
+	Register(Command{Name: "hooks", Usage: "hooks list|set|remove|test", Summary: "deliver new tokens and status changes to your systems", Run: runHooks,
+		Engine: true, Local: setsWebhook})
 }
 
 const hooksUsage = `Usage:
@@ -22,6 +24,22 @@ const hooksUsage = `Usage:
   pagekeeper hooks remove HOOK_ID
   pagekeeper hooks test HOOK_ID [--page PAGE_ID] [--dry-run]
 Without --page a hook is for every Page; a Page's own hook replaces it for that Page.`
+
+// setsWebhook: `hooks set --webhook` reads the signing secret from stdin.
+func setsWebhook(args []string) bool {
+	if len(args) == 0 || args[0] != "set" {
+		return false
+	}
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if name := strings.TrimLeft(a, "-"); a != name && (name == "webhook" || strings.HasPrefix(name, "webhook=")) {
+			return true
+		}
+	}
+	return false
+}
 
 func runHooks(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || isHelp(args[0]) {
@@ -107,7 +125,7 @@ func hooksSet(ctx context.Context, env *Env, args []string) int {
 	in.TimeoutSeconds = int(timeout.Round(time.Second) / time.Second)
 	if in.URL != "" {
 		secret, code := readSecret(env, "Webhook signing secret (at least 16 characters; empty keeps the stored one): ",
-			"webhook signing secret", "openssl rand -hex 32 | pagekeeper hooks set --webhook URL", true)
+			"webhook signing secret", "`openssl rand -hex 32 | pagekeeper hooks set --webhook URL`", true)
 		if code != 0 {
 			return code
 		}

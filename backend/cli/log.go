@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
 )
 
 func init() {
-	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog})
+	Register(Command{Name: "log", Usage: "log PAGE_ID [--json]", Summary: "show a Page's activity log and status history", Run: runLog, Engine: true})
 }
 
 func runLog(ctx context.Context, env *Env, args []string) int {
@@ -33,11 +35,11 @@ func runLog(ctx context.Context, env *Env, args []string) int {
 	if asJSON {
 		return printJSON(env, map[string]any{"page": d.Page.ID, "name": d.Page.Name, "activity": d.Activity, "history": d.History}, 0)
 	}
-	fmt.Fprintf(env.Stdout, "%s (%s): %s\n\n", d.Page.Name, d.Page.ID, d.Page.Status)
+	fmt.Fprintf(env.Stdout, "%s (%s): %s\n\n", line(d.Page.Name), line(d.Page.ID), keeper.StatusLabel(d.Page.Status))
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHEN\tWHAT\tWHO\tDETAILS")
+	fmt.Fprintln(tw, "WHEN\tWHAT HAPPENED\tFOR SUPPORT")
 	for _, a := range d.Activity {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.At, a.Kind, a.Actor, a.Details)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.At, line(a.Sentence), a.Kind)
 	}
 	tw.Flush()
 	return 0

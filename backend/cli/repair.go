@@ -12,9 +12,9 @@ import (
 // The repairs a fix names (health.ActionSpecs) that are not a login: each
 // takes one Page ID.
 func init() {
-	Register(Command{Name: "resubscribe", Usage: "resubscribe PAGE_ID", Summary: "subscribe the app to a Page's webhooks again, then check it", Run: runResubscribe})
-	Register(Command{Name: "ask-admin", Usage: "ask-admin PAGE_ID", Summary: "print a ready message asking a Page admin for the access Pagekeeper needs", Run: runAskAdmin})
-	Register(Command{Name: "open-facebook", Usage: "open-facebook PAGE_ID [--print]", Summary: "open the Facebook settings page that fixes a Page's problem", Run: runOpenFacebook})
+	Register(Command{Name: "resubscribe", Usage: "resubscribe PAGE_ID", Summary: "subscribe the app to a Page's webhooks again, then check it", Run: runResubscribe, Engine: true})
+	Register(Command{Name: "ask-admin", Usage: "ask-admin PAGE_ID", Summary: "print a ready message asking a Page admin for the access Pagekeeper needs", Run: runAskAdmin, Engine: true})
+	Register(Command{Name: "open-facebook", Usage: "open-facebook PAGE_ID [--print]", Summary: "open the Facebook settings page that fixes a Page's problem", Run: runOpenFacebook, Engine: true})
 }
 
 // onePage parses "NAME PAGE_ID [flags]" and opens the keeper.

@@ -32,6 +32,7 @@ type sandboxInfo struct {
 func runSandbox(ctx context.Context, env *Env, args []string) int {
 	var (
 		addr, secret string
+		appName      string
 		proof, live  bool
 		asJSON       bool
 		quota        int
@@ -39,6 +40,7 @@ func runSandbox(ctx context.Context, env *Env, args []string) int {
 	fs, ok := parseFlags(env, "sandbox", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&addr, "addr", DefaultSandboxAddr, "listen address (port 0 picks a free one)")
 		fs.StringVar(&secret, "app-secret", "", "the sandbox app's secret (default: a new random one)")
+		fs.StringVar(&appName, "app-name", "", "the sandbox app's name (default "+sandbox.DefaultAppName+")")
 		fs.BoolVar(&proof, "require-proof", false, "require appsecret_proof on user and Page token calls")
 		fs.BoolVar(&live, "live", false, "behave like a live app: no http://localhost redirect URIs")
 		fs.IntVar(&quota, "quota", 200, "Graph calls per user per hour before code 17/4")
@@ -55,7 +57,7 @@ func runSandbox(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "pagekeeper: --quota must be a positive number of calls")
 		return 64
 	}
-	srv, err := sandbox.Start(addr, sandbox.Options{AppSecret: secret, RequireAppSecretProof: proof, LiveMode: live, CallsPerUserPerHour: quota})
+	srv, err := sandbox.Start(addr, sandbox.Options{AppSecret: secret, AppName: appName, RequireAppSecretProof: proof, LiveMode: live, CallsPerUserPerHour: quota})
 	if err != nil {
 		return fail(env, 1, err)
 	}

@@ -23,8 +23,8 @@ const (
 )
 
 func init() {
-	Register(Command{Name: "status", Usage: "status [--json]", Summary: "show every Page's last known status", Run: runStatus})
-	Register(Command{Name: "check", Usage: "check [--json]", Summary: "check every Page now (exit 0 ok, 1 warning, 2 invalid, 3 could not check)", Run: runCheck})
+	Register(Command{Name: "status", Usage: "status [--json]", Summary: "show every Page's last known status", Run: runStatus, Engine: true})
+	Register(Command{Name: "check", Usage: "check [--json]", Summary: "check every Page now (exit 0 ok, 1 warning, 2 invalid, 3 could not check)", Run: runCheck, Engine: true})
 }
 
 func parseFlags(env *Env, name string, args []string, def func(*flag.FlagSet)) (*flag.FlagSet, bool) {
@@ -132,7 +132,7 @@ func neverConfirmed(snap keeper.Snapshot) string {
 	why := ""
 	for _, p := range snap.Pages {
 		if p.Status == "unknown" {
-			names = append(names, p.Name)
+			names = append(names, line(p.Name))
 			if why == "" {
 				why = p.Summary
 			}
@@ -198,14 +198,15 @@ func printTable(out io.Writer, snap keeper.Snapshot) {
 		if p.InstagramUsername != "" {
 			ig = "@" + p.InstagramUsername
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Status, p.Name, p.ID, ig, p.ProfileName, clip(why, 70), ago(p.CheckedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", keeper.StatusLabel(p.Status), line(p.Name), line(p.ID), line(ig), line(p.ProfileName), clip(line(why), 70), ago(p.CheckedAt))
 	}
 	tw.Flush()
 	c := snap.Counts
-	fmt.Fprintf(w, "\n%d Pages: %d valid, %d warning, %d invalid, %d unknown, %d disconnected\n", c.Total, c.Valid, c.Warning, c.Invalid, c.Unknown, c.Disconnected)
+	fmt.Fprintf(w, "\n%d Pages: %d %s, %d %s, %d %s, %d %s, %d %s\n", c.Total, c.Valid, keeper.StatusLabel("valid"), c.Warning, keeper.StatusLabel("warning"),
+		c.Invalid, keeper.StatusLabel("invalid"), c.Unknown, keeper.StatusLabel("unknown"), c.Disconnected, keeper.StatusLabel("disconnected"))
 	for _, p := range snap.Pages {
 		if p.Status == "invalid" || p.Status == "warning" {
-			fmt.Fprintf(w, "  %s: %s\n", p.Name, p.Fix)
+			fmt.Fprintf(w, "  %s: %s\n", line(p.Name), line(p.Fix))
 			for _, a := range p.Actions {
 				fmt.Fprintf(w, "      %-17s %s\n", a.Label+":", a.Command)
 			}

@@ -297,7 +297,7 @@ func Disconnect(db *store.DB, v *vault.Vault, pageID, actor, note string, now ti
 		details += "; " + note
 	}
 	_, err = db.RecordTransition(pageID, func(pg *store.Page) error {
-		pg.Status, pg.Reason, pg.Summary, pg.Fix = "disconnected", "", "Disconnected: Pagekeeper no longer holds a token for this Page.", "Connect it again from the connect wizard."
+		pg.Status, pg.Reason, pg.Summary, pg.Fix = "disconnected", "", "Disconnected: Pagekeeper gave up its access to this Page and no longer watches it.", "Connect it again from the connect wizard."
 		pg.DisconnectedAt, pg.UpdatedAt = now, now
 		return nil
 	}, &store.StatusChange{At: now, From: p.Status, To: "disconnected"},

@@ -5,6 +5,7 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -54,9 +55,31 @@ func skipped(id, name, person string) SkippedPage {
 	if name == "" {
 		name = "Page " + id
 	}
-	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s without an access token for it, so Pagekeeper cannot watch it and stored nothing for it. "+
+	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("Facebook listed %s but gave Pagekeeper no access to it, so Pagekeeper cannot watch it and stored nothing for it. "+
 		"This can happen when %s's role on the Page does not let apps act for it: ask an admin of %s to check %s's access in Meta Business Suite, then connect again.",
 		name, person, name, person)}
+}
+
+// refusedForThisPage: Facebook's definitive answer about one Page of the
+// grant (it does not exist for this person, a permission or a field is
+// refused, no role on it that lets apps act for it: 190/492 "must be an
+// administrator ... in order to impersonate it"), which must not stop the
+// other Pages from connecting. A dead user token, a refused Meta app or an
+// answer without a verdict fail the login as a whole.
+func refusedForThisPage(err error) bool {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || !graph.IsDefinitive(err) || ge.AppIssue() != graph.AppOK {
+		return false
+	}
+	return !ge.IsLoginRecoverable() || ge.Subcode == graph.SubcodeNoPageRole
+}
+
+// unreadable explains a Page of the grant that Facebook refused to show.
+func unreadable(id, person string) SkippedPage {
+	name := "Page " + id
+	return SkippedPage{ID: id, Name: name, Why: fmt.Sprintf("%s is among the Pages %s allowed, but Facebook refused to show it to Pagekeeper with %s's access "+
+		"(it may have been deleted, or %s's role on it may not let apps act for it), so Pagekeeper stored nothing for it. "+
+		"Ask an admin of the Page to check %s's access in Meta Business Suite, then connect again.", name, person, person, person, person)}
 }
 
 // GrantedPage is a Page the person granted, with its Page token.
@@ -117,6 +140,9 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	}
 	seen := map[string]bool{}
 	for _, a := range accounts {
+		if a.ID == "" || seen[a.ID] {
+			continue // a null entry, one without an id, or a Page listed twice
+		}
 		seen[a.ID] = true
 		if a.AccessToken == "" {
 			gr.Skipped = append(gr.Skipped, skipped(a.ID, a.Name, me.Name))
@@ -126,20 +152,25 @@ func Harvest(ctx context.Context, g *graph.Client, shortToken string, now time.T
 	}
 	// Pages reached only through a Business Portfolio are listed in the
 	// grant's target_ids but not in /me/accounts (FACEBOOK.md §9, complaint 3).
-	for _, id := range pageTargets(info) {
+	targets, _ := info.PageTargets()
+	for _, id := range targets {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
 		p, err := g.Page(ctx, id, long.AccessToken, pageFields...)
 		if err != nil {
-			return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
+			if !refusedForThisPage(err) {
+				return nil, fmt.Errorf("reading Page %s from the Business Portfolio: %w", id, err)
+			}
+			gr.Skipped = append(gr.Skipped, unreadable(id, me.Name))
+			continue
 		}
 		if p.AccessToken == "" {
-			if p.ID == id && p.Name != "" {
-				gr.Skipped = append(gr.Skipped, skipped(id, p.Name, me.Name))
-			}
-			continue // else an Instagram account or an object that is not a Page of this person
+			// Named even without a name: a Page dropped here would later
+			// read as left out of the grant.
+			gr.Skipped = append(gr.Skipped, skipped(id, p.Name, me.Name))
+			continue
 		}
 		gr.Pages = append(gr.Pages, grantedPage(p.ID, p.Name, p.Category, p.AccessToken, p.Tasks, p.Instagram, true))
 	}
@@ -157,20 +188,6 @@ func grantedPage(id, name, category, token string, tasks []string, ig *graph.Ins
 		p.InstagramID, p.InstagramUsername = ig.ID, ig.Username
 	}
 	return p
-}
-
-// pageTargets are the object ids the Page scopes were granted for.
-func pageTargets(info graph.TokenInfo) []string {
-	var ids []string
-	for _, scope := range []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"} {
-		t, _ := info.Targets(scope)
-		for _, id := range t {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
 }
 
 // scopesFor lists the granted scopes that cover a Page. A Page scope with

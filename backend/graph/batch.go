@@ -76,14 +76,7 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	// include_headers is left at its default (true): each item's usage
 	// headers are the only report of that Page's own quota.
 	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
-	var items []*struct {
-		Code    int     `json:"code"`
-		Body    *string `json:"body"`
-		Headers []struct {
-			Name  string `json:"name"`
-			Value string `json:"value"`
-		} `json:"headers"`
-	}
+	var items []json.RawMessage
 	if err := c.do(ctx, r, &items); err != nil {
 		return nil, err
 	}
@@ -93,23 +86,56 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	}
 	out := make([]BatchResponse, len(items))
 	var all []Usage
-	for i, it := range items {
-		if it == nil {
-			continue
-		}
-		out[i].Code = it.Code
-		if it.Body != nil {
-			out[i].Body = []byte(*it.Body)
-		}
-		if len(it.Headers) > 0 {
-			h := http.Header{}
-			for _, kv := range it.Headers {
-				h.Add(kv.Name, kv.Value)
-			}
+	for i, raw := range items {
+		out[i] = batchItem(raw)
+		if h := batchHeaders(raw); h != nil {
 			out[i].Usage = ParseUsage(h, c.now())
 			all = append(all, out[i].Usage...)
 		}
 	}
-	c.keepUsage(all)
+	c.recordItemUsage(all)
 	return out, nil
+}
+
+// batchHeaders reads an item's headers, if it has any that read; a usage
+// report is advice, never a reason to lose the item.
+func batchHeaders(raw json.RawMessage) http.Header {
+	var it struct {
+		Headers []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"headers"`
+	}
+	if json.Unmarshal(raw, &it) != nil || len(it.Headers) == 0 {
+		return nil
+	}
+	h := http.Header{}
+	for _, kv := range it.Headers {
+		h.Add(kv.Name, kv.Value)
+	}
+	return h
+}
+
+// batchItem reads one item of a batch answer on its own, so that one odd
+// item (its code as a string, its body as an object rather than a JSON
+// string) costs that item at most, never the other Pages of the batch. An
+// item that is not an object with a numeric code reads as left out (Code 0).
+func batchItem(raw json.RawMessage) BatchResponse {
+	var it struct {
+		Code flexInt         `json:"code"`
+		Body json.RawMessage `json:"body"`
+	}
+	if json.Unmarshal(raw, &it) != nil || it.Code <= 0 || int64(int(it.Code)) != int64(it.Code) {
+		return BatchResponse{}
+	}
+	r := BatchResponse{Code: int(it.Code)}
+	var s string
+	switch {
+	case isNull(it.Body):
+	case json.Unmarshal(it.Body, &s) == nil:
+		r.Body = trimBOM([]byte(s))
+	default:
+		r.Body = it.Body
+	}
+	return r
 }

@@ -677,6 +677,26 @@ func TestBudgetConcurrent(t *testing.T) {
 	}
 }
 
+func TestAppName(t *testing.T) {
+	s, c := newServer(t, replay(200, []byte(`{"name":"Harbor Street Pagekeeper","id":"`+testAppID+`"}`)))
+	got, err := c.AppName(context.Background())
+	if err != nil || got != "Harbor Street Pagekeeper" {
+		t.Fatalf("AppName = %q, %v", got, err)
+	}
+	r := s.requests()[0]
+	q := r.URL.Query()
+	if r.URL.Path != "/v25.0/"+testAppID || q.Get("fields") != "name" || q.Get("access_token") != testAppID+"|"+testAppSecret || q.Has("appsecret_proof") {
+		t.Errorf("request %s %v", r.URL.Path, keys(q))
+	}
+	_, c = newServer(t, replay(400, []byte(`{"error":{"message":"Invalid OAuth access token signature.","type":"OAuthException","code":190}}`)))
+	_, err = c.AppName(context.Background())
+	var ge *Error
+	if !errors.As(err, &ge) || ge.Code != 190 || !IsDefinitive(err) {
+		t.Errorf("wrong secret: %v", err)
+	}
+	assertNoSecret(t, err)
+}
+
 // A usage header cannot ask for a wait longer than the limit's own window
 // (FACEBOOK.md §4): a year of estimated_time_to_regain_access would stop the
 // checks for a year.

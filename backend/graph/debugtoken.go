@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,29 @@ func (t TokenInfo) Targets(scope string) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// pageScopes are the scopes whose granular target_ids name Pages.
+var pageScopes = []string{"pages_show_list", "pages_read_engagement", "pages_manage_metadata"}
+
+// PageTargets lists the Pages the page scopes were granted for, and
+// whether the grant is limited to chosen Pages at all: pages_show_list, the
+// scope that lists Pages, names its targets (when it does not, other
+// scopes' targets say nothing about the rest). Connecting and checking read
+// the same list, so a Page connected because the grant names it is in the
+// grant for the check.
+func (t TokenInfo) PageTargets() ([]string, bool) {
+	var ids []string
+	for _, scope := range pageScopes {
+		targets, _ := t.Targets(scope)
+		for _, id := range targets {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	_, limited := t.Targets("pages_show_list")
+	return ids, limited
 }
 
 // DebugToken asks Facebook about inputToken with the app token. An invalid
@@ -124,7 +148,7 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 			AppID               flexString      `json:"app_id"`
 			Type                flexString      `json:"type"`
 			Application         flexString      `json:"application"`
-			IsValid             *bool           `json:"is_valid"`
+			IsValid             *flexBool       `json:"is_valid"`
 			ExpiresAt           flexInt         `json:"expires_at"`
 			DataAccessExpiresAt flexInt         `json:"data_access_expires_at"`
 			IssuedAt            flexInt         `json:"issued_at"`
@@ -142,6 +166,10 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 		return TokenInfo{}, &UnavailableError{Op: opDebugToken, HTTPStatus: httpStatus, Cause: errors.New("answer did not parse: " + err.Error())}
 	}
 	d := resp.Data
+	if d != nil && d.IsValid == nil && parseErrorObject(httpStatus, d.Error) != nil {
+		invalid := flexBool(false) // data.error is the verdict, is_valid or not
+		d.IsValid = &invalid
+	}
 	if d == nil || d.IsValid == nil {
 		return TokenInfo{}, &UnavailableError{Op: opDebugToken, HTTPStatus: httpStatus, Cause: errors.New("answer has no data.is_valid")}
 	}
@@ -149,7 +177,7 @@ func ParseDebugToken(httpStatus int, body []byte) (TokenInfo, error) {
 		AppID:               string(d.AppID),
 		Type:                string(d.Type),
 		Application:         string(d.Application),
-		IsValid:             *d.IsValid,
+		IsValid:             bool(*d.IsValid),
 		ExpiresAt:           unixTime(int64(d.ExpiresAt)),
 		DataAccessExpiresAt: unixTime(int64(d.DataAccessExpiresAt)),
 		IssuedAt:            unixTime(int64(d.IssuedAt)),
@@ -201,6 +229,33 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		*s = ""
 	}
 	return nil
+}
+
+// flexBool reads a JSON boolean, or one written as "true"/"false" or 1/0.
+// Any other value fails: is_valid is the verdict, and is never guessed.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	switch x := x.(type) {
+	case bool:
+		*v = flexBool(x)
+		return nil
+	case string:
+		if t, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
+			*v = flexBool(t)
+			return nil
+		}
+	case float64:
+		if x == 0 || x == 1 {
+			*v = x == 1
+			return nil
+		}
+	}
+	return errors.New("is_valid is neither true nor false")
 }
 
 // flexInt reads a JSON number or a numeric string; other kinds become 0.

@@ -410,10 +410,26 @@ func parseErrorObject(httpStatus int, raw json.RawMessage) *Error {
 	if e.Type == "" {
 		e.Type = jsonString(m["error"]) // an OAuth error string next to error_code
 	}
+	if e.Code == 0 {
+		e.Code = codeInMessage(e.Message)
+	}
 	if e.Code == 0 && e.Message == "" {
 		return nil
 	}
 	return e
+}
+
+// messageCode is the "(#803) " that starts Graph's messages: older answers
+// carry the code there only.
+var messageCode = regexp.MustCompile(`^\(#(\d{1,9})\)`)
+
+func codeInMessage(msg string) int {
+	m := messageCode.FindStringSubmatch(strings.TrimSpace(msg))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 // The helpers below read a value of the expected kind and yield zero for any
@@ -459,15 +475,19 @@ func CheckResponse(op string, httpStatus int, body []byte) error {
 }
 
 // isDebugTokenBody: debug_token reports an invalid token as 200 with
-// data.error; that is a result (TokenInfo.Error), not a failed call.
+// data.error (is_valid false, or left out); that is a result
+// (TokenInfo.Error), not a failed call. No other answer nests an error in
+// a data object.
 func isDebugTokenBody(body []byte) bool {
 	var top struct {
 		Error json.RawMessage `json:"error"`
 		Data  *struct {
-			IsValid *bool `json:"is_valid"`
+			IsValid json.RawMessage `json:"is_valid"` // of any spelling: see flexBool
+			Error   json.RawMessage `json:"error"`
 		} `json:"data"`
 	}
-	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil && top.Data.IsValid != nil
+	return json.Unmarshal(body, &top) == nil && isNull(top.Error) && top.Data != nil &&
+		(!isNull(top.Data.IsValid) || !isNull(top.Data.Error))
 }
 
 // describeBody says what kind of body came back, without quoting it (a body

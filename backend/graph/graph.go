@@ -6,6 +6,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -167,7 +168,11 @@ func (c *Client) send(ctx context.Context, r call) (int, []byte, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, nil, &UnavailableError{Op: r.op(), Cause: transportCause(ctx, err)}
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode // a redirect not followed: an answer did arrive
+		}
+		return status, nil, &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: transportCause(ctx, err)}
 	}
 	defer resp.Body.Close()
 	c.recordUsage(resp.Header)
@@ -176,8 +181,14 @@ func (c *Client) send(ctx context.Context, r call) (int, []byte, error) {
 		return resp.StatusCode, nil, &UnavailableError{Op: r.op(), HTTPStatus: resp.StatusCode,
 			Cause: fmt.Errorf("answer cut off: %w", transportCause(ctx, err))}
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, trimBOM(body), nil
 }
+
+// utf8BOM is the byte order mark a gateway may put before the JSON; Go's
+// decoder refuses it, which would turn a verdict into "no usable answer".
+var utf8BOM = []byte("\ufeff")
+
+func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, utf8BOM) }
 
 // transportCause drops the *url.Error wrapper, whose text holds the request
 // URL and so the access token; the context's own error is kept for errors.Is.

@@ -84,3 +84,21 @@ func (c *Client) AppToken(ctx context.Context) (string, error) {
 		"client_secret": {c.appSecret}})
 	return t.AccessToken, err
 }
+
+// AppName reads the app's own name with its app token (APP_ID|APP_SECRET):
+// "An app access token can be used to view all fields for an app" (Graph API
+// reference, Application). A wrong secret makes Facebook refuse the token
+// (code 190, "Invalid OAuth access token signature.").
+func (c *Client) AppName(ctx context.Context) (string, error) {
+	tok, err := c.appToken()
+	if err != nil {
+		return "", err
+	}
+	var app struct {
+		Name string `json:"name"`
+	}
+	if err := c.do(ctx, call{method: "GET", path: c.appID, params: url.Values{"fields": {"name"}}, token: tok}, &app); err != nil {
+		return "", err
+	}
+	return app.Name, nil
+}

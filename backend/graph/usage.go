@@ -5,6 +5,8 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -82,7 +84,7 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 	for kind, name := range map[string]string{UsageApp: usageHeaderApp, UsagePage: usageHeaderPage} {
 		if v := h.Get(name); v != "" {
 			var m usageMeasures
-			if json.Unmarshal([]byte(v), &m) == nil {
+			if json.Unmarshal(headerJSON(v), &m) == nil {
 				out = append(out, m.usage(kind, "", "", 0, seen))
 			}
 		}
@@ -90,10 +92,10 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 	if v := h.Get(usageHeaderBUC); v != "" {
 		var byID map[string][]struct {
 			usageMeasures
-			Type   string   `json:"type"`
-			Regain *float64 `json:"estimated_time_to_regain_access"` // minutes
+			Type   string       `json:"type"`
+			Regain *usageNumber `json:"estimated_time_to_regain_access"` // minutes
 		}
-		if json.Unmarshal([]byte(v), &byID) == nil {
+		if json.Unmarshal(headerJSON(v), &byID) == nil {
 			for id, list := range byID {
 				for _, e := range list {
 					out = append(out, e.usage(UsageBusiness, id, e.Type, minutes(e.Regain), seen))
@@ -103,13 +105,13 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 	}
 	if v := h.Get(usageHeaderAdAcc); v != "" {
 		var a struct {
-			Util  float64 `json:"acc_id_util_pct"`
-			Reset float64 `json:"reset_time_duration"` // seconds
+			Util  usageNumber `json:"acc_id_util_pct"`
+			Reset usageNumber `json:"reset_time_duration"` // seconds
 		}
-		if json.Unmarshal([]byte(v), &a) == nil {
-			p := percent(a.Util)
+		if json.Unmarshal(headerJSON(v), &a) == nil {
+			p := percent(float64(a.Util))
 			out = append(out, Usage{Kind: UsageAdAccount, CallCount: p, TotalCPUTime: p, TotalTime: p,
-				Regain: seconds(a.Reset), Seen: seen})
+				Regain: seconds(float64(a.Reset)), Seen: seen})
 		}
 	}
 	for i := range out {
@@ -120,14 +122,47 @@ func ParseUsage(h http.Header, seen time.Time) []Usage {
 }
 
 type usageMeasures struct {
-	CallCount    float64 `json:"call_count"`
-	TotalCPUTime float64 `json:"total_cputime"`
-	TotalTime    float64 `json:"total_time"`
+	CallCount    usageNumber `json:"call_count"`
+	TotalCPUTime usageNumber `json:"total_cputime"`
+	TotalTime    usageNumber `json:"total_time"`
+}
+
+// usageNumber is a JSON number, or a string holding one ("96"): a quota
+// reported full must not be skipped for its spelling. Anything else fails,
+// and the header is skipped as malformed.
+type usageNumber float64
+
+func (n *usageNumber) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err == nil {
+		*n = usageNumber(f)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return err
+	}
+	*n = usageNumber(f)
+	return nil
+}
+
+// headerJSON is a usage header's JSON, unwrapped when the value is a JSON
+// string holding it (as a batch item's headers carry it).
+func headerJSON(v string) []byte {
+	var inner string
+	if strings.HasPrefix(strings.TrimSpace(v), `"`) && json.Unmarshal([]byte(v), &inner) == nil {
+		return []byte(inner)
+	}
+	return []byte(v)
 }
 
 func (m usageMeasures) usage(kind, id, typ string, regain time.Duration, seen time.Time) Usage {
-	return Usage{Kind: kind, ID: id, Type: typ, CallCount: percent(m.CallCount),
-		TotalCPUTime: percent(m.TotalCPUTime), TotalTime: percent(m.TotalTime), Regain: regain, Seen: seen}
+	return Usage{Kind: kind, ID: id, Type: typ, CallCount: percent(float64(m.CallCount)),
+		TotalCPUTime: percent(float64(m.TotalCPUTime)), TotalTime: percent(float64(m.TotalTime)), Regain: regain, Seen: seen}
 }
 
 // percent rounds up, so 99.5% counts as 100 (full), and keeps absurd values in range.
@@ -138,11 +173,11 @@ func percent(f float64) int {
 	return int(math.Min(math.Ceil(f), 1e6))
 }
 
-func minutes(f *float64) time.Duration {
+func minutes(f *usageNumber) time.Duration {
 	if f == nil {
 		return 0
 	}
-	return seconds(*f * 60)
+	return seconds(float64(*f) * 60)
 }
 
 func seconds(f float64) time.Duration {
@@ -157,12 +192,8 @@ func sortUsage(us []Usage) {
 }
 
 // recordUsage keeps the latest value per kind/id/type and tells the hook.
-func (c *Client) recordUsage(h http.Header) { c.keepUsage(ParseUsage(h, c.now())) }
-
-// keepUsage keeps the latest of each kind/id/type and tells the hook. Batch
-// items' usages come here too: a Page's usage (X-Page-Usage, its Business
-// Use Case) arrives only in its item's headers, and the backoff must see it.
-func (c *Client) keepUsage(us []Usage) {
+func (c *Client) recordUsage(h http.Header) {
+	us := ParseUsage(h, c.now())
 	if len(us) == 0 {
 		return
 	}
@@ -171,6 +202,32 @@ func (c *Client) keepUsage(us []Usage) {
 	for _, u := range us {
 		c.usage[u.key()] = u
 		c.usageAt[u.key()] = c.usageSeq
+	}
+	hook := c.onUsage
+	c.mu.Unlock()
+	if hook != nil {
+		hook(us)
+	}
+}
+
+// recordItemUsage keeps what a batch's items reported, as part of the
+// batch's own answer: a Page's usage (X-Page-Usage, its Business Use Case)
+// arrives only in its item's headers, and the backoff must see it. Of the
+// reports of one answer for the same quota, the fullest counts.
+func (c *Client) recordItemUsage(us []Usage) {
+	if len(us) == 0 {
+		return
+	}
+	c.mu.Lock()
+	if c.usageSeq == 0 {
+		c.usageSeq++
+	}
+	for _, u := range us {
+		k := u.key()
+		if old, ok := c.usage[k]; ok && c.usageAt[k] == c.usageSeq && old.MaxPercent() >= u.MaxPercent() {
+			continue
+		}
+		c.usage[k], c.usageAt[k] = u, c.usageSeq
 	}
 	hook := c.onUsage
 	c.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/cli"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/store"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
@@ -81,10 +82,15 @@ func TestSingleInstance(t *testing.T) {
 	refused++
 	h := &haystack{}
 	cl := &cliEnv{t: t, h: h, vars: map[string]string{"PAGEKEEPER_DATA_DIR": dir}}
+	// A holder that serves no engine is another command: each waits for it
+	// (briefly here), saying so, then gives up.
+	wait := cli.LockWait
+	cli.LockWait = 300 * time.Millisecond
+	defer func() { cli.LockWait = wait }()
 	for _, args := range [][]string{{"status"}, {"check"}, {"log", "1"}, {"disconnect", "1"}, {"connect", "--no-browser"}} {
 		attempts++
 		code, _, errs := cl.run("", args...)
-		if code == 0 || !strings.Contains(errs, "another Pagekeeper is already running") || !strings.Contains(errs, "close it and try again") {
+		if code == 0 || !strings.Contains(errs, "another Pagekeeper is already running") || !strings.Contains(errs, "waiting for it") || !strings.Contains(errs, "try again") {
 			t.Errorf("pagekeeper %s while another runs: exit %d, stderr %q", strings.Join(args, " "), code, errs)
 			continue
 		}

@@ -534,6 +534,8 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 			return code
 		}},
 		{"log --json", 0, func() int { code, _, _ := c.run("", "log", sandbox.PageBakery, "--json"); return code }},
+		{"export", 0, func() int { code, _, _ := c.run("", "export"); return code }},
+		{"export --format json", 0, func() int { code, _, _ := c.run("", "export", "--format", "json"); return code }},
 		{"reconnect --no-browser", 0, func() int {
 			code := c.login(sb, sandbox.DanaID, "reconnect", sandbox.DanaID, "--no-browser")
 			collect()

@@ -60,11 +60,58 @@ var taskWords = map[string]string{
 	"MANAGE":         "Full control",
 }
 
+// permissionWords names each permission Pagekeeper asks for by what it lets
+// the app do, as a Page admin reads it; the raw name is for support only.
+var permissionWords = map[string]string{
+	"pages_show_list":           "See the list of your Pages",
+	"pages_read_engagement":     "Read your Pages' posts and followers",
+	"pages_manage_metadata":     "Receive your Pages' events and manage their settings",
+	"pages_manage_posts":        "Publish on your Pages",
+	"pages_messaging":           "Answer your Pages' messages",
+	"read_insights":             "Read your Pages' insights",
+	"instagram_basic":           "See your Instagram accounts",
+	"instagram_manage_messages": "Answer your Instagram messages",
+	"business_management":       "Reach Pages through your Business Portfolio",
+	"pages_read_user_content":   "Read what people post on your Pages",
+	"pages_manage_ads":          "Manage ads for your Pages",
+	"pages_manage_engagement":   "Manage comments on your Pages",
+	"public_profile":            "Your name and profile picture",
+	"email":                     "Your email address",
+}
+
 func taskName(t string) string {
 	if w, ok := taskWords[t]; ok {
 		return w
 	}
 	return t
+}
+
+// Label is the plain name of a permission or a Page task; an unknown raw
+// name (pages_x, SOME_TASK) is read with its underscores as spaces, and
+// words pass through.
+func Label(name string) string {
+	if w, ok := permissionWords[name]; ok {
+		return w
+	}
+	if w, ok := taskWords[name]; ok {
+		return w
+	}
+	if strings.Contains(name, "_") || name == strings.ToUpper(name) {
+		return strings.ReplaceAll(strings.ToLower(name), "_", " ")
+	}
+	return name
+}
+
+// Labels is every known permission and task with its plain name, for the window.
+func Labels() map[string]string {
+	out := make(map[string]string, len(permissionWords)+len(taskWords))
+	for k, v := range permissionWords {
+		out[k] = v
+	}
+	for k, v := range taskWords {
+		out[k] = v
+	}
+	return out
 }
 
 // featureInput is what the matrix is computed from; nil scopes or tasks
@@ -85,11 +132,11 @@ func (n need) evaluate(in featureInput) (f Feature, perms, tasks []string) {
 		for _, p := range n.perms {
 			if !in.scopes[p] {
 				perms = append(perms, p)
-				words = append(words, "the "+p+" permission")
+				words = append(words, "Facebook's permission to “"+Label(p)+"”")
 			}
 		}
 		if n.optional != "" && !in.scopes[n.optional] {
-			f.Note = "without the " + n.optional + " permission: no " + n.optionalWhat
+			f.Note = "without the permission to “" + Label(n.optional) + "”: no " + n.optionalWhat
 		}
 	}
 	if in.tasks != nil && len(n.tasks) > 0 && !anyIn(n.tasks, in.tasks) {

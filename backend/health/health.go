@@ -185,6 +185,14 @@ func diagnose(obs Observation) Diagnosis {
 			return Diagnosis{Status: Unknown, Reason: MetaAppProblem, AppIssue: ge.AppIssue()}
 		}
 	}
+	// is_valid false with a temporary error as the reason (data.error code
+	// 1, 2, a rate limit) is no verdict on the user token: as if unread.
+	if e := tokenError(obs.UserToken); e != nil && e.IsTransient() {
+		if obs.PageID == "" {
+			return Diagnosis{Status: Unknown, Reason: noVerdict(e)}
+		}
+		obs.UserToken = nil
+	}
 	userDead := deadReason(tokenError(obs.UserToken))
 
 	// A dead Page token, said by Facebook: by the probe or by debug_token.
@@ -286,7 +294,8 @@ func noVerdict(err error) Reason {
 // ("Unsupported get request. Object with ID ... does not exist, cannot be
 // loaded due to missing permissions, or does not support this operation";
 // samples 18 and 33 are the same answer without the subcode), code 33
-// ("This object does not exist or does not support this action"), or a token
+// ("This object does not exist or does not support this action"), code 803
+// ("Some of the aliases you requested do not exist: 77"), or a token
 // that "belongs to a Page that has been deleted". Asked with the Page's own
 // token, "missing permissions" cannot be it: reading a Page's id and name
 // needs none. Other code 100 answers (a bad parameter) say nothing about
@@ -294,9 +303,11 @@ func noVerdict(err error) Reason {
 func pageGone(e *graph.Error) bool {
 	msg := strings.ToLower(e.Message)
 	switch {
-	case e.Code == 33, e.Code == 100 && e.Subcode == 33:
+	case e.Code == 33, e.Code == 100 && e.Subcode == 33, e.Code == 803:
 		return true
-	case strings.Contains(msg, "belongs to a page that has been deleted"):
+	case strings.Contains(msg, "belongs to a page that has been deleted"),
+		// Code 803, also seen with the code only in the message.
+		strings.Contains(msg, "aliases you requested do not exist"):
 		return true
 	}
 	return e.Code == 100 && (strings.Contains(msg, "does not exist") || strings.Contains(msg, "unsupported get request"))
@@ -442,20 +453,18 @@ func expiry(obs Observation) (time.Time, Reason) {
 }
 
 // InGrant reports whether pageID is among the Pages a token was granted for
-// (granular_scopes target_ids of pages_show_list); nil when the token lists no
-// Page targets (then nothing can be said).
+// (granular_scopes target_ids of the page scopes, as connect reads them);
+// nil when the grant is not limited to chosen Pages (pages_show_list lists
+// no targets): then nothing can be said.
 func InGrant(t *graph.TokenInfo, pageID string) *bool {
 	if t == nil {
 		return nil
 	}
-	ids, ok := t.Targets("pages_show_list")
+	ids, ok := t.PageTargets()
 	if !ok {
 		return nil
 	}
-	in := false
-	for _, id := range ids {
-		in = in || id == pageID
-	}
+	in := slices.Contains(ids, pageID)
 	return &in
 }
 

@@ -150,8 +150,8 @@ func TestWordsExample(t *testing.T) {
 		t.Errorf("missing permissions %v", d.MissingPermissions)
 	}
 	for _, p := range want {
-		if !strings.Contains(d.Summary, p) {
-			t.Errorf("summary lacks %s: %q", p, d.Summary)
+		if !strings.Contains(d.Summary, Label(p)) || strings.Contains(d.Summary, p) {
+			t.Errorf("summary lacks the words for %s, or names it raw: %q", p, d.Summary)
 		}
 	}
 	if s, f := Explain("session_expired", "Dana", "Corner Bakery"); !strings.Contains(s, "Dana's Facebook login") || f == "" {
@@ -476,16 +476,16 @@ func TestFeatureMatrix(t *testing.T) {
 	o.Granted = []string{"pages_show_list", "pages_read_engagement", "pages_messaging", "instagram_basic", "pages_manage_metadata"}
 	o.Tasks = []string{"MODERATE", "CREATE_CONTENT"}
 	d = Diagnose(o)
-	if f := feature(d, FeaturePublishing); f.OK || !strings.Contains(f.Missing, "pages_manage_posts") {
+	if f := feature(d, FeaturePublishing); f.OK || !strings.Contains(f.Missing, Label("pages_manage_posts")) {
 		t.Errorf("publishing %+v", f)
 	}
 	if f := feature(d, FeatureMessenger); f.OK || !strings.Contains(f.Missing, "Messages") {
 		t.Errorf("messenger with MODERATE alone must not work (FACEBOOK.md §7): %+v", f)
 	}
-	if f := feature(d, FeatureInsights); f.OK || !strings.Contains(f.Missing, "read_insights") || !strings.Contains(f.Missing, "Insights") {
+	if f := feature(d, FeatureInsights); f.OK || !strings.Contains(f.Missing, Label("read_insights")) || !strings.Contains(f.Missing, "Insights") {
 		t.Errorf("insights %+v", f)
 	}
-	if f := feature(d, FeatureInstagram); !f.OK || !strings.Contains(f.Note, "instagram_manage_messages") {
+	if f := feature(d, FeatureInstagram); !f.OK || !strings.Contains(f.Note, Label("instagram_manage_messages")) {
 		t.Errorf("instagram without DMs %+v", f)
 	}
 	if !reflect.DeepEqual(d.MissingPermissions, []string{"pages_manage_posts", "read_insights"}) || !reflect.DeepEqual(d.MissingTasks, []string{"ANALYZE", "MESSAGING"}) {

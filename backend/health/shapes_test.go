@@ -97,7 +97,7 @@ func TestShape4NamedPermission(t *testing.T) {
 			t.Errorf("%s:\n got %s/%s %v", tc.body, d.Status, d.Reason, d.MissingPermissions)
 			continue
 		}
-		if !strings.Contains(d.Summary, tc.want[0]) || strings.Contains(d.Fix, "admin") {
+		if !strings.Contains(d.Summary, Label(tc.want[0])) || strings.Contains(d.Fix, "admin") {
 			t.Errorf("words: %q / %q", d.Summary, d.Fix)
 		}
 	}

@@ -154,7 +154,11 @@ func (w Words) replacer() *strings.Replacer {
 	case page == "":
 		page = "this Page"
 	}
-	missing := strings.Join(w.Missing, ", ")
+	labels := make([]string, len(w.Missing))
+	for i, m := range w.Missing {
+		labels[i] = "“" + Label(m) + "”"
+	}
+	missing := strings.Join(labels, ", ")
 	if missing == "" {
 		missing = "some access"
 	}

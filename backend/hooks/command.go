@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/printable"
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
 
@@ -22,8 +23,10 @@ func eventEnv(h store.Hook, e Event, attempt int) []string {
 	if e.DryRun {
 		dry = "1"
 	}
-	return []string{EnvEvent + "=" + e.Kind, EnvPageID + "=" + e.PageID, EnvPageName + "=" + e.PageName,
-		EnvPerson + "=" + e.Person, EnvStatus + "=" + e.Status, EnvReason + "=" + e.Reason,
+	// Names are Facebook's text: no variable can hold a NUL (the command
+	// would not start at all), and escape sequences have no place there.
+	return []string{EnvEvent + "=" + e.Kind, EnvPageID + "=" + e.PageID, EnvPageName + "=" + printable.UTF8(e.PageName),
+		EnvPerson + "=" + printable.UTF8(e.Person), EnvStatus + "=" + e.Status, EnvReason + "=" + e.Reason,
 		EnvDryRun + "=" + dry, EnvAttempt + "=" + strconv.Itoa(attempt), EnvHookID + "=" + h.ID}
 }
 

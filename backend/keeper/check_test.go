@@ -183,7 +183,7 @@ func TestPageWithoutTokenIsSkipped(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
-			if !res.OK || len(res.Skipped) != 1 || res.Skipped[0].ID != sandbox.PageCatering || !strings.Contains(res.Skipped[0].Why, "without an access token") {
+			if !res.OK || len(res.Skipped) != 1 || res.Skipped[0].ID != sandbox.PageCatering || !strings.Contains(res.Skipped[0].Why, "gave Pagekeeper no access to it") {
 				t.Fatalf("login: %+v", res)
 			}
 			var ids []string

@@ -101,7 +101,7 @@ func TestFacebookUnreachableMidExchangeChangesNothing(t *testing.T) {
 func TestNoPagesGranted(t *testing.T) {
 	f := newFixture(t)
 	got := f.login(LoginRequest{}, sandbox.ConsentChoice{Persona: "Dana Whitfield", Pages: []string{}})
-	if got.OK || !strings.Contains(got.Error, "granted no Pages") {
+	if got.OK || !strings.Contains(got.Error, "access to no Pages") {
 		t.Fatalf("login with no Page ticked: %+v", got)
 	}
 	if snap, _ := f.k.Snapshot(); len(snap.Pages) != 0 {
@@ -113,8 +113,12 @@ func TestWrongAppSecretIsRefusedAndNothingStored(t *testing.T) {
 	f := newFixture(t)
 	id, _ := f.sb.App()
 	err := f.k.SetupApp(context.Background(), id, "0123456789abcdef0123456789abcdef")
-	if err == nil || !strings.Contains(err.Error(), "did not accept") {
-		t.Fatalf("wrong secret: %v", err)
+	got, _ := AppCheckOf(f.k.AppName(), err)
+	if got.Field != "appSecret" || strings.Count(got.Problem, "did not accept") != 1 || got.AppName != "" {
+		t.Fatalf("wrong secret: %+v", got)
+	}
+	if snap, _ := f.k.Snapshot(); snap.AppName != sandbox.DefaultAppName {
+		t.Fatalf("the app's name from the first setup: %q", snap.AppName)
 	}
 	if !f.k.Configured() {
 		t.Fatal("the working setup was lost")

@@ -13,8 +13,9 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
-// EventHookRun tells the window a hook run was written to a Page's log
-// (payload: the Page ID), so an open Page shows it.
+// EventHookRun tells the window a hook run (or a token read, from the
+// command line beside it) was written to a Page's log (payload: the Page
+// ID), so an open Page shows it.
 const EventHookRun = "pagekeeper:hook-run"
 
 // KindTokenRead is the activity entry of `pagekeeper token`.
@@ -201,6 +202,7 @@ func (k *Keeper) ReadToken(pageID, how string) (string, error) {
 		Details: "the token was read by " + how}); err != nil {
 		return "", err // an unrecorded read does not happen
 	}
+	k.opts.Emit(EventHookRun, pageID)
 	return tok, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/graph"
 	"github.com/pagekeeper/pagekeeper/backend/hooks"
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 	"github.com/pagekeeper/pagekeeper/backend/monitor"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
@@ -50,6 +52,9 @@ type Options struct {
 	Now                   func() time.Time
 	HTTPClient            *http.Client
 	OnUsage               func([]graph.Usage) // every usage header Facebook sends (benchmarks, diagnostics)
+	// LockWait is how long Open waits for another process to release the
+	// database (0 = a second).
+	LockWait time.Duration
 }
 
 // Keeper is one running Pagekeeper.
@@ -60,6 +65,7 @@ type Keeper struct {
 	vault *vault.Vault
 	sb    *sandbox.Server
 	tmp   string // demo data folder, removed on Close
+	refs  int    // Open and each Retain; the last Close closes (under mu)
 
 	mon      *monitor.Monitor
 	notifier *notify.Notifier
@@ -99,11 +105,11 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	if opts.FacebookURL == "" {
 		opts.FacebookURL = os.Getenv(EnvFacebookURL)
 	}
-	k := &Keeper{opts: opts, trigger: make(chan struct{}, 1)}
+	k := &Keeper{opts: opts, trigger: make(chan struct{}, 1), refs: 1}
 	if err := k.openFolder(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(filepath.Join(k.dir, "pagekeeper.db"))
+	db, err := store.OpenWait(filepath.Join(k.dir, "pagekeeper.db"), opts.LockWait)
 	if err != nil {
 		k.removeTmp()
 		return nil, err
@@ -131,7 +137,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	}
 	sender := opts.Sender
 	if sender == nil {
-		sender = &lazyDBus{}
+		sender = notify.Headless()
 	}
 	set, err := k.db.GetSettings()
 	if err != nil {
@@ -186,8 +192,24 @@ func (k *Keeper) removeTmp() {
 	}
 }
 
+// Retain lends this Keeper to one more user (a command the engine runs for
+// the command line): each Close gives one back, and only the last one closes.
+func (k *Keeper) Retain() *Keeper {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.refs++
+	return k
+}
+
 // Close stops everything and releases the data folder.
 func (k *Keeper) Close() error {
+	k.mu.Lock()
+	k.refs--
+	last := k.refs <= 0
+	k.mu.Unlock()
+	if !last {
+		return nil
+	}
 	k.CancelLogin()
 	if k.hooks != nil {
 		k.WaitHooks() // a command line run ends after its hooks, retries included
@@ -265,27 +287,36 @@ func (k *Keeper) Configured() bool {
 	return err == nil
 }
 
-// SetupApp validates an App ID and secret with Facebook (an app-token call)
-// and only then stores them: the ID in the settings, the secret in the keychain.
-func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
-	if appID == "" || secret == "" {
-		return errors.New("enter both the App ID and the App Secret from your Meta app's Settings > Basic")
+// CheckApp asks Facebook about an App ID and secret without keeping them and
+// returns the app's name. A refusal is a *metaapp.Problem that says which
+// value is wrong and what to do.
+func (k *Keeper) CheckApp(ctx context.Context, appID, secret string) (string, error) {
+	appID, secret = strings.TrimSpace(appID), strings.TrimSpace(secret)
+	if p := metaapp.CheckForm(appID, secret); p != nil {
+		return "", p
 	}
-	for _, r := range appID {
-		if r < '0' || r > '9' {
-			return errors.New("an App ID is a number, like 1234567890123456: copy it from your Meta app's dashboard")
-		}
+	if secret == "" {
+		return "", &metaapp.Problem{Field: metaapp.FieldAppSecret, Message: "Paste the App Secret from App settings > Basic in Meta's App Dashboard (click Show next to App Secret)."}
+	}
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return "", err
+	}
+	g := graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion, AppID: appID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
+	return metaapp.Check(ctx, g, appID)
+}
+
+// SetupApp checks an App ID and secret with Facebook and only then stores
+// them: the ID and the app's name in the settings, the secret in the keychain.
+func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
+	appID, secret = strings.TrimSpace(appID), strings.TrimSpace(secret)
+	name, err := k.CheckApp(ctx, appID, secret)
+	if err != nil {
+		return err
 	}
 	set, err := k.db.GetSettings()
 	if err != nil {
 		return err
-	}
-	g := graph.New(graph.Config{GraphURL: k.graphURL(set), Version: set.APIVersion, AppID: appID, AppSecret: secret, HTTPClient: k.opts.HTTPClient})
-	if _, err := g.AppToken(ctx); err != nil {
-		if errors.Is(err, graph.ErrBadAppCredentials) {
-			return errors.New("Facebook did not accept this App ID and App Secret: check both in your Meta app's Settings > Basic")
-		}
-		return fmt.Errorf("could not check the App ID and secret with Facebook: %w", err)
 	}
 	if err := k.vault.SetAppSecret(appID, secret); err != nil {
 		return err
@@ -293,12 +324,21 @@ func (k *Keeper) SetupApp(ctx context.Context, appID, secret string) error {
 	if set.AppID != "" && set.AppID != appID {
 		_ = k.vault.DeleteAppSecret(set.AppID)
 	}
-	set.AppID = appID
+	set.AppID, set.AppName = appID, name
 	if err := k.db.PutSettings(set); err != nil {
 		return err
 	}
 	k.emitSnapshot()
 	return nil
+}
+
+// AppName is the Meta app's name as Facebook gave it at setup ("" before).
+func (k *Keeper) AppName() string {
+	set, err := k.db.GetSettings()
+	if err != nil {
+		return ""
+	}
+	return set.AppName
 }
 
 // ReplaceAppSecret swaps the secret of the configured App ID.
@@ -391,8 +431,13 @@ func (k *Keeper) CheckPerson(ctx context.Context, profileID string) (monitor.Rep
 func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, error) {
 	k.checkMu.Lock()
 	defer k.checkMu.Unlock()
+	// The count is known before the first answer: never "0 of 0".
+	total := len(scope.PageIDs)
+	if scope.PageIDs == nil {
+		total = k.watchedPages()
+	}
 	k.mu.Lock()
-	k.check.Running, k.check.Done, k.check.Total = true, 0, 0
+	k.check.Running, k.check.Done, k.check.Total = true, 0, total
 	k.check.LastStarted = stamp(k.opts.Now())
 	st := k.check
 	k.mu.Unlock()
@@ -431,6 +476,21 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 	return rep, err
 }
 
+// watchedPages counts the Pages a full check looks at (every one not disconnected).
+func (k *Keeper) watchedPages() int {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, p := range pages {
+		if p.Status != "disconnected" {
+			n++
+		}
+	}
+	return n
+}
+
 func notifySettings(s store.Settings) notify.Settings {
 	return notify.Settings{OnInvalid: s.NotifyInvalid, OnWarning: s.NotifyWarning, Reminder: s.ReminderInterval}
 }
@@ -463,6 +523,10 @@ func (k *Keeper) notice(level, msg string) {
 	k.opts.Emit(EventNotice, n)
 }
 
+// AddNotice tells the window about a problem met outside the keeper (the
+// app's own), kept like the keeper's for a window that was not listening.
+func (k *Keeper) AddNotice(level, msg string) { k.notice(level, msg) }
+
 // Notices are the last background problems, oldest first.
 func (k *Keeper) Notices() []Notice {
 	k.mu.Lock()
@@ -475,36 +539,4 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// lazyDBus connects to the session bus on the first notification, so a
-// headless check on a machine without one still checks (and says why it
-// could not notify).
-type lazyDBus struct {
-	mu sync.Mutex
-	d  *notify.DBus
-}
-
-func (l *lazyDBus) Send(ctx context.Context, n notify.Notification) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.d == nil {
-		d, err := notify.NewDBus(notify.DBusOptions{})
-		if err != nil {
-			return err
-		}
-		l.d = d
-	}
-	return l.d.Send(ctx, n)
-}
-
-// Withdraw closes a notification that no longer holds.
-func (l *lazyDBus) Withdraw(ctx context.Context, id string) error {
-	l.mu.Lock()
-	d := l.d
-	l.mu.Unlock()
-	if d == nil {
-		return nil // nothing was ever shown by this process
-	}
-	return d.Withdraw(ctx, id)
 }

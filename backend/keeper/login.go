@@ -22,6 +22,10 @@ type LoginRequest struct {
 	ProfileID   string // reauthorize this person's Pages
 	PageID      string // or the person who connected this Page
 	NoBrowser   bool   // only give the URL (the CLI's --no-browser)
+	// Quiet keeps the result from the window: a command that logs in
+	// chooses its Pages itself, so the window must not offer the choice.
+	// The window still sees what the login changed (a snapshot).
+	Quiet bool
 }
 
 type pendingLogin struct {
@@ -29,6 +33,7 @@ type pendingLogin struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	result  LoginResult
+	quiet   bool
 }
 
 type pendingGrant struct {
@@ -86,7 +91,7 @@ func (k *Keeper) startLogin(ctx context.Context, req LoginRequest, choose PageCh
 		opener = nil
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}}
+	pl := &pendingLogin{cancel: cancel, done: make(chan struct{}), result: LoginResult{Mode: mode}, quiet: req.Quiet}
 	sess, err := login.Start(lctx, login.Config{
 		AppID: set.AppID, AppSecret: secret,
 		FacebookURL: k.facebookURL(set), GraphURL: k.graphURL(set), Version: set.APIVersion,
@@ -153,10 +158,12 @@ func (k *Keeper) finishLogin(ctx context.Context, pl *pendingLogin) {
 	}
 	res.OK = err == nil && res.Error == ""
 	pl.result = res
-	k.mu.Lock()
-	k.lastRes = &res
-	k.mu.Unlock()
-	k.opts.Emit(EventLoginResult, res)
+	if !pl.quiet {
+		k.mu.Lock()
+		k.lastRes = &res
+		k.mu.Unlock()
+		k.opts.Emit(EventLoginResult, res)
+	}
 	k.emitSnapshot()
 }
 
@@ -169,6 +176,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		res.Error = msg
 		return login.Completion{}, errors.New(msg)
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "reading"})
 	g, err := k.graph()
 	if err != nil {
 		return fail(err.Error())
@@ -192,11 +200,12 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 				chosen = append(chosen, c.ID)
 			}
 		}
+		k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "saving", Total: len(chosen)})
 	case len(gr.Pages) == 0:
 		if len(gr.Skipped) > 0 {
 			return fail(fmt.Sprintf("No Page of %s's login can be connected. %s", gr.Person.Name, gr.Skipped[0].Why))
 		}
-		return fail(fmt.Sprintf("%s granted no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
+		return fail(fmt.Sprintf("%s gave Pagekeeper access to no Pages. Log in again and tick the Pages to connect, or ask for a role on the Page first.", gr.Person.Name))
 	case choose == nil:
 		k.mu.Lock()
 		k.grant = &pendingGrant{grant: gr}
@@ -206,6 +215,7 @@ func (k *Keeper) completeLogin(ctx context.Context, res *LoginResult, userToken,
 		if chosen, err = choose(res.Candidates); err != nil {
 			return fail(err.Error())
 		}
+		k.opts.Emit(EventLoginProgress, LoginProgress{Mode: res.Mode, Step: "saving", Total: len(chosen)})
 	}
 	applied, err := k.apply(ctx, gr, chosen)
 	if err != nil {
@@ -355,6 +365,7 @@ func (k *Keeper) FinishConnect(ctx context.Context, pageIDs []string) (ApplyResu
 	if len(pageIDs) == 0 {
 		return ApplyResult{}, errors.New("choose at least one Page to connect")
 	}
+	k.opts.Emit(EventLoginProgress, LoginProgress{Mode: "connect", Step: "saving", Total: len(pageIDs)})
 	res, err := k.apply(ctx, pg.grant, pageIDs)
 	if err == nil {
 		k.mu.Lock()

@@ -1,10 +1,39 @@
 package keeper
 
 import (
+	"errors"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/login"
+	"github.com/pagekeeper/pagekeeper/backend/metaapp"
 )
+
+// AppCheckOf turns CheckApp's or SetupApp's answer into the window's view:
+// a refusal is data to show beside its field, other failures stay errors.
+func AppCheckOf(name string, err error) (AppCheck, error) {
+	var p *metaapp.Problem
+	if errors.As(err, &p) {
+		return AppCheck{Field: p.Field, Problem: p.Message}, nil
+	}
+	if err != nil {
+		return AppCheck{}, err
+	}
+	return AppCheck{AppName: name}, nil
+}
+
+// FirstBackgroundClose reports, once per data folder, that the window was
+// closed while Pagekeeper keeps checking: the time to say where it went.
+func (k *Keeper) FirstBackgroundClose() bool {
+	s, err := k.db.GetSettings()
+	if err != nil || s.BackgroundExplained {
+		return false
+	}
+	s.BackgroundExplained = true
+	return k.db.PutSettings(s) == nil
+}
+
+// RedirectURI is the address Facebook sends a login back to, for a port.
+func RedirectURI(port int) string { return login.RedirectURI(port) }
 
 // Settings returns the settings in the window's units.
 func (k *Keeper) Settings() (SettingsView, error) {

@@ -137,7 +137,7 @@ func (k *Keeper) snapshot() (Snapshot, error) {
 		configured = has
 	}
 	snap := Snapshot{
-		Demo: k.opts.Demo, Configured: configured, AppID: set.AppID,
+		Demo: k.opts.Demo, Configured: configured, AppID: set.AppID, AppName: set.AppName,
 		RedirectURI: login.RedirectURI(set.RedirectPort),
 		Profiles:    []ProfileView{}, Pages: make([]PageView, 0, len(pages)),
 	}
@@ -245,7 +245,8 @@ func (k *Keeper) PageDetail(pageID string) (PageDetail, error) {
 	}
 	d := PageDetail{Page: pageView(p, person), Activity: make([]ActivityView, 0, len(acts)), History: make([]StatusChangeView, 0, len(hist))}
 	for _, a := range acts {
-		d.Activity = append(d.Activity, ActivityView{At: stamp(a.At), Kind: a.Kind, Actor: a.Actor, Details: a.Details})
+		d.Activity = append(d.Activity, ActivityView{At: stamp(a.At), Kind: a.Kind, Actor: a.Actor, Details: a.Details,
+			Sentence: activitySentence(a.Kind, a.Actor, a.Details, p.Name)})
 	}
 	for _, h := range hist {
 		d.History = append(d.History, StatusChangeView{At: stamp(h.At), From: h.From, To: h.To, Reason: h.Reason})

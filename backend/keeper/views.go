@@ -8,6 +8,7 @@ type Snapshot struct {
 	Demo        bool          `json:"demo"`
 	Configured  bool          `json:"configured"` // an App ID and its secret are set up
 	AppID       string        `json:"appId"`
+	AppName     string        `json:"appName"` // the Meta app's name, as Facebook gave it
 	RedirectURI string        `json:"redirectUri"`
 	Profiles    []ProfileView `json:"profiles"`
 	Pages       []PageView    `json:"pages"`
@@ -135,10 +136,11 @@ type ActionView struct {
 
 // ActivityView is one entry of a Page's activity log.
 type ActivityView struct {
-	At      string `json:"at"`
-	Kind    string `json:"kind"`
-	Actor   string `json:"actor"`
-	Details string `json:"details"`
+	At       string `json:"at"`
+	Kind     string `json:"kind"`
+	Actor    string `json:"actor"`
+	Details  string `json:"details"`  // as recorded, for support
+	Sentence string `json:"sentence"` // what happened, in plain words
 }
 
 // StatusChangeView is one entry of a Page's status history.
@@ -176,6 +178,15 @@ type SettingsView struct {
 	HasAppSecret         bool   `json:"hasAppSecret"` // the secret itself never leaves the keychain
 	RedirectPort         int    `json:"redirectPort"`
 	RedirectURI          string `json:"redirectUri"`
+}
+
+// AppCheck is Facebook's answer about an App ID and secret: the app's name,
+// or which value is wrong (Field: appId, appSecret, or "" when Facebook could
+// not be reached) and what to do, said once.
+type AppCheck struct {
+	AppName string `json:"appName"`
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
 }
 
 // LoginStart is what the window needs while the person logs in in their browser.
@@ -279,7 +290,16 @@ const (
 	EventFocusPage     = "pagekeeper:focus-page"     // page id (string)
 	EventNotice        = "pagekeeper:notice"         // Notice
 	EventChanges       = "pagekeeper:changes"        // SnapshotChanges
+	EventLoginProgress = "pagekeeper:login-progress" // LoginProgress
 )
+
+// LoginProgress says what a login does after the browser said "connected",
+// so the window never keeps waiting for a browser that is done.
+type LoginProgress struct {
+	Mode  string `json:"mode"`  // connect | reauthorize
+	Step  string `json:"step"`  // reading: the Pages the person allowed; saving: their access; checking: them (see check-progress)
+	Total int    `json:"total"` // Pages concerned, 0 while not known
+}
 
 // Notice is a short message for the window (an error in the background, say).
 type Notice struct {

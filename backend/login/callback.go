@@ -100,6 +100,7 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 
 	tok, err := s.exchange(code)
 	kind, done := pageSuccess, "You can close this tab and return to Pagekeeper."
+	completed := false
 	if err == nil && s.cfg.Complete != nil {
 		var c Completion
 		if c, err = s.cfg.Complete(s.ctx, tok); err != nil {
@@ -110,11 +111,20 @@ func (s *Session) callback(w http.ResponseWriter, r *http.Request) {
 		if c.Message != "" {
 			done = c.Message
 		}
+		completed = err == nil
 	}
 	if !s.finish(tok, err) {
-		// Cancelled or timed out while exchanging.
-		render(w, http.StatusOK, pageFailed, "Pagekeeper stopped this login before it finished. Start again from Pagekeeper.")
-		return
+		if !completed {
+			// Cancelled or timed out while exchanging.
+			render(w, http.StatusOK, pageFailed, "Pagekeeper stopped this login before it finished. Start again from Pagekeeper.")
+			return
+		}
+		// The stop raced Complete, which had already stored everything:
+		// the login did finish, and Wait (which waits for this callback
+		// through busy) must not say it was stopped.
+		s.mu.Lock()
+		s.token, s.err = tok, nil
+		s.mu.Unlock()
 	}
 	if err != nil {
 		render(w, http.StatusOK, pageFailed, "Pagekeeper could not finish connecting: "+strings.TrimPrefix(err.Error(), "login: ")+". You can close this tab and try again from Pagekeeper.")

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/outbound"
 )
 
 // ExchangeError is a failed code exchange. It never holds the code, the
@@ -89,6 +90,10 @@ func exchangeError(err error, secrets ...string) error {
 	if errors.As(err, &ue) {
 		// url.Error's text embeds the URL; only the cause is kept.
 		msg := ue.Err.Error()
+		if errors.Is(err, outbound.ErrRedirect) {
+			// A redirect not followed is an answer that arrived.
+			return &ExchangeError{Kind: ErrFacebookTrouble, Message: scrub(clip(msg), secrets)}
+		}
 		var ne net.Error
 		if errors.As(ue.Err, &ne) && ne.Timeout() {
 			msg = "timed out"

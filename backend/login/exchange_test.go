@@ -70,7 +70,8 @@ func TestExchangeFollowsNoRedirect(t *testing.T) {
 			if len(got) > 0 {
 				t.Fatalf("the exchange was sent to another server: %q", got)
 			}
-			if !errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), "redirect") {
+			// A redirect is an answer that arrived: never "could not reach Facebook".
+			if !errors.Is(err, login.ErrFacebookTrouble) || errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), "redirect") {
 				t.Fatalf("err = %v", err)
 			}
 			if strings.Contains(err.Error(), appSecret) || strings.Contains(err.Error(), url.QueryEscape(goodCode)) {

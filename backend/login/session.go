@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -63,7 +61,7 @@ func newSession(cfg Config) (*Session, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port))
 	ln, err := net.Listen("tcp4", addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
+		if addrInUse(err) {
 			return nil, &PortInUseError{Port: cfg.Port, Err: err}
 		}
 		return nil, fmt.Errorf("login: cannot listen on %s: %w", addr, err)

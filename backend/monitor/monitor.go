@@ -350,6 +350,11 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, r := range res {
+		// debug_token runs on the app's own quota: its items can be
+		// refused for a rate limit while the Pages' probes still pass.
+		mu.Lock()
+		rep.RateLimited = rep.RateLimited || isRateLimit(r.Err)
+		mu.Unlock()
 		if r.Err != nil || !r.Info.IsValid {
 			m.mu.Lock()
 			if r.Err == nil {
@@ -447,6 +452,7 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 				reqs[i] = it.req
 			}
 			res, err := g.AppBatch(ctx, reqs)
+			err = asBatchRefusal(err)
 			for i, it := range chunk {
 				var r graph.BatchResponse
 				itemErr := err
@@ -482,6 +488,20 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 	m.mu.Unlock()
 }
 
+// asBatchRefusal keeps a refusal of the whole batch request from reading
+// as a verdict on each Page in it: Facebook refused the envelope (the words
+// of an unknown object, a permission the request lacked), not the Pages.
+// The owner's Meta app refused, a rate limit and a temporary error keep
+// their type, which already gives no verdict on a Page.
+func asBatchRefusal(err error) error {
+	ge := graphError(err)
+	if ge == nil || ge.IsTransient() || ge.AppIssue() != graph.AppOK {
+		return err
+	}
+	return &graph.UnavailableError{Op: "POST / (the whole batch)", HTTPStatus: ge.HTTPStatus,
+		Cause: errors.New(ge.Error())}
+}
+
 // answered: Facebook gave a definitive answer (a success or a refusal).
 func answered(err error) bool { return err == nil || graph.IsDefinitive(err) }
 
@@ -507,13 +527,18 @@ func deliver(it item, r graph.BatchResponse, err error) {
 			return
 		}
 		var body struct {
-			Data []graph.SubscribedApp `json:"data"`
+			Data *[]graph.SubscribedApp `json:"data"`
 		}
 		if err := r.Decode(&body); err != nil {
 			t.subsErr = err
 			return
 		}
-		sub := len(body.Data) > 0
+		if body.Data == nil {
+			// Not "no app subscribed": no answer about the webhooks at all.
+			t.subsErr = &graph.UnavailableError{Op: "GET /subscribed_apps", HTTPStatus: r.Code, Cause: errors.New(`answer has no "data" list`)}
+			return
+		}
+		sub := len(*body.Data) > 0
 		t.subs = &sub
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/pagekeeper/pagekeeper/backend/printable"
 )
 
 // The freedesktop notification service, as specified at
@@ -177,13 +179,15 @@ func (d *DBus) Send(ctx context.Context, n Notification) error {
 		hints["image-path"] = dbus.MakeVariant(d.icon)
 	}
 	actions := []string{ActionDefault, OpenLabel, ActionOpen, OpenLabel}
-	body := n.Body
+	// Names come from Facebook: a NUL or invalid UTF-8 would make the bus
+	// refuse the whole message, an escape sequence has no place on screen.
+	title, body := printable.UTF8(n.Title), printable.UTF8(n.Body)
 	if d.bodyMarkup(ctx) {
 		body = escapeMarkup(body)
 	}
 	var id uint32
 	err := d.conn.Object(ServiceName, ObjectPath).CallWithContext(ctx, Interface+".Notify", 0,
-		AppName, replaces, d.icon, n.Title, body, actions, hints, int32(-1)).Store(&id)
+		AppName, replaces, d.icon, title, body, actions, hints, int32(-1)).Store(&id)
 	if err != nil {
 		return classify(ctx, err)
 	}

@@ -84,6 +84,12 @@ func errTokenUnparseable() *graphError {
 	return &graphError{Status: 400, Code: 190, Message: "Invalid OAuth access token - Cannot parse access token", WWWAuthKind: "invalid_token"}
 }
 
+// errBadAppTokenSignature is Facebook's answer to APP_ID|SECRET with a wrong
+// secret (seen in public bug reports, e.g. amachang/facebook-node-sdk#10).
+func errBadAppTokenSignature() *graphError {
+	return &graphError{Status: 400, Code: 190, Message: "Invalid OAuth access token signature.", WWWAuthKind: "invalid_token"}
+}
+
 func errNoToken() *graphError {
 	return &graphError{Status: 400, Code: 2500, Message: "An active access token must be used to query information about the current user.", WWWAuthKind: "invalid_request"}
 }

@@ -108,6 +108,10 @@ func (s *Server) graph(c *call) *response {
 	}
 	t := s.resolve(c.token)
 	if t == nil {
+		if strings.HasPrefix(c.token, s.opts.AppID+"|") {
+			// APP_ID|SECRET with the wrong secret: the signature does not match.
+			return errorResponse(errBadAppTokenSignature())
+		}
 		return errorResponse(errTokenUnparseable())
 	}
 	if r := s.shapeBefore(c, t); r != nil {
@@ -171,6 +175,9 @@ func (s *Server) route(c *call, t *token, now time.Time) *response {
 			return errorResponse(errNoToken())
 		}
 	}
+	if id == s.opts.AppID && len(rest) == 0 {
+		return s.appNode(c)
+	}
 	if t.kind == kindApp && s.persona(id) != nil && len(rest) >= 1 && rest[0] == "permissions" {
 		return s.permissions(c, id, rest[1:])
 	}
@@ -178,6 +185,24 @@ func (s *Server) route(c *call, t *token, now time.Time) *response {
 		return s.pageNode(c, t, id, rest, now)
 	}
 	return errorResponse(errUnsupported(strings.ToLower(c.method), id))
+}
+
+// appNode is GET /{app-id}: "An app access token can be used to view all
+// fields for an app" (Graph API reference, Application); the sandbox knows
+// its id and name.
+func (s *Server) appNode(c *call) *response {
+	if c.method != "GET" {
+		return errorResponse(errUnsupported(strings.ToLower(c.method), s.opts.AppID))
+	}
+	fs, e := s.fieldsOf(c, "name", "id")
+	if e != nil {
+		return errorResponse(e)
+	}
+	o, e := pick(fs, "Application", map[string]any{"id": s.opts.AppID, "name": s.opts.AppName})
+	if e != nil {
+		return errorResponse(e)
+	}
+	return okJSON(o)
 }
 
 func (s *Server) fieldsOf(c *call, def ...string) ([]field, *graphError) {

@@ -241,3 +241,18 @@ func TestReauthenticateAsksForPassword(t *testing.T) {
 	}
 	e.login(ConsentChoice{Password: "hunter2"}, url.Values{"auth_type": {"reauthenticate"}}, "pages_show_list")
 }
+
+// The app node answers its name to the app token, and APP_ID|wrong-secret is
+// refused as a bad signature: the sandbox checks the secret as Facebook does.
+func TestAppNodeWithAppToken(t *testing.T) {
+	e := newEnv(t, Options{AppName: "Harbor Street Pagekeeper"})
+	m := wantOK(t, e.get("/v25.0/"+e.id, e.id+"|"+e.sc, "fields", "name"))
+	if m["name"] != "Harbor Street Pagekeeper" || len(m) != 1 {
+		t.Fatalf("app node: %v", m)
+	}
+	wantErr(t, e.get("/v25.0/"+e.id, e.id+"|0123456789abcdef0123456789abcdef", "fields", "name"), 400, 190, 0)
+	if r := e.get("/v25.0/"+e.id, e.id+"|0123456789abcdef0123456789abcdef", "fields", "name"); !strings.Contains(string(r.body), "signature") {
+		t.Fatalf("wrong secret: %s", r.body)
+	}
+	wantErr(t, e.get("/v25.0/"+e.id, e.id+"|"+e.sc, "fields", "secret_sauce"), 400, 100, 0)
+}

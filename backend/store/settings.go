@@ -11,7 +11,8 @@ import (
 
 // Settings are the user's choices. Durations are stored as nanoseconds.
 type Settings struct {
-	AppID string `json:"appId"` // the Facebook app's ID; its secret is in the vault
+	AppID   string `json:"appId"`   // the Facebook app's ID; its secret is in the vault
+	AppName string `json:"appName"` // the app's name as Facebook gave it when it was set up
 	// Base URLs of the Graph API and of facebook.com (the login dialog);
 	// empty means Facebook's real hosts. Tests point them at a sandbox.
 	GraphURL         string        `json:"graphUrl"`
@@ -25,6 +26,9 @@ type Settings struct {
 	WarnWindow       time.Duration `json:"warnWindow"`       // warn this long before a token expires
 	RunInBackground  bool          `json:"runInBackground"`
 	StartAtLogin     bool          `json:"startAtLogin"`
+	// BackgroundExplained: the first close of the window said where
+	// Pagekeeper went and how to quit it; it is said once.
+	BackgroundExplained bool `json:"backgroundExplained"`
 }
 
 // DefaultSettings are the settings of a fresh install.

@@ -80,7 +80,20 @@ type DB struct {
 // as it was; one that cannot be written gives a *WriteError.
 func Open(path string) (*DB, error) { return openWith(path, migrations) }
 
-func openWith(path string, migs []migration) (db *DB, err error) {
+// OpenWait is Open waiting up to wait for another process to release the
+// file (the command line waits for another command this way).
+func OpenWait(path string, wait time.Duration) (*DB, error) {
+	if wait <= 0 {
+		wait = openTimeout // bbolt's zero Timeout would wait forever
+	}
+	return openWaiting(path, migrations, wait)
+}
+
+func openWith(path string, migs []migration) (*DB, error) {
+	return openWaiting(path, migs, openTimeout)
+}
+
+func openWaiting(path string, migs []migration, wait time.Duration) (db *DB, err error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}
@@ -94,11 +107,11 @@ func openWith(path string, migs []migration) (db *DB, err error) {
 	}
 	if statErr == nil && st.Size() > 0 {
 		// Read-only and whole, before anything may write to it.
-		if err := validate(abs, st.Size()); err != nil {
+		if err := validate(abs, st.Size(), wait); err != nil {
 			return nil, err
 		}
 	}
-	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: openTimeout})
+	b, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: wait})
 	if err != nil {
 		return nil, openError(abs, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -22,7 +23,7 @@ import (
 // grows the file. So the file is opened read-only, the page tree is followed
 // by hand with plain reads, then bbolt reads every bucket and key (with
 // faults turned into panics) and runs its own consistency check.
-func validate(path string, size int64) (err error) {
+func validate(path string, size int64, wait time.Duration) (err error) {
 	var f *os.File
 	defer func() {
 		if r := recover(); r != nil {
@@ -34,7 +35,7 @@ func validate(path string, size int64) (err error) {
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b, err := bolt.Open(path, 0o600, &bolt.Options{
-		ReadOnly: true, Timeout: openTimeout,
+		ReadOnly: true, Timeout: wait,
 		// Loaded here, on this goroutine, where a fault becomes a panic.
 		PreLoadFreelist: true,
 		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {

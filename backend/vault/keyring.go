@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
@@ -48,19 +50,41 @@ type UnavailableError struct {
 }
 
 func (e *UnavailableError) Error() string {
-	var msg string
-	switch e.Reason {
-	case Absent:
-		msg = "no system keychain was found (no Secret Service such as gnome-keyring or KWallet answers on the D-Bus session bus): install or start one, log in to a desktop session, and try again; Pagekeeper never stores tokens in a plain file"
-	case Locked:
-		msg = "the system keychain is locked: unlock it (Passwords and Keys / seahorse, or log out and in again) and try again"
-	default:
-		msg = "the system keychain could not be used: check that it runs and is unlocked, then try again"
-	}
+	msg := unavailableWords(runtime.GOOS, e.Reason)
 	if e.Cause != nil {
 		msg += " (" + e.Cause.Error() + ")"
 	}
 	return msg
+}
+
+// unavailableWords says what went wrong in the words of the owner's own
+// system: what its keychain is called and where they unlock it.
+func unavailableWords(goos string, r Reason) string {
+	switch goos {
+	case "darwin":
+		switch r {
+		case Locked:
+			return "your macOS keychain is locked or did not let Pagekeeper in: unlock the login keychain in Keychain Access (or log out and in again), click Always Allow if macOS asks whether Pagekeeper may use it, and try again"
+		case Absent:
+			return "no macOS keychain is open in this session (over SSH or in a service, the login keychain is not unlocked): run Pagekeeper in your desktop session, or unlock it with `security unlock-keychain`; Pagekeeper never stores tokens in a plain file"
+		}
+		return "the macOS keychain could not be used: open Keychain Access, check that the login keychain is unlocked, and try again"
+	case "windows":
+		switch r {
+		case Locked:
+			return "Windows Credential Manager did not answer in time: make sure you are signed in to Windows (not only connected remotely), and try again"
+		case Absent:
+			return "Windows Credential Manager is not available in this session (a service or a remote session without your profile): run Pagekeeper signed in as yourself; Pagekeeper never stores tokens in a plain file"
+		}
+		return "Windows Credential Manager could not be used: open Credential Manager (Control Panel) to check it works, and try again"
+	}
+	switch r {
+	case Absent:
+		return "no system keychain was found (no Secret Service such as gnome-keyring or KWallet answers on the D-Bus session bus): install or start one, log in to a desktop session, and try again; Pagekeeper never stores tokens in a plain file"
+	case Locked:
+		return "the system keychain is locked: unlock it (Passwords and Keys / seahorse, or log out and in again) and try again"
+	}
+	return "the system keychain could not be used: check that it runs and is unlocked, then try again"
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Cause }
@@ -202,6 +226,9 @@ func reasonOf(err error) Reason {
 	case "org.freedesktop.Secret.Error.IsLocked":
 		return Locked
 	}
+	if r, ok := securityExitReason(runtime.GOOS, err); ok {
+		return r
+	}
 	msg := err.Error()
 	var opErr *net.OpError
 	switch {
@@ -226,4 +253,22 @@ func redact(err error, secret string) error {
 		return err
 	}
 	return redactedError{strings.ReplaceAll(err.Error(), secret, "[secret]")}
+}
+
+// securityExitReason reads macOS' /usr/bin/security, which go-keyring runs:
+// its exit status is the low byte of the Security framework's OSStatus, and
+// go-keyring keeps only that. 36 is errSecInteractionNotAllowed (-25308: the
+// keychain is locked and no prompt can be shown), 51 errSecAuthFailed
+// (-25293: a wrong password at the unlock prompt), 128 errSecUserCanceled
+// (-128: the prompt was cancelled).
+func securityExitReason(goos string, err error) (Reason, bool) {
+	var ee *exec.ExitError
+	if goos != "darwin" || !errors.As(err, &ee) {
+		return Other, false
+	}
+	switch ee.ExitCode() {
+	case 36, 51, 128:
+		return Locked, true
+	}
+	return Other, false
 }

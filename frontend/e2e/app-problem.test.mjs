@@ -4,7 +4,7 @@
 // and never says "could not reach Facebook"; fixed, the note goes. A Page
 // Facebook says does not exist is broken, with its own words.
 import { launchBrowser, startApp, startSandbox, screenshot, test, assert } from './lib.mjs'
-import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
+import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const CHECK_TIMEOUT = 30000
 const BAKERY = '104518538110001' // sandbox.PageBakery
@@ -21,9 +21,7 @@ await test('Meta app refused: one note above the list; a Page that does not exis
   await page.goto(app.url)
 
   await page.getByRole('heading', { name: 'Set up your Meta app' }).waitFor({ timeout: 15000 })
-  await page.getByLabel('App ID').fill(sb.info.app_id)
-  await page.getByLabel('App Secret').fill(sb.info.app_secret)
-  await page.getByRole('button', { name: 'Check and save' }).click()
+  await setUpMetaApp(page, sb.info.app_id, sb.info.app_secret)
   await page.getByRole('button', { name: 'Log in with Facebook' }).click()
   await finishFacebookLogin(browser, await loginURL(page), 'Dana Whitfield')
   await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })

@@ -5,7 +5,7 @@
 // unsubscribed each show at the next Check now, and putting them back shows
 // Working at the one after (once through the Page's own Check again).
 import { launchBrowser, startApp, startSandbox, screenshot, step, test, assert } from './lib.mjs'
-import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
+import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const DANA = '122098765432101'
 const CATERING = '104518538110002'
@@ -25,9 +25,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
 
   await step('set up the Meta app', async () => {
     await page.getByRole('heading', { name: 'Set up your Meta app' }).waitFor({ timeout: 15000 })
-    await page.getByLabel('App ID').fill(sb.info.app_id)
-    await page.getByLabel('App Secret').fill(sb.info.app_secret)
-    await page.getByRole('button', { name: 'Check and save' }).click()
+    await setUpMetaApp(page, sb.info.app_id, sb.info.app_secret)
     await page.getByRole('heading', { name: 'Connect your Facebook Pages' }).waitFor({ timeout: 10000 })
   })
 
@@ -37,7 +35,7 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
     await finishFacebookLogin(browser, await loginURL(page), 'Dana Whitfield')
     await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })
     const skipped = await page.getByTestId('skipped').innerText()
-    assert(skipped.includes('Little Harbor Café cannot be connected') && skipped.includes('without an access token'), `the chooser says why: ${skipped}`)
+    assert(skipped.includes('Little Harbor Café cannot be connected') && skipped.includes('gave Pagekeeper no access to it'), `the chooser says why: ${skipped}`)
     assert(!(await page.locator('fieldset.cands').innerText()).includes('Little Harbor Café'), 'the tokenless Page cannot be ticked')
     await screenshot(page, 'skipped-page')
     await page.getByRole('button', { name: /^Connect \d+ Pages?$/ }).click()
@@ -57,8 +55,8 @@ await test('check: Check now reads tasks, permissions and webhooks; a tokenless 
   await rowIs('valid')
 
   const cases = [
-    { sc: { kind: 'task_removed', persona: DANA, page: CATERING, task: 'CREATE_CONTENT' }, words: 'does not include: Create content', again: true },
-    { sc: { kind: 'permission_declined', persona: DANA, permission: 'pages_manage_posts' }, words: 'lacks Facebook permissions it needs for Harbor Street Catering: pages_manage_posts' },
+    { sc: { kind: 'task_removed', persona: DANA, page: CATERING, task: 'CREATE_CONTENT' }, words: 'does not include: “Create content”', again: true },
+    { sc: { kind: 'permission_declined', persona: DANA, permission: 'pages_manage_posts' }, words: 'lacks Facebook permissions it needs for Harbor Street Catering: “Publish on your Pages”' },
     { sc: { kind: 'webhooks_unsubscribed', page: CATERING }, words: 'no longer sends its events' },
   ]
   for (const c of cases) {

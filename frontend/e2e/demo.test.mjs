@@ -97,7 +97,7 @@ await test('demo: connect, break, repair, disconnect and settings', async (defer
     assert((await page.locator('.title').innerText()).includes('Disconnected'), 'the chip says Disconnected')
     const after = await page.getByTestId('history').locator('li').count()
     assert(after >= before, `history kept (${before} before, ${after} after)`)
-    assert((await page.locator('table.log').innerText()).includes('Disconnected'), 'the activity log records the disconnect')
+    assert((await page.locator('table.log').innerText()).includes('You disconnected'), 'the activity log says who disconnected it, as a sentence')
     await page.getByRole('button', { name: '← All Pages' }).click()
     const chip = page.locator('[data-testid="page-row"]', { hasText: name }).locator('[data-status]')
     await chip.waitFor({ timeout: 10000 })

@@ -3,6 +3,24 @@ import { assert } from './lib.mjs'
 
 export const LOGIN_TIMEOUT = 60000
 
+// setUpMetaApp goes through the window's guided Meta app setup with the
+// sandbox app's ID and secret, Next on every step, and saves.
+export async function setUpMetaApp(page, appId, secret) {
+  const guide = page.getByTestId('meta-setup')
+  await guide.waitFor({ timeout: 15000 })
+  const next = guide.getByRole('button', { name: 'Next', exact: true })
+  for (let i = 0; i < 8 && !(await page.getByLabel('App Secret').count()); i++) {
+    if (await page.getByLabel('App ID').count()) {
+      await page.getByLabel('App ID').fill(appId)
+      await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="meta-setup"] button')].find((b) => b.textContent.trim() === 'Next')?.disabled)
+    }
+    await next.click()
+  }
+  await page.getByLabel('App Secret').fill(secret)
+  await page.getByTestId('app-name').waitFor({ timeout: 10000 })
+  await guide.getByRole('button', { name: 'Save and continue' }).click()
+}
+
 // loginURL reads the copyable login link the window shows while it waits.
 export async function loginURL(page) {
   const input = page.getByTestId('login-url')

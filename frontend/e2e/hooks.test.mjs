@@ -104,7 +104,7 @@ echo "$PAGEKEEPER_EVENT delivered for $PAGEKEEPER_PAGE_NAME"
       return ['stopped_working: exit 0', 'new_token: exit 0', 'works_again: exit 0'].every((s) => text.includes(s))
     })
     const text = await log.innerText()
-    assert(text.includes('Hook ran') && text.includes(`new_token delivered for ${name}`), 'the run is in words, with its output')
+    assert(text.includes('Pagekeeper ran the command') && text.includes(`new_token delivered for ${name}`), 'the run is in words, with its output')
     assert(!/EAA[A-Za-z0-9_-]{16,}/.test(text), 'no token in the activity log')
     const delivered = readdirSync(hookDir).filter((f) => f.startsWith('token-')).map((f) => readFileSync(path.join(hookDir, f), 'utf8'))
     assert(delivered.length > 0 && delivered.every((t) => /^EAA[A-Za-z0-9_-]{16,}$/.test(t)), `the script received tokens on stdin (${delivered.length})`)

@@ -68,8 +68,14 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
     try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ }
     throw new Error(`${e.message}\n--- app output ---\n${output}`)
   }
+  const exited = new Promise((r) => proc.once('exit', r))
   return {
     url, dataDir: data, output: () => output,
+    // kill9 ends the app as a crash would: nothing of it runs its clean-up.
+    async kill9() {
+      try { process.kill(-proc.pid, 'SIGKILL') } catch { return }
+      await exited
+    },
     async stop() {
       try { process.kill(-proc.pid, 'SIGTERM') } catch { return }
       await new Promise((r) => { const t = setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL') } catch { /* gone */ } r() }, 3000); proc.once('exit', () => { clearTimeout(t); r() }) })
@@ -81,8 +87,8 @@ export async function startApp({ args = [], env = {}, dataDir } = {}) {
 // startSandbox serves the Facebook sandbox standalone (`pagekeeper sandbox`)
 // and returns what it prints: {url, app_id, app_secret, ...}. fault switches
 // a scenario or fault on (POST) or off (DELETE) over its admin endpoint.
-export async function startSandbox() {
-  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startSandbox(args = []) {
+  const proc = spawn(path.join(root, 'build/bin/pagekeeper-dev'), ['sandbox', '--addr', '127.0.0.1:0', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   const first = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout })
     rl.once('line', resolve)
@@ -97,6 +103,21 @@ export async function startSandbox() {
       if (!res.ok) throw new Error(`sandbox ${method} ${JSON.stringify(scenario)}: HTTP ${res.status} ${await res.text()}`)
     },
   }
+}
+
+// startNotifications runs a recording desktop notification service on the
+// session bus (backend/notify/notifytest/notifyd), as a desktop has one.
+export async function startNotifications() {
+  const proc = spawn('go', ['run', './backend/notify/notifytest/notifyd'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+  const shown = []
+  const rl = createInterface({ input: proc.stdout })
+  await new Promise((resolve, reject) => {
+    rl.once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(`notifyd: ${l}`))))
+    proc.once('exit', (code) => reject(new Error(`notifyd exited with ${code}`)))
+  })
+  rl.on('line', (l) => shown.push(JSON.parse(l)))
+  const exited = new Promise((r) => proc.once('exit', r))
+  return { shown, stop: async () => { proc.stdin.end(); await exited } }
 }
 
 export async function screenshot(page, name) {

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
 import { freePort, launchBrowser, startApp, startSandbox, screenshot, test, assert, root } from './lib.mjs'
-import { loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
+import { loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
 const DANA = 'Dana Whitfield'
@@ -125,9 +125,7 @@ await test('repair: every fix through its own button', async (defer) => {
 
   await step('set up the Meta app and connect all of Dana\'s Pages', async () => {
     await page.getByRole('heading', { name: 'Set up your Meta app' }).waitFor({ timeout: 15000 })
-    await page.getByLabel('App ID').fill(fb.app_id)
-    await page.getByLabel('App Secret').fill(fb.app_secret)
-    await page.getByRole('button', { name: 'Check and save' }).click()
+    await setUpMetaApp(page, fb.app_id, fb.app_secret)
     await page.getByRole('heading', { name: 'Connect your Facebook Pages' }).waitFor({ timeout: 10000 })
     // A login port of its own: other tests may log in beside this one.
     await page.getByRole('button', { name: 'Settings' }).click()

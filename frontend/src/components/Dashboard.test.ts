@@ -285,3 +285,21 @@ describe('repair banners', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
   })
 })
+
+describe('the window', () => {
+  it('has a Quit that stops Pagekeeper, background checks included', async () => {
+    await show(snapshot({ pages: [page({ id: '1' })], profiles: [dana] }))
+    await fireEvent.click(screen.getByRole('button', { name: 'Quit Pagekeeper' }))
+    expect(fake.api.quit).toHaveBeenCalledOnce()
+  })
+
+  it('shows at most two messages, under the view, and the rest as a count', async () => {
+    await show(snapshot({ pages: [page({ id: '1', name: 'Harbor Street Bakery Catering' })], profiles: [dana] }))
+    for (const m of ['one', 'two', 'three']) fake.emit('pagekeeper:notice', { level: 'error', message: `Problem ${m}` })
+    const strip = await screen.findByTestId('notices')
+    await waitFor(() => expect(within(strip).getAllByRole('alert')).toHaveLength(2))
+    expect(strip.textContent).toContain('1 earlier message')
+    expect(strip.closest('main')).toBeNull()
+    expect(screen.getByRole('button', { name: 'Harbor Street Bakery Catering' }).getAttribute('title')).toBe('Harbor Street Bakery Catering')
+  })
+})

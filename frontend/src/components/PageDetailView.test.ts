@@ -32,8 +32,8 @@ describe('Page detail', () => {
     const timeline = detail(p).timeline.map((d, i) => ({ ...d, status: i === 29 ? 'warning' : i > 20 ? 'valid' : '' }))
     await open(p, detail(p, {
       timeline,
-      activity: [{ at: ago(60_000), kind: 'status_changed', actor: 'Pagekeeper', details: 'valid → warning' },
-        { at: ago(86_400_000), kind: 'connected', actor: 'Dana Smith', details: '' }],
+      activity: [{ at: ago(60_000), kind: 'status_changed', actor: 'Pagekeeper', details: 'valid → warning', sentence: 'Corner Bakery needs attention (it was working).' },
+        { at: ago(86_400_000), kind: 'connected', actor: 'Dana Smith', details: 'connected by Dana Smith', sentence: 'Dana Smith connected Corner Bakery.' }],
       history: [{ at: ago(86_400_000), from: '', to: 'valid', reason: '' }, { at: ago(60_000), from: 'valid', to: 'warning', reason: 'instagram_unlinked' }],
     }))
     expect(screen.getByTestId('detail-page-id').textContent).toBe('77')
@@ -44,16 +44,17 @@ describe('Page detail', () => {
     expect(features.querySelector('[data-feature="publishing"]')!.textContent).toContain('✓ Works')
     expect(features.querySelector('[data-feature="instagram"]')!.textContent).toContain('✗ Needs a linked Instagram account')
     expect(screen.getByText('Messages (missing)')).toBeTruthy()
-    expect(screen.getByText('pages_messaging (missing)')).toBeTruthy()
+    expect(await screen.findByText("Answer your Pages' messages (not allowed)")).toBeTruthy()
+    expect(document.querySelector('[data-support]')!.textContent).toContain('pages_messaging')
     const bands = [...document.querySelectorAll('.band')].map((b) => b.getAttribute('data-status'))
     expect(bands).toHaveLength(30)
     expect(bands[29]).toBe('warning')
     expect(bands[0]).toBe('none')
     expect(screen.getByRole('img', { name: /Status over the last 30 days, needs attention on some days/ })).toBeTruthy()
     const log = within(document.querySelector('table.log') as HTMLElement)
-    expect(log.getByText('Status changed')).toBeTruthy()
-    expect(log.getByText('Dana Smith')).toBeTruthy()
-    expect(screen.getByTestId('history').textContent).toContain('Working → Needs attention (instagram unlinked)')
+    expect(log.getByText('Corner Bakery needs attention (it was working).')).toBeTruthy()
+    expect(log.getByText('Dana Smith connected Corner Bakery.')).toBeTruthy()
+    expect(screen.getByTestId('history').textContent).toContain('Working → Needs attention')
   })
 
   it('offers Reconnect for a broken Page, aimed at that Page', async () => {

@@ -1,7 +1,7 @@
 // The one door to Go: the generated Wails bindings and runtime, wrapped so
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
-import type { app, hooks, keeper } from '../../wailsjs/go/models'
+import type { app, hooks, keeper, metaapp } from '../../wailsjs/go/models'
 import { BrowserOpenURL, ClipboardSetText, EventsOn, LogPrint } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
@@ -28,6 +28,9 @@ export type SkippedPage = Data<keeper.SkippedPage>
 // skipped: Pages a login listed without a Page token (absent from older results).
 export type ApplyResult = Omit<Data<keeper.ApplyResult>, 'skipped'> & { skipped?: SkippedPage[] | null }
 export type ScenarioView = Data<keeper.ScenarioView>
+export type AppCheck = Data<keeper.AppCheck>
+export type MetaAppGuide = Data<metaapp.Guide>
+export type MetaAppStep = Data<metaapp.Step>
 export type ActionView = Data<keeper.ActionView>
 export type AdminRequest = Data<keeper.AdminRequest>
 export type RemovePlan = Data<keeper.RemovePlan>
@@ -66,8 +69,16 @@ export const Events = {
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
   changes: 'pagekeeper:changes',
+  loginProgress: 'pagekeeper:login-progress',
   hookRun: 'pagekeeper:hook-run',
 } as const
+
+/** LoginProgress: what a login does after the browser said "connected" (keeper.LoginProgress). */
+export interface LoginProgress {
+  mode: 'connect' | 'reauthorize'
+  step: 'reading' | 'saving'
+  total: number
+}
 
 export interface EventPayloads {
   'pagekeeper:snapshot': Snapshot
@@ -76,6 +87,7 @@ export interface EventPayloads {
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
   'pagekeeper:changes': SnapshotChanges
+  'pagekeeper:login-progress': LoginProgress
   'pagekeeper:hook-run': string
 }
 
@@ -93,7 +105,10 @@ export const api = {
   checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
   checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
-  setupMetaApp: (appId: string, secret: string): Promise<void> => App.SetupMetaApp(appId, secret),
+  labels: (): Promise<Record<string, string>> => App.Labels(),
+  metaAppGuide: (appId: string): Promise<MetaAppGuide> => App.MetaAppGuide(appId),
+  checkMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.CheckMetaApp(appId, secret),
+  setupMetaApp: (appId: string, secret: string): Promise<AppCheck> => App.SetupMetaApp(appId, secret),
   startConnect: (): Promise<LoginStart> => App.StartConnect(),
   startReauthorize: (profileId: string, pageId: string): Promise<LoginStart> => App.StartReauthorize(profileId, pageId),
   cancelLogin: (): Promise<void> => App.CancelLogin(),
@@ -114,6 +129,7 @@ export const api = {
   simulate: (kind: string, targetId: string): Promise<void> => App.Simulate(kind, targetId),
   resetSimulation: (): Promise<void> => App.ResetSimulation(),
   startDemo: (): Promise<void> => App.StartDemo(),
+  quit: (): Promise<void> => App.Quit(),
   hooks: (): Promise<HookView[]> => App.Hooks(),
   setHook: (h: HookInput): Promise<HookView> => App.SetHook(h as keeper.HookInput),
   removeHook: (id: string): Promise<void> => App.RemoveHook(id),

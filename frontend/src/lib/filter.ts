@@ -1,6 +1,6 @@
 // Search, status filter and grouping of the page list. Pure functions over
 // the snapshot, so the dashboard, the benchmark and the tests share them.
-import type { PageView, Status } from './api'
+import type { Candidate, PageView, Status } from './api'
 import { statusRank } from './format'
 
 export type StatusFilter = 'all' | Status
@@ -85,4 +85,31 @@ export function groupRows(pages: readonly PageView[]): Row[] {
 /** pageRows is what the dashboard renders: filter, then group. */
 export function pageRows(pages: readonly PageView[], query: string, status: StatusFilter): Row[] {
   return groupRows(filterPages(pages, query, status))
+}
+
+// The chooser's search: a Candidate is matched on its name, ID, category and
+// Instagram account, its text built once per object like a PageView's.
+const candidateHaystacks = new WeakMap<Candidate, string>()
+
+/** filterCandidates keeps the Pages offered after a login that contain every word of the query. */
+export function filterCandidates(cands: readonly Candidate[], query: string): Candidate[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return cands.slice()
+  const out: Candidate[] = []
+  for (const c of cands) {
+    let h = candidateHaystacks.get(c)
+    if (h === undefined) {
+      h = [c.name, c.id, c.category, c.instagramUsername ? '@' + c.instagramUsername : ''].join('\n').toLowerCase()
+      candidateHaystacks.set(c, h)
+    }
+    if (words.every((w) => h.includes(w))) out.push(c)
+  }
+  return out
+}
+
+/** setChosen ticks (or unticks) every one of cands in a copy of chosen, for select all / none. */
+export function setChosen(chosen: Record<string, boolean>, cands: readonly Candidate[], on: boolean): Record<string, boolean> {
+  const next = { ...chosen }
+  for (const c of cands) next[c.id] = on
+  return next
 }

@@ -81,12 +81,5 @@ export function listNames(names: string[], max = 3): string {
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`
 }
 
-// Page tasks and permissions as the person sees them in Facebook's settings.
-const taskWords: Record<string, string> = {
-  MANAGE: 'Full control', CREATE_CONTENT: 'Create content', MODERATE: 'Moderate',
-  MESSAGING: 'Messages', ADVERTISE: 'Ads', ANALYZE: 'Insights',
-}
-
-export function taskLabel(task: string): string {
-  return taskWords[task] ?? task
-}
+// Page tasks and permissions as the person reads them; the words are Go's.
+export { label as taskLabel, label as permissionLabel } from './labels.svelte'

@@ -25,7 +25,7 @@ export function validate(s: SettingsView): Problems {
   if (!whole(s.reminderHours) || s.reminderHours < 1 || s.reminderHours > 720)
     p.reminderHours = 'Remind every 1 to 720 hours (30 days).'
   if (!whole(s.warnDays) || s.warnDays < 1 || s.warnDays > 90)
-    p.warnDays = 'Warn 1 to 90 days before a token expires.'
+    p.warnDays = 'Warn 1 to 90 days before access to a Page ends.'
   if (!whole(s.redirectPort) || s.redirectPort < 1024 || s.redirectPort > 65535)
     p.redirectPort = 'Use a port from 1024 to 65535.'
   return p

@@ -3,7 +3,7 @@
 import { getContext, setContext } from 'svelte'
 import {
   api, errorText, Events, on,
-  type About, type ApplyResult, type CheckState, type LoginResult, type LoginStart, type Notice, type Snapshot, type SnapshotChanges,
+  type About, type ApplyResult, type CheckState, type LoginProgress, type LoginResult, type LoginStart, type Notice, type Snapshot, type SnapshotChanges,
 } from './api'
 
 export type View =
@@ -40,6 +40,8 @@ export class Store {
   check = $state<CheckState | null>(null)
   view = $state<View>({ name: 'dashboard' })
   login = $state<LoginFlow>(idleLogin())
+  /** what the login does after the browser said "connected"; null before and after */
+  loginProgress = $state<LoginProgress | null>(null)
   notices = $state<ShownNotice[]>([])
   simulateOpen = $state(false)
   /** the Pages the "Ask an admin" dialog is open for; null when closed */
@@ -62,6 +64,7 @@ export class Store {
       on(Events.loginResult, (r) => this.onLoginResult(r)),
       on(Events.focusPage, (id) => { if (id) this.view = { name: 'page', id } }),
       on(Events.notice, (n) => this.notify(n.level, n.message)),
+      on(Events.loginProgress, (p) => { if (this.login.phase !== 'idle') this.loginProgress = p }),
     )
     api.about().then((a) => { this.about = a }, () => { /* the footer just stays empty */ })
     await this.refresh()
@@ -237,6 +240,7 @@ export class Store {
 
   async #startLogin(mode: LoginFlow['mode'], person: string, target: LoginFlow['target'], call: () => Promise<LoginStart>): Promise<void> {
     this.login = { ...idleLogin(), phase: 'starting', mode, person, target }
+    this.loginProgress = null
     try {
       const start = await call()
       // The result may in theory beat the answer; keep it if it did.
@@ -252,6 +256,7 @@ export class Store {
     if (this.login.phase === 'idle' && !r.ok) return
     const mode = r.mode === 'reauthorize' ? 'reauthorize' : 'connect'
     const base = { ...this.login, mode, result: r } as LoginFlow
+    this.loginProgress = null
     if (!r.ok) {
       this.login = { ...base, phase: 'failed', error: r.error || (r.cancelled ? 'The login was cancelled; nothing was changed.' : 'The login did not finish; nothing was changed.') }
     } else if (mode === 'reauthorize' || r.applied) {
@@ -271,6 +276,7 @@ export class Store {
     }
     // The backend also answers with a cancelled login-result; do not wait for it.
     this.login = idleLogin()
+    this.loginProgress = null
   }
 
   async finishConnect(ids: string[]): Promise<void> {
@@ -278,13 +284,16 @@ export class Store {
     try {
       const applied = await api.finishConnect(ids)
       this.login = { ...this.login, phase: 'done', applied }
+      this.loginProgress = null
     } catch (e) {
       this.login = { ...this.login, phase: 'choosing', error: errorText(e) }
+      this.loginProgress = null
     }
   }
 
   resetLogin(): void {
     this.login = idleLogin()
+    this.loginProgress = null
   }
 }
 

@@ -4,7 +4,7 @@
 import { vi } from 'vitest'
 import type * as Real from '../lib/api'
 import type { EventName, EventPayloads } from '../lib/api'
-import { snapshot } from './fixtures'
+import { metaGuide, snapshot } from './fixtures'
 
 type Handler = (payload: never) => void
 const handlers = new Map<string, Set<Handler>>()
@@ -17,7 +17,15 @@ function makeApi() {
     checkPage: vi.fn(async (_id: string) => {}),
     checkPerson: vi.fn(async (_id: string) => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
-    setupMetaApp: vi.fn(async (_id: string, _secret: string) => {}),
+    labels: vi.fn(async (): Promise<Record<string, string>> => ({
+      pages_show_list: 'See the list of your Pages', pages_messaging: "Answer your Pages' messages",
+      pages_manage_posts: 'Publish on your Pages', instagram_basic: 'See your Instagram accounts',
+      read_insights: "Read your Pages' insights", MANAGE: 'Full control', CREATE_CONTENT: 'Create content',
+      MODERATE: 'Moderate (community activity)', MESSAGING: 'Messages', ADVERTISE: 'Ads', ANALYZE: 'Insights',
+    })),
+    metaAppGuide: vi.fn(async (id: string): Promise<Real.MetaAppGuide> => metaGuide(id)),
+    checkMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
+    setupMetaApp: vi.fn(async (_id: string, _secret: string): Promise<Real.AppCheck> => ({ appName: 'Harbor Street Pagekeeper', field: '', problem: '' })),
     startConnect: vi.fn(async () => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?client_id=1&state=s', redirectUri: 'http://localhost:53682/callback', mode: 'connect' })),
     startReauthorize: vi.fn(async (_profile: string, _page: string) => ({ url: 'https://www.facebook.com/v25.0/dialog/oauth?auth_type=rerequest', redirectUri: 'http://localhost:53682/callback', mode: 'reauthorize' })),
     cancelLogin: vi.fn(async () => {}),
@@ -40,6 +48,7 @@ function makeApi() {
     simulate: vi.fn(async (_kind: string, _target: string) => {}),
     resetSimulation: vi.fn(async () => {}),
     startDemo: vi.fn(async () => {}),
+    quit: vi.fn(async () => {}),
     lastLogin: vi.fn(async (): Promise<Real.LoginResult> => ({ ok: false, mode: '', error: '', cancelled: false, personId: '', personName: '', declined: null, candidates: null, skipped: null, applied: null })),
     notices: vi.fn(async (): Promise<Real.Notice[]> => []),
     hooks: vi.fn(async (): Promise<Real.HookView[]> => []),

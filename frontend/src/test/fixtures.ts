@@ -1,5 +1,5 @@
 // Views as Go sends them, with sensible defaults; tests override what matters.
-import type { ActionView, PageDetail, PageView, ProfileView, Snapshot } from '../lib/api'
+import type { ActionView, MetaAppGuide, PageDetail, PageView, ProfileView, Snapshot } from '../lib/api'
 
 const hour = 3600_000
 export const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
@@ -58,7 +58,7 @@ export function snapshot(s: Partial<Snapshot> = {}): Snapshot {
     else counts.unknown++
   }
   return {
-    demo: false, configured: true, appId: '1234567890', redirectUri: 'http://localhost:53682/callback',
+    demo: false, configured: true, appId: '1234567890', appName: 'Harbor Street Pagekeeper', redirectUri: 'http://localhost:53682/callback',
     profiles: [], pages, counts,
     check: { running: false, done: 0, total: 0, lastStarted: ago(10 * 60_000), lastFinished: ago(9 * 60_000), nextAt: '', error: '' },
     seq: 1,
@@ -86,4 +86,21 @@ export function many(n: number): PageView[] {
     instagramUsername: i % 3 === 0 ? `shop${i}` : '',
     summary: statuses[i % statuses.length] === 'invalid' ? 'The password was changed, so the connection ended.' : 'Everything works.',
   }))
+}
+
+/** metaGuide is a short guide in Go's shape (backend/metaapp holds the real one). */
+export function metaGuide(appId = ''): MetaAppGuide {
+  const id = appId || '{app-id}'
+  const step = (s: Partial<MetaAppGuide['steps'][number]> & { id: string; title: string }) => ({
+    intro: `About ${s.title}.`, do: [`Do ${s.title}.`], note: '', button: `Open ${s.title}`, url: '', field: '', source: 'https://developers.facebook.com/docs/x', ...s,
+  })
+  return {
+    checkedOn: '2026-11-27', redirectUri: 'http://localhost:53682/callback',
+    steps: [
+      step({ id: 'create', title: 'Create the app', url: 'https://developers.facebook.com/apps/creation/' }),
+      step({ id: 'app-id', title: 'Paste the App ID', field: 'appId', url: 'https://developers.facebook.com/apps/' }),
+      step({ id: 'redirect', title: 'Add the redirect address', field: 'redirectUri', url: `https://developers.facebook.com/apps/${id}/business-login/settings/` }),
+      step({ id: 'secret', title: 'Paste the App Secret', field: 'appSecret', url: `https://developers.facebook.com/apps/${id}/settings/basic/` }),
+    ],
+  }
 }

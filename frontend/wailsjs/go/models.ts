@@ -81,6 +81,7 @@ export namespace keeper {
 	    kind: string;
 	    actor: string;
 	    details: string;
+	    sentence: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActivityView(source);
@@ -92,6 +93,7 @@ export namespace keeper {
 	        this.kind = source["kind"];
 	        this.actor = source["actor"];
 	        this.details = source["details"];
+	        this.sentence = source["sentence"];
 	    }
 	}
 	export class AdminRequest {
@@ -114,6 +116,22 @@ export namespace keeper {
 	        this.tasks = source["tasks"];
 	        this.message = source["message"];
 	        this.url = source["url"];
+	    }
+	}
+	export class AppCheck {
+	    appName: string;
+	    field: string;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AppCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.appName = source["appName"];
+	        this.field = source["field"];
+	        this.problem = source["problem"];
 	    }
 	}
 	export class AppProblemView {
@@ -726,6 +744,7 @@ export namespace keeper {
 	    demo: boolean;
 	    configured: boolean;
 	    appId: string;
+	    appName: string;
 	    redirectUri: string;
 	    profiles: ProfileView[];
 	    pages: PageView[];
@@ -742,12 +761,80 @@ export namespace keeper {
 	        this.demo = source["demo"];
 	        this.configured = source["configured"];
 	        this.appId = source["appId"];
+	        this.appName = source["appName"];
 	        this.redirectUri = source["redirectUri"];
 	        this.profiles = this.convertValues(source["profiles"], ProfileView);
 	        this.pages = this.convertValues(source["pages"], PageView);
 	        this.counts = this.convertValues(source["counts"], Counts);
 	        this.check = this.convertValues(source["check"], CheckState);
 	        this.seq = source["seq"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace metaapp {
+	
+	export class Step {
+	    id: string;
+	    title: string;
+	    intro: string;
+	    do: string[];
+	    note: string;
+	    button: string;
+	    url: string;
+	    field: string;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Step(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.intro = source["intro"];
+	        this.do = source["do"];
+	        this.note = source["note"];
+	        this.button = source["button"];
+	        this.url = source["url"];
+	        this.field = source["field"];
+	        this.source = source["source"];
+	    }
+	}
+	export class Guide {
+	    checkedOn: string;
+	    redirectUri: string;
+	    steps: Step[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Guide(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.checkedOn = source["checkedOn"];
+	        this.redirectUri = source["redirectUri"];
+	        this.steps = this.convertValues(source["steps"], Step);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -14,6 +14,10 @@ export function CancelLogin() {
   return window['go']['app']['App']['CancelLogin']();
 }
 
+export function CheckMetaApp(arg1, arg2) {
+  return window['go']['app']['App']['CheckMetaApp'](arg1, arg2);
+}
+
 export function CheckNow() {
   return window['go']['app']['App']['CheckNow']();
 }
@@ -46,8 +50,16 @@ export function Hooks() {
   return window['go']['app']['App']['Hooks']();
 }
 
+export function Labels() {
+  return window['go']['app']['App']['Labels']();
+}
+
 export function LastLogin() {
   return window['go']['app']['App']['LastLogin']();
+}
+
+export function MetaAppGuide(arg1) {
+  return window['go']['app']['App']['MetaAppGuide'](arg1);
 }
 
 export function Notices() {

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package notify
+
+func headless() Sender { return &lazyDBus{} }
