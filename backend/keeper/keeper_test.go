@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -292,5 +293,22 @@ func TestChecksSendChangesNotSnapshots(t *testing.T) {
 	c2 := last().(SnapshotChanges)
 	if c2.Base != c.Snapshot.Seq || len(c2.Changed) != 1 || c2.Changed[0].ID != broken || len(stamped(c2)) != 6 {
 		t.Fatalf("after one Page broke: base %d, changed %+v, checked again %d", c2.Base, c2.Changed, len(stamped(c2)))
+	}
+
+	// Applied in turn, the changes make the snapshot the window would fetch.
+	got, ok := c.Apply(snap)
+	if ok {
+		got, ok = c2.Apply(got)
+	}
+	want, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Seq = got.Seq
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("the changes applied (%v) do not make the snapshot:\n got %+v\nwant %+v", ok, got.Pages, want.Pages)
+	}
+	if _, ok := c2.Apply(snap); ok {
+		t.Fatal("changes applied to a snapshot they are not about")
 	}
 }
