@@ -49,7 +49,7 @@ func runResubscribe(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, 1, err)
 	}
-	fmt.Fprintf(env.Stdout, "%s is subscribed to Pagekeeper's app again (%v). Now: %s.\n", d.Page.Name, keeper.WebhookFields, d.Page.Status)
+	fmt.Fprintf(env.Stdout, "%s sends its events (posts, comments, messages) to Pagekeeper's app again. Now: %s.\n", d.Page.Name, keeper.StatusLabel(d.Page.Status))
 	if d.Page.Status != "valid" {
 		fmt.Fprintf(env.Stdout, "%s\n%s\n", d.Page.Summary, d.Page.Fix)
 	}

@@ -31,12 +31,12 @@ func TestRepairCommands(t *testing.T) {
 		t.Fatalf("connect: %d %s", code, errs)
 	}
 	_, out, _ := w.run("", "status")
-	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Resubscribe: pagekeeper resubscribe "+sandbox.PageClasses) ||
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Turn events back on: pagekeeper resubscribe "+sandbox.PageClasses) ||
 		!strings.Contains(flat, "Ask an admin: pagekeeper ask-admin "+sandbox.PageEastside) {
 		t.Fatalf("status does not name the commands:\n%s", out)
 	}
 	code, out, errs := w.run("", "resubscribe", sandbox.PageClasses)
-	if code != 0 || !strings.Contains(out, "Now: valid") {
+	if code != 0 || !strings.Contains(out, "Now: Working") || strings.Contains(out, "valid") {
 		t.Fatalf("resubscribe: %d %q %q", code, out, errs)
 	}
 	code, out, _ = w.run("", "ask-admin", sandbox.PageEastside)

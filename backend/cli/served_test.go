@@ -246,7 +246,7 @@ func TestCommandsBesideTheWindow(t *testing.T) {
 			}
 			return w.run("", "check")
 		}},
-		{name: "resubscribe", code: 0, want: "Now: valid", run: cmd("resubscribe", sandbox.PageCatering), after: func(t *testing.T) {
+		{name: "resubscribe", code: 0, want: "Now: Working", run: cmd("resubscribe", sandbox.PageCatering), after: func(t *testing.T) {
 			if st := win.status(sandbox.PageCatering); st != "valid" {
 				t.Errorf("the window shows the Catering %q after resubscribe, want valid", st)
 			}

@@ -29,7 +29,7 @@ type ActionSpec struct {
 // ActionSpecs lists every action that exists; nothing else may be named.
 var ActionSpecs = map[Action]ActionSpec{
 	ActionReconnect:    {"Reconnect", "pagekeeper reconnect {page}"},
-	ActionResubscribe:  {"Resubscribe", "pagekeeper resubscribe {page}"},
+	ActionResubscribe:  {"Turn events back on", "pagekeeper resubscribe {page}"},
 	ActionAskAdmin:     {"Ask an admin", "pagekeeper ask-admin {page}"},
 	ActionOpenFacebook: {"Open in Facebook", "pagekeeper open-facebook {page}"},
 	ActionCheckAgain:   {"Check again", "pagekeeper check"},

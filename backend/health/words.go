@@ -74,7 +74,7 @@ var words = map[Reason]wording{
 	ExpiringSoon: {"Pagekeeper's access to {page} through {person} ends on {until}.",
 		"Click Reconnect and log in as {person} before then to renew it.", reconnect, LinkNone},
 	WebhooksUnsubscribed: {"{page} no longer sends its events (such as new messages) to Pagekeeper's app.",
-		"Click Resubscribe to subscribe the app to the events of {page} again; if Facebook refuses, click Reconnect and log in as {person}.",
+		"Click Turn events back on to have Facebook send the events of {page} to Pagekeeper's app again; if Facebook refuses, click Reconnect and log in as {person}.",
 		[]Action{ActionResubscribe, ActionReconnect}, LinkNone},
 	InstagramUnlinked: {"The Instagram account that was linked to {page} is no longer connected to it.",
 		"Click Open in Facebook and link the Instagram account to {page} again (Linked accounts), then click Reconnect and log in as {person} so Pagekeeper may use it.",

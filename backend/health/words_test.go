@@ -88,7 +88,7 @@ func TestEveryFixNamesOnlyItsOwnActions(t *testing.T) {
 // The check above must fail for the fixes issue 12 found.
 func TestFixCheckCatchesMissingActions(t *testing.T) {
 	for _, w := range []wording{
-		{fix: "Click Resubscribe for {page}.", actions: []Action{ActionCheckAgain}},
+		{fix: "Click Turn events back on for {page}.", actions: []Action{ActionCheckAgain}},
 		{fix: "Link it again, then click Reconnect.", actions: []Action{ActionCheckAgain}},
 		{fix: "Ask an admin, then click Check now.", actions: []Action{ActionCheckAgain}},
 		{fix: "Click Open in Facebook.", actions: []Action{ActionOpenFacebook}},

@@ -55,7 +55,7 @@ var demoScenarios = []struct {
 	{ScenarioView{"role_removed", "Role removed", "The person loses their role on one Page.", "page"}, sandbox.Scenario{Kind: sandbox.RoleRemoved}},
 	{ScenarioView{"task_removed", "Task removed", "A Page admin takes a task away from the person on one Page (Create content, or else Insights): what needs it stops.", "page"}, sandbox.Scenario{Kind: sandbox.TaskRemoved}},
 	{ScenarioView{"app_removed", "App removed", "The person removes the app in Facebook's Business Integrations.", "person"}, sandbox.Scenario{Kind: sandbox.AppRemoved}},
-	{ScenarioView{"permission_declined", "Permission declined", "The person declines the Messenger permission (pages_messaging).", "person"}, sandbox.Scenario{Kind: sandbox.PermissionDeclined, Permission: "pages_messaging"}},
+	{ScenarioView{"permission_declined", "Permission declined", "The person declines the permission to answer the Pages' messages in Messenger.", "person"}, sandbox.Scenario{Kind: sandbox.PermissionDeclined, Permission: "pages_messaging"}},
 	{ScenarioView{"user_token_expired", "Login expired", "The person's Facebook login for Pagekeeper expires.", "person"}, sandbox.Scenario{Kind: sandbox.UserTokenExpired}},
 	{ScenarioView{"data_access_expired", "Data access expired", "90 days without using the app: data access lapses.", "person"}, sandbox.Scenario{Kind: sandbox.DataAccessExpired}},
 	{ScenarioView{"webhooks_unsubscribed", "Webhooks unsubscribed", "The app's webhook subscription is removed from one Page.", "page"}, sandbox.Scenario{Kind: sandbox.WebhooksUnsubscribed}},

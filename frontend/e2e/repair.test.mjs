@@ -147,7 +147,7 @@ await test('repair: every fix through its own button', async (defer) => {
   await step('Resubscribe: the Page without webhooks works again', async () => {
     const banner = page.locator('[data-testid="reauth-banner"][data-repair="resubscribe"]')
     assert((await banner.innerText()).includes("Dana's Baking Classes"), 'the resubscribe banner names the Page')
-    await banner.getByRole('button', { name: 'Resubscribe' }).click()
+    await banner.getByRole('button', { name: 'Turn events back on' }).click()
     await waitStatus(ids.classes, 'valid')
     assert(!(await banner.count()), 'no resubscribe banner once subscribed')
     const state = await (await fetch(`${fb.url}/__sandbox/state`)).json()

@@ -68,7 +68,7 @@ describe('Page detail', () => {
     const p = page({ id: '77', name: 'Corner Bakery', status: 'warning', reason: 'webhooks_unsubscribed', summary: 'No events.' })
     await open(p)
     const acts = within(screen.getByTestId('page-actions')).getAllByRole('button')
-    expect(acts.map((b) => b.textContent)).toEqual(['Resubscribe', 'Reconnect'])
+    expect(acts.map((b) => b.textContent)).toEqual(['Turn events back on', 'Reconnect'])
     await fireEvent.click(acts[0])
     expect(fake.api.resubscribe).toHaveBeenCalledWith('77')
   })
@@ -87,6 +87,19 @@ describe('Page detail', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Check again' }))
     expect(fake.api.checkPage).toHaveBeenCalledWith('77')
     expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('shows Instagram on a Page that never had one as not set up, not as a fault', async () => {
+    const p = page({ id: '78', name: 'Corner Deli', status: 'warning', reason: 'task_missing', features: [
+      { name: 'publishing', label: 'Publishing', ok: true, missing: '' },
+      { name: 'instagram', label: 'Instagram', ok: false, missing: 'a linked Instagram account' },
+    ] })
+    await open(p)
+    const cell = document.querySelector('[data-feature="instagram"] td')!
+    expect(cell.textContent).toContain('Needs a linked Instagram account')
+    expect(cell.textContent).not.toContain('✗')
+    expect(cell.classList.contains('bad')).toBe(false)
+    expect(document.querySelector('details.for-support')!.hasAttribute('open')).toBe(false)
   })
 
   it('says per aspect when it was read, and Check again checks this Page completely', async () => {

@@ -80,7 +80,7 @@ function groupWords(b: Banner): Pick<Banner, 'summary' | 'fix' | 'actions'> {
       }
     }
     case 'resubscribe':
-      return { summary: `${n} Pages no longer send their events to Pagekeeper's app.`, fix: 'Click Resubscribe to subscribe the app to their events again.', actions: b.actions.filter((a) => a.kind === 'resubscribe') }
+      return { summary: `${n} Pages no longer send their events to Pagekeeper's app.`, fix: 'Click Turn events back on to have Facebook send their events to Pagekeeper\'s app again.', actions: b.actions.filter((a) => a.kind === 'resubscribe') }
     case 'reconnect':
       return { summary: `${n} Pages connected by ${who} need a new login.`, fix: `Click Reconnect and log in as ${who}.`, actions: b.actions.filter((a) => a.kind === 'reconnect') }
   }

@@ -13,7 +13,7 @@ const reasonActions: Record<string, string[]> = {
   webhooks_unsubscribed: ['resubscribe', 'reconnect'], unreachable: ['check_again'],
 }
 const labels: Record<string, string> = {
-  reconnect: 'Reconnect', resubscribe: 'Resubscribe', ask_admin: 'Ask an admin', open_facebook: 'Open in Facebook',
+  reconnect: 'Reconnect', resubscribe: 'Turn events back on', ask_admin: 'Ask an admin', open_facebook: 'Open in Facebook',
   check_again: 'Check again', connect: 'Connect',
 }
 
