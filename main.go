@@ -1,7 +1,12 @@
+//go:build dev || production || bindings
+
+// The window build (wails build, wails dev, the e2e's -tags dev): it links
+// GTK and WebKit. The command line's own build is command.go without these
+// tags; see README's "How it is built".
+
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -31,10 +36,7 @@ var icon []byte
 func main() {
 	args := os.Args[1:]
 	if !cli.OpensWindow(args) {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, cli.OSEnv(), args)
-		stop()
-		os.Exit(code)
+		os.Exit(runCommand(args))
 	}
 	if err := cli.WindowProblem(runtime.GOOS, os.Getenv); err != nil && !buildinfo.GeneratingBindings {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
@@ -79,6 +81,9 @@ func runWindow(demo bool) error {
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "pagekeeper",
+			// Wails' own default when no Linux options are given: without it
+			// WebKit composites on demand, ~90 MiB more for the same page.
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
 	})
 }

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 (cd frontend && npm run --silent build >/dev/null)
-bin/wails build -s -m >/dev/null
+bin/wails build -s -m >/dev/null           # build/bin/pagekeeper-window
+go build -o build/bin/pagekeeper .          # the command line, which opens the window through it
 if [ $# -eq 0 ] && build/bin/pagekeeper status 2>/dev/null | grep -q "not set up yet"; then
   exec build/bin/pagekeeper demo
 fi

@@ -34,9 +34,11 @@ if ! [ -x bin/wails ] || ! bin/wails version 2>/dev/null | grep -q "${WAILS_VERS
   GOBIN="$PWD/bin" go install "github.com/wailsapp/wails/v2/cmd/wails@${WAILS_VERSION}"
 fi
 
-# npm ci only when the lock file changed since the last install.
-if ! cmp -s frontend/package-lock.json frontend/node_modules/.package-lock.json 2>/dev/null; then
+# npm ci only when the lock file changed since the last install. npm's own
+# node_modules/.package-lock.json never equals package-lock.json byte for
+# byte, so the install leaves a copy of the lock file it installed from.
+if ! cmp -s frontend/package-lock.json frontend/node_modules/.installed-from-lock.json 2>/dev/null; then
   echo "setup: npm ci"
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.installed-from-lock.json)
 fi
 go mod download

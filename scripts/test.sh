@@ -26,9 +26,12 @@ bin/wails generate module >/dev/null
 step "production build"
 (cd frontend && npm run --silent build >/dev/null)
 bin/wails build -s -m -clean >/dev/null
+go build -o build/bin/pagekeeper .
 test -f frontend/dist/index.html
-test -x build/bin/pagekeeper
+test -x build/bin/pagekeeper-window
 build/bin/pagekeeper version
+build/bin/pagekeeper-window version
+if ldd build/bin/pagekeeper | grep -q -e libgtk -e libwebkit; then echo "the command-line build links GTK or WebKit"; exit 1; fi
 
 step "dev build (for the browser tests)"
 go build -tags dev,webkit2_41 -o build/bin/pagekeeper-dev .

@@ -15,7 +15,7 @@ import (
 
 // EnvKeyringService names another keychain service than "pagekeeper", to
 // keep two setups (or tests) apart.
-const EnvKeyringService = "PAGEKEEPER_KEYRING_SERVICE"
+const EnvKeyringService = keeper.EnvKeyringService
 
 // openKeeper gives a command Pagekeeper's keeper: the one of the app the
 // command runs in (an Engine command), or else its own on the data folder,

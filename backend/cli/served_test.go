@@ -48,6 +48,20 @@ func (w *world) startWindow() *window {
 		defer win.mu.Unlock()
 		if snap, ok := data.(keeper.Snapshot); ok && name == keeper.EventSnapshot {
 			win.got = append(win.got, snap)
+		} else if c, ok := data.(keeper.SnapshotChanges); ok && name == keeper.EventChanges {
+			// As the window does: changes to the snapshot it has, or a fresh one.
+			var last keeper.Snapshot
+			if len(win.got) > 0 {
+				last = win.got[len(win.got)-1]
+			}
+			snap, ok := c.Apply(last)
+			if !ok {
+				var err error
+				if snap, err = win.k.Snapshot(); err != nil {
+					panic(err)
+				}
+			}
+			win.got = append(win.got, snap)
 		} else if id, ok := data.(string); ok {
 			win.events = append(win.events, name+" "+id)
 		}

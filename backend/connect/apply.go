@@ -69,31 +69,47 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 	return res, nil
 }
 
-// storeTokens writes the grant's user token and the chosen Pages' tokens.
-// undo puts back what each entry held before (or deletes the entry).
+// storeTokens writes the grant's user token and the chosen Pages' tokens,
+// together: the entries they replace are read in one keychain round and the
+// new ones written on one session (vault.LoadTokens, vault.SetTokens), so a
+// connect of 1,000 Pages is not 2,000 keychain calls. undo puts back what
+// each entry held before (or deletes the entry).
 func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, err error) {
-	type entry struct {
-		get func() (string, error)
-		set func(string) error
-		del func() error
-		val string
-	}
-	entries := []entry{{
-		get: func() (string, error) { return v.UserToken(g.Person.ID) },
-		set: func(t string) error { return v.SetUserToken(g.Person.ID, t) },
-		del: func() error { return v.DeleteUserToken(g.Person.ID) },
-		val: g.UserToken,
-	}}
+	undo = func() error { return nil }
+	pageIDs := make([]string, 0, len(chosen))
+	tokens := make(map[string]string, len(chosen))
 	for _, id := range chosen {
 		p, _ := g.Page(id)
-		entries = append(entries, entry{
-			get: func() (string, error) { return v.PageToken(p.ID) },
-			set: func(t string) error { return v.SetPageToken(p.ID, t) },
-			del: func() error { return v.DeletePageToken(p.ID) },
-			val: p.Token,
-		})
+		pageIDs = append(pageIDs, p.ID)
+		tokens[p.ID] = p.Token
+	}
+	if err := v.LoadTokens(pageIDs, []string{g.Person.ID}); err != nil {
+		return undo, err
 	}
 	var restore []func() error
+	keep := func(old string, err error, set func(string) error, del func() error) error {
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			restore = append(restore, del)
+		case err != nil:
+			return err
+		default:
+			restore = append(restore, func() error { return set(old) })
+		}
+		return nil
+	}
+	old, err := v.UserToken(g.Person.ID)
+	if err := keep(old, err, func(t string) error { return v.SetUserToken(g.Person.ID, t) },
+		func() error { return v.DeleteUserToken(g.Person.ID) }); err != nil {
+		return undo, err
+	}
+	for _, id := range pageIDs {
+		old, err := v.PageToken(id)
+		if err := keep(old, err, func(t string) error { return v.SetPageToken(id, t) },
+			func() error { return v.DeletePageToken(id) }); err != nil {
+			return undo, err
+		}
+	}
 	undo = func() error {
 		var errs []error
 		for i := len(restore) - 1; i >= 0; i-- {
@@ -101,21 +117,7 @@ func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, 
 		}
 		return errors.Join(errs...)
 	}
-	for _, e := range entries {
-		old, err := e.get()
-		switch {
-		case errors.Is(err, vault.ErrNotFound):
-			restore = append(restore, e.del)
-		case err != nil:
-			return undo, err
-		default:
-			restore = append(restore, func() error { return e.set(old) })
-		}
-		if err := e.set(e.val); err != nil {
-			return undo, err
-		}
-	}
-	return undo, nil
+	return undo, v.SetTokens(g.Person.ID, g.UserToken, tokens)
 }
 
 // applyRecords writes the person, the chosen Pages and the Pages left out of

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -23,6 +24,10 @@ type BatchRequest struct {
 type BatchResponse struct {
 	Code int
 	Body []byte
+	// Usage is what the item's own headers reported: for a Page token,
+	// the Page's X-Page-Usage or its Business Use Case usage (the client's
+	// Budget keeps it too).
+	Usage []Usage
 }
 
 const opBatchItem = "batch item"
@@ -68,8 +73,9 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	if err != nil {
 		return nil, fmt.Errorf("graph: batch: %w", err)
 	}
-	r := call{method: "POST", path: "", token: token,
-		params: url.Values{"batch": {string(enc)}, "include_headers": {"false"}}}
+	// include_headers is left at its default (true): each item's usage
+	// headers are the only report of that Page's own quota.
+	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
 	var items []json.RawMessage
 	if err := c.do(ctx, r, &items); err != nil {
 		return nil, err
@@ -79,10 +85,35 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
 	}
 	out := make([]BatchResponse, len(items))
+	var all []Usage
 	for i, raw := range items {
 		out[i] = batchItem(raw)
+		if h := batchHeaders(raw); h != nil {
+			out[i].Usage = ParseUsage(h, c.now())
+			all = append(all, out[i].Usage...)
+		}
 	}
+	c.recordItemUsage(all)
 	return out, nil
+}
+
+// batchHeaders reads an item's headers, if it has any that read; a usage
+// report is advice, never a reason to lose the item.
+func batchHeaders(raw json.RawMessage) http.Header {
+	var it struct {
+		Headers []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"headers"`
+	}
+	if json.Unmarshal(raw, &it) != nil || len(it.Headers) == 0 {
+		return nil
+	}
+	h := http.Header{}
+	for _, kv := range it.Headers {
+		h.Add(kv.Name, kv.Value)
+	}
+	return h
 }
 
 // batchItem reads one item of a batch answer on its own, so that one odd

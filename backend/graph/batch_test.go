@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBatchSample(t *testing.T) {
@@ -33,8 +34,15 @@ func TestBatchSample(t *testing.T) {
 	if err := resps[1].Decode(&u); err != nil || u != (User{ID: "123456789", Name: "Tester"}) {
 		t.Errorf("item 1 = %+v, %v", u, err)
 	}
+	// Each item's headers are read: the sample's items report the app's usage.
+	if len(resps[0].Usage) != 1 || resps[0].Usage[0].Kind != UsageApp || resps[0].Usage[0].CallCount != 2 {
+		t.Errorf("item 0 usage = %+v", resps[0].Usage)
+	}
+	if b := c.Budget(); b.MaxPercent() != 2 {
+		t.Errorf("the items' app usage is not in the budget: %+v", b)
+	}
 	r := s.requests()[0]
-	if r.Method != "POST" || r.URL.Path != "/v25.0/" || r.PostForm.Get("include_headers") != "false" ||
+	if r.Method != "POST" || r.URL.Path != "/v25.0/" || r.PostForm.Has("include_headers") ||
 		r.PostForm.Get("access_token") != testUserToken || r.PostForm.Get("appsecret_proof") != AppSecretProof(testUserToken, testAppSecret) {
 		t.Errorf("batch request: %s %s form keys %v", r.Method, r.URL.Path, keys(r.PostForm))
 	}
@@ -221,5 +229,36 @@ func TestAppBatchWithPerItemTokens(t *testing.T) {
 	}
 	if strings.Contains(noSecret.WithToken("GET", "1", "t").RelativeURL, "appsecret_proof") {
 		t.Error("no proof can be made without the secret")
+	}
+}
+
+// A Page's own usage arrives only in its item's headers: the item, the hook
+// and the budget that paces the checks all get it.
+func TestBatchItemPageUsage(t *testing.T) {
+	body := `[{"code":200,"headers":[{"name":"X-Business-Use-Case-Usage","value":"{\"104\":[{\"type\":\"pages\",\"call_count\":91,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":7}]}"},{"name":"X-App-Usage","value":"{\"call_count\":5,\"total_cputime\":1,\"total_time\":1}"}],"body":"{\"id\":\"104\"}"},{"code":200,"body":"{\"id\":\"105\"}"}]`
+	_, c := newServer(t, replay(200, []byte(body)))
+	var hooked []Usage
+	c.onUsage = func(us []Usage) { hooked = append(hooked, us...) }
+	resps, err := c.Batch(context.Background(), testUserToken, make([]BatchRequest, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page *Usage
+	for i, u := range resps[0].Usage {
+		if u.Kind == UsageBusiness {
+			page = &resps[0].Usage[i]
+		}
+	}
+	if page == nil || page.ID != "104" || page.MaxPercent() != 91 || page.RegainAfter() != 7*time.Minute {
+		t.Fatalf("item 0 usage = %+v", resps[0].Usage)
+	}
+	if len(resps[1].Usage) != 0 {
+		t.Fatalf("item 1 had no headers but usage %+v", resps[1].Usage)
+	}
+	if b := c.Budget(); b.MaxPercent() != 91 || b.RegainAfter() != 7*time.Minute {
+		t.Fatalf("budget = %+v, want the Page's 91 %% and its 7 minutes", b)
+	}
+	if len(hooked) != 2 {
+		t.Fatalf("the hook saw %+v", hooked)
 	}
 }

@@ -210,6 +210,32 @@ func (c *Client) recordUsage(h http.Header) {
 	}
 }
 
+// recordItemUsage keeps what a batch's items reported, as part of the
+// batch's own answer: a Page's usage (X-Page-Usage, its Business Use Case)
+// arrives only in its item's headers, and the backoff must see it. Of the
+// reports of one answer for the same quota, the fullest counts.
+func (c *Client) recordItemUsage(us []Usage) {
+	if len(us) == 0 {
+		return
+	}
+	c.mu.Lock()
+	if c.usageSeq == 0 {
+		c.usageSeq++
+	}
+	for _, u := range us {
+		k := u.key()
+		if old, ok := c.usage[k]; ok && c.usageAt[k] == c.usageSeq && old.MaxPercent() >= u.MaxPercent() {
+			continue
+		}
+		c.usage[k], c.usageAt[k] = u, c.usageSeq
+	}
+	hook := c.onUsage
+	c.mu.Unlock()
+	if hook != nil {
+		hook(us)
+	}
+}
+
 // Budget is a snapshot of the latest usage Facebook reported, safe to call from any goroutine.
 func (c *Client) Budget() Budget { return c.BudgetSince(0) }
 

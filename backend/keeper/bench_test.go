@@ -169,3 +169,20 @@ func TestHighUsageBacksOff(t *testing.T) {
 		t.Fatalf("next check in %v while backing off", w)
 	}
 }
+
+// A Page's own usage arrives only in its batch item's headers; when it
+// passes 75 %, the checks back off.
+func TestPageUsageInBatchItemsBacksOff(t *testing.T) {
+	k, _ := connectAll(t, sandbox.Options{PageCallsPerDay: 8}, 7, Options{})
+	for i := 0; !k.mon.BackingOff(); i++ {
+		if i == 6 {
+			t.Fatalf("no backoff after %d checks with 8 calls a day per Page; budget %+v", i, k.client.Budget())
+		}
+		if _, err := k.Check(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b := k.client.Budget(); b.MaxPercent() < 75 {
+		t.Fatalf("backing off with a budget of %d %%", b.MaxPercent())
+	}
+}

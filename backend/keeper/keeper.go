@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,10 @@ import (
 const (
 	EnvGraphURL    = "PAGEKEEPER_GRAPH_URL"
 	EnvFacebookURL = "PAGEKEEPER_FACEBOOK_URL"
+	// EnvKeyringService names another keychain service than "pagekeeper",
+	// to keep two setups (or tests and benchmarks) apart; the window and the
+	// commands both follow it.
+	EnvKeyringService = "PAGEKEEPER_KEYRING_SERVICE"
 )
 
 // Options configures a Keeper. The zero value is the real app on the real keychain.
@@ -79,6 +84,10 @@ type Keeper struct {
 	finished uint64 // checks run to the end
 	lastRes  *LoginResult
 	notices  []Notice
+
+	sentMu  sync.Mutex
+	sentSeq int64               // the last snapshot numbered
+	sent    map[string]PageView // its Pages, which the next changes are measured against
 }
 
 // Open opens the data folder (creating it) and the metadata store. A second
@@ -108,7 +117,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	k.db = db
 	secrets := opts.Secrets
 	if secrets == nil {
-		secrets = vault.Keyring{Service: vault.DefaultService}
+		secrets = vault.Keyring{Service: firstSet(os.Getenv(EnvKeyringService), vault.DefaultService)}
 	}
 	if opts.Demo {
 		if err := k.startSandbox(); err != nil {
@@ -353,6 +362,10 @@ func (k *Keeper) Run(ctx context.Context) {
 		if _, err := k.run(ctx, scope); err != nil && ctx.Err() != nil {
 			return
 		}
+		// A check of 1,000 Pages allocates tens of MB that are garbage a
+		// moment later; the window then idles for minutes. Give the memory
+		// back now rather than whenever the runtime gets round to it.
+		debug.FreeOSMemory()
 		set, err := k.db.GetSettings()
 		interval := 15 * time.Minute
 		if err == nil {
@@ -482,10 +495,16 @@ func notifySettings(s store.Settings) notify.Settings {
 	return notify.Settings{OnInvalid: s.NotifyInvalid, OnWarning: s.NotifyWarning, Reminder: s.ReminderInterval}
 }
 
+// emitSnapshot tells the window what changed: the changes since the last
+// snapshot it was given, or the snapshot whole when it was given none.
 func (k *Keeper) emitSnapshot() {
-	snap, err := k.Snapshot()
+	snap, changes, err := k.changes()
 	if err != nil {
 		k.notice("error", err.Error())
+		return
+	}
+	if changes != nil {
+		k.opts.Emit(EventChanges, *changes)
 		return
 	}
 	k.opts.Emit(EventSnapshot, snap)

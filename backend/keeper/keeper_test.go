@@ -3,7 +3,9 @@ package keeper
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -176,5 +178,137 @@ func TestPasswordChangeMarksThePerson(t *testing.T) {
 	p := snap.Profiles[0]
 	if p.Status != "invalid" || p.Reason != "password_changed" || !strings.Contains(p.Summary, "Dana Whitfield's Pages") {
 		t.Fatalf("person after a password change: %+v", p)
+	}
+}
+
+// countingSecrets counts the reads that reach the keychain.
+type countingSecrets struct {
+	vault.Secrets
+	gets int
+}
+
+func (c *countingSecrets) Get(key string) (string, error) {
+	c.gets++
+	return c.Secrets.Get(key)
+}
+
+// The window's first paint (a snapshot) does not wait for the keychain.
+func TestSnapshotDoesNotReadTheKeychain(t *testing.T) {
+	f := newFixture(t)
+	dir := f.k.DataDir()
+	secrets := &countingSecrets{Secrets: vault.NewMemory()}
+	id, secret := f.sb.App()
+	if err := secrets.Set("app-secret:"+id, secret); err != nil {
+		t.Fatal(err)
+	}
+	f.k.Close()
+	k, err := Open(context.Background(), Options{DataDir: dir, Secrets: secrets, GraphURL: f.sb.URL(), FacebookURL: f.sb.URL(), Sender: &recorder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	snap, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Configured || secrets.gets != 0 {
+		t.Fatalf("snapshot: configured %v after %d keychain reads, want true after 0", snap.Configured, secrets.gets)
+	}
+	// Once the secret is known to be gone, the snapshot says so.
+	if err := k.vault.DeleteAppSecret(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.vault.AppSecret(id); err == nil {
+		t.Fatal("the deleted secret is still there")
+	}
+	if snap, _ := k.Snapshot(); snap.Configured {
+		t.Fatal("a snapshot says configured while the app secret is known to be missing")
+	}
+}
+
+// After the window has its snapshot, a check sends only what changed: the
+// Pages whose only change is the time of the check go by id.
+func TestChecksSendChangesNotSnapshots(t *testing.T) {
+	var mu sync.Mutex
+	var events []any
+	clock := time.Now()
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	later := func() {
+		mu.Lock()
+		clock = clock.Add(time.Minute)
+		mu.Unlock()
+	}
+	k, sb := connectAll(t, sandbox.Options{}, 7, Options{Now: now, Emit: func(name string, data any) {
+		if name == EventSnapshot || name == EventChanges {
+			mu.Lock()
+			events = append(events, data)
+			mu.Unlock()
+		}
+	}})
+	snap, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := func() any {
+		mu.Lock()
+		defer mu.Unlock()
+		return events[len(events)-1]
+	}
+	later()
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c, ok := last().(SnapshotChanges)
+	if !ok {
+		t.Fatalf("a check after the snapshot sent %T", last())
+	}
+	if c.Base != snap.Seq || c.Snapshot.Seq != snap.Seq+1 || len(c.Snapshot.Pages) != 0 {
+		t.Fatalf("changes to %d (snapshot %d), numbered %d, with %d Pages whole", c.Base, snap.Seq, c.Snapshot.Seq, len(c.Snapshot.Pages))
+	}
+	stamped := func(c SnapshotChanges) []string {
+		for _, st := range c.Stamps {
+			if st.Field == "checkedAt" && st.At != "" {
+				return st.IDs
+			}
+		}
+		return nil
+	}
+	if ids := stamped(c); len(ids) != 7 || len(c.Changed) != 0 || c.Snapshot.Counts.Total != 7 {
+		t.Fatalf("checked again %d, changed %d, counts %+v, stamps %+v", len(ids), len(c.Changed), c.Snapshot.Counts, c.Stamps)
+	}
+	broken := stamped(c)[0]
+
+	// A Page that breaks travels whole; the others by id.
+	if err := sb.Apply(sandbox.Scenario{Kind: sandbox.RoleRemoved, Persona: sandbox.DanaID, Page: broken}); err != nil {
+		t.Fatal(err)
+	}
+	later()
+	if _, err := k.Check(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c2 := last().(SnapshotChanges)
+	if c2.Base != c.Snapshot.Seq || len(c2.Changed) != 1 || c2.Changed[0].ID != broken || len(stamped(c2)) != 6 {
+		t.Fatalf("after one Page broke: base %d, changed %+v, checked again %d", c2.Base, c2.Changed, len(stamped(c2)))
+	}
+
+	// Applied in turn, the changes make the snapshot the window would fetch.
+	got, ok := c.Apply(snap)
+	if ok {
+		got, ok = c2.Apply(got)
+	}
+	want, err := k.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Seq = got.Seq
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("the changes applied (%v) do not make the snapshot:\n got %+v\nwant %+v", ok, got.Pages, want.Pages)
+	}
+	if _, ok := c2.Apply(snap); ok {
+		t.Fatal("changes applied to a snapshot they are not about")
 	}
 }

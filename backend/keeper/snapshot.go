@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"errors"
+	"reflect"
 	"sort"
 	"time"
 
@@ -12,6 +13,140 @@ import (
 
 // Snapshot is the whole state for the window and `pagekeeper status`.
 func (k *Keeper) Snapshot() (Snapshot, error) {
+	snap, err := k.snapshot()
+	if err != nil {
+		return snap, err
+	}
+	k.sentMu.Lock()
+	k.sentSeq++
+	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
+	k.sentMu.Unlock()
+	return snap, nil
+}
+
+// changes numbers a new snapshot and returns it as changes to the last one
+// given out (nil when none was: the window then needs it whole).
+func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
+	snap, err := k.snapshot()
+	if err != nil {
+		return snap, nil, err
+	}
+	k.sentMu.Lock()
+	prev, base := k.sent, k.sentSeq
+	k.sentSeq++
+	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
+	k.sentMu.Unlock()
+	if prev == nil {
+		return snap, nil, nil
+	}
+	c := &SnapshotChanges{Base: base, Snapshot: snap, Changed: []PageView{}, Removed: []string{}, Stamps: []StampChange{}}
+	c.Snapshot.Pages = []PageView{}
+	stamps := make([]StampChange, len(stampFields))
+	for i, f := range stampFields {
+		stamps[i] = StampChange{Field: f.name, IDs: []string{}}
+	}
+	for _, p := range snap.Pages {
+		old, ok := prev[p.ID]
+		delete(prev, p.ID)
+		if ok && reflect.DeepEqual(old, p) {
+			continue
+		}
+		if !ok || !onlyStamps(old, p, stamps) {
+			c.Changed = append(c.Changed, p)
+		}
+	}
+	for id := range prev {
+		c.Removed = append(c.Removed, id)
+	}
+	for _, st := range stamps {
+		if len(st.IDs) > 0 {
+			c.Stamps = append(c.Stamps, st)
+		}
+	}
+	return snap, c, nil
+}
+
+// Apply returns the snapshot c makes of snap, as the window computes it;
+// false when c is not about snap (the window then asks for the snapshot).
+func (c SnapshotChanges) Apply(snap Snapshot) (Snapshot, bool) {
+	if snap.Seq != c.Base {
+		return snap, false
+	}
+	pages := byID(snap.Pages)
+	for _, id := range c.Removed {
+		delete(pages, id)
+	}
+	for _, st := range c.Stamps {
+		for _, f := range stampFields {
+			if f.name != st.Field {
+				continue
+			}
+			for _, id := range st.IDs {
+				if p, ok := pages[id]; ok {
+					*f.of(&p) = st.At
+					pages[id] = p
+				}
+			}
+		}
+	}
+	for _, p := range c.Changed {
+		pages[p.ID] = p
+	}
+	out := c.Snapshot
+	out.Pages = make([]PageView, 0, len(pages))
+	for _, p := range pages {
+		out.Pages = append(out.Pages, p)
+	}
+	SortPages(out.Pages)
+	return out, true
+}
+
+// stampFields are the times a check moves on every Page it looks at.
+var stampFields = []struct {
+	name string
+	of   func(*PageView) *string
+}{
+	{"checkedAt", func(p *PageView) *string { return &p.CheckedAt }},
+	{"rolesCheckedAt", func(p *PageView) *string { return &p.RolesCheckedAt }},
+	{"webhooksCheckedAt", func(p *PageView) *string { return &p.WebhooksCheckedAt }},
+}
+
+// onlyStamps reports whether old became p by check times alone, each the
+// one time this change sets for its field, and lists p there if so.
+func onlyStamps(old, p PageView, stamps []StampChange) bool {
+	var moved []int
+	for i, f := range stampFields {
+		was, now := f.of(&old), f.of(&p)
+		if *was == *now {
+			continue
+		}
+		if stamps[i].At == "" {
+			stamps[i].At = *now
+		}
+		if stamps[i].At != *now {
+			return false
+		}
+		*was = *now
+		moved = append(moved, i)
+	}
+	if !reflect.DeepEqual(old, p) {
+		return false
+	}
+	for _, i := range moved {
+		stamps[i].IDs = append(stamps[i].IDs, p.ID)
+	}
+	return true
+}
+
+func byID(pages []PageView) map[string]PageView {
+	m := make(map[string]PageView, len(pages))
+	for _, p := range pages {
+		m[p.ID] = p
+	}
+	return m
+}
+
+func (k *Keeper) snapshot() (Snapshot, error) {
 	set, err := k.db.GetSettings()
 	if err != nil {
 		return Snapshot{}, err
@@ -29,8 +164,15 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 	for _, p := range pages {
 		counts[p.ProfileID]++
 	}
+	// Configured without waiting for the keychain (locked, or slow with
+	// thousands of entries): the App ID is set up together with its secret,
+	// and once the secret was read the answer is exact.
+	configured := set.AppID != ""
+	if has, known := k.vault.KnowsAppSecret(set.AppID); configured && known {
+		configured = has
+	}
 	snap := Snapshot{
-		Demo: k.opts.Demo, Configured: k.Configured(), AppID: set.AppID, AppName: set.AppName,
+		Demo: k.opts.Demo, Configured: configured, AppID: set.AppID, AppName: set.AppName,
 		RedirectURI: login.RedirectURI(set.RedirectPort),
 		Profiles:    []ProfileView{}, Pages: make([]PageView, 0, len(pages)),
 	}

@@ -14,6 +14,29 @@ type Snapshot struct {
 	Pages       []PageView    `json:"pages"`
 	Counts      Counts        `json:"counts"`
 	Check       CheckState    `json:"check"`
+	// Seq numbers the snapshots the window was given; SnapshotChanges
+	// apply to the one they name.
+	Seq int64 `json:"seq"`
+}
+
+// SnapshotChanges is a snapshot as changes to the one numbered Base, sent
+// after every check instead of the whole list (1.1 MB of JSON for 1,000
+// Pages): the summary whole, of the Pages only what changed. Pages whose
+// only change is the time of a check go by id in Stamps.
+type SnapshotChanges struct {
+	Base     int64         `json:"base"`
+	Snapshot Snapshot      `json:"snapshot"` // Pages left empty
+	Changed  []PageView    `json:"changed"`
+	Removed  []string      `json:"removed"`
+	Stamps   []StampChange `json:"stamps"`
+}
+
+// StampChange sets one time field (a PageView JSON name: checkedAt,
+// rolesCheckedAt, webhooksCheckedAt) of the Pages IDs to At.
+type StampChange struct {
+	Field string   `json:"field"`
+	At    string   `json:"at"`
+	IDs   []string `json:"ids"`
 }
 
 // Counts sums the Pages per status.
@@ -266,6 +289,7 @@ const (
 	EventLoginResult   = "pagekeeper:login-result"   // LoginResult
 	EventFocusPage     = "pagekeeper:focus-page"     // page id (string)
 	EventNotice        = "pagekeeper:notice"         // Notice
+	EventChanges       = "pagekeeper:changes"        // SnapshotChanges
 	EventLoginProgress = "pagekeeper:login-progress" // LoginProgress
 )
 

@@ -182,19 +182,36 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	// owner asked for or a repair needs confirmed, still reads everything
 	// (a few calls per person and one batch item per Page).
 	spare := !m.BackingOff()
-	var targets []*target
+	var due []store.Page
+	var pageIDsDue, profileIDsDue []string
+	seen := map[string]bool{}
 	for _, p := range pages {
 		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
 			continue
 		}
-		t := &target{page: p, person: people[p.ProfileID]}
-		t.pageToken, err = m.Vault.PageToken(p.ID)
-		if err != nil && !errors.Is(err, vault.ErrNotFound) {
-			return rep, err // a locked keychain: check nothing rather than guess
+		due = append(due, p)
+		pageIDsDue = append(pageIDsDue, p.ID)
+		if p.ProfileID != "" && !seen[p.ProfileID] {
+			seen[p.ProfileID] = true
+			profileIDsDue = append(profileIDsDue, p.ProfileID)
 		}
+	}
+	// Every token at once; the vault keeps them for the process's lifetime,
+	// so later checks do not touch the keychain at all. The people's tokens
+	// come first: their look (debug_token, /me/accounts) needs nothing else
+	// and runs while the Page tokens are read.
+	if err := m.Vault.LoadTokens(nil, profileIDsDue); err != nil {
+		return rep, err // a locked keychain: check nothing rather than guess
+	}
+	pageTokens := make(chan error, 1)
+	go func() { pageTokens <- m.Vault.LoadTokens(pageIDsDue, nil) }()
+	var targets []*target
+	for _, p := range due {
+		t := &target{page: p, person: people[p.ProfileID]}
 		if p.ProfileID != "" { // a record without a person must not stop every check
 			t.userToken, err = m.Vault.UserToken(p.ProfileID)
 			if err != nil && !errors.Is(err, vault.ErrNotFound) {
+				<-pageTokens
 				return rep, err
 			}
 		}
@@ -206,11 +223,12 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	rep.Pages = len(targets)
 	m.progress(0, len(targets))
 	if len(targets) == 0 {
-		return rep, nil
+		return rep, <-pageTokens
 	}
 
 	// The people's tokens and the Pages' probes do not wait for each other:
 	// the owner waiting on a complete check waits for the longer of the two.
+	// The people's look starts while the Page tokens are still being read.
 	var looked Report
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -218,6 +236,17 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		defer wg.Done()
 		m.lookAtPeople(ctx, g, targets, sc.Complete || spare, now, &looked)
 	}()
+	if err := <-pageTokens; err != nil {
+		wg.Wait()
+		return rep, err
+	}
+	for _, t := range targets {
+		t.pageToken, err = m.Vault.PageToken(t.page.ID)
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			wg.Wait()
+			return rep, err
+		}
+	}
 	m.probe(ctx, g, targets, &rep)
 	wg.Wait()
 	rep.Requests += looked.Requests

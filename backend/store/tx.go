@@ -197,8 +197,16 @@ func (tx *Tx) RecordTransition(pageID string, mutate func(*Page) error, change *
 	if err != nil {
 		return Page{}, err
 	}
-	after, err := tx.UpdatePage(pageID, mutate)
-	if err != nil {
+	// One read of the Page (a check records 1,000 of them): mutate gets a
+	// copy, and only the status of before is kept.
+	after := before
+	if err := mutate(&after); err != nil {
+		return Page{}, err
+	}
+	if after.ID != pageID {
+		return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
+	}
+	if err := tx.PutPage(after); err != nil {
 		return Page{}, err
 	}
 	if change != nil {

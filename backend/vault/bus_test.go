@@ -60,6 +60,12 @@ func runChild(op string) int {
 		err = k.Set(key, os.Getenv(childValue))
 	case "delete":
 		err = k.Delete(key)
+	case "getmany":
+		var got map[string]string
+		got, err = k.GetMany([]string{key, key + "-other"})
+		res.Value = got[key]
+	case "setmany":
+		err = k.SetMany(map[string]string{key: os.Getenv(childValue), key + "-other": "EAAother"})
 	default:
 		err = fmt.Errorf("unknown child op %q", op)
 	}

@@ -174,7 +174,7 @@ func TestKeyringLocked(t *testing.T) {
 	// Once unlocked, a new process reads the value stored before the lock:
 	// the failed calls changed nothing.
 	unlockKeyring(t, conn, password)
-	if r := inChild(t, addr, "get", svc, "page-token:1", ""); r.Err != "" || r.Value != "EAAsecretvalue" {
+	if r := inChild(t, addr, "getmany", svc, "page-token:1", ""); r.Err != "" || r.Value != "EAAsecretvalue" {
 		t.Fatalf("after unlocking: value %q, error %q", r.Value, r.Err)
 	}
 }
@@ -193,7 +193,7 @@ func TestKeyringAbsent(t *testing.T) {
 func allOpsFail(t *testing.T, addr, service, reason string, phrases ...string) {
 	t.Helper()
 	const secret = "EAAsecretvalue"
-	for _, op := range []string{"get", "set", "delete"} {
+	for _, op := range []string{"get", "set", "delete", "getmany", "setmany"} {
 		r := inChild(t, addr, op, service, "page-token:1", secret)
 		if r.Reason != reason {
 			t.Fatalf("%s: reason %q, error %q; want %s", op, r.Reason, r.Err, reason)

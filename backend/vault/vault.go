@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -59,15 +60,39 @@ const (
 )
 
 // Vault gives typed access to Pagekeeper's secrets on top of any Secrets.
+//
+// It keeps every secret it read or wrote in this process's memory for the
+// process's lifetime, so a check reads the keychain once, not once per Page
+// and cycle. The copy stays true because only one Pagekeeper process works
+// on a data folder at a time and every change goes through the Vault; it is
+// never written anywhere.
 type Vault struct {
 	s Secrets
+
+	mu    sync.Mutex
+	known map[string]string // "": known to be missing (no stored value is empty)
 }
 
 // New wraps s. Use Keyring{} in the app, Memory only in demo mode and tests.
-func New(s Secrets) *Vault { return &Vault{s: s} }
+func New(s Secrets) *Vault { return &Vault{s: s, known: map[string]string{}} }
 
 // AppSecret returns the Facebook app secret of appID (ErrNotFound if none).
 func (v *Vault) AppSecret(appID string) (string, error) { return v.get(prefixAppSecret, appID) }
+
+// KnowsAppSecret says, without asking the keychain, whether the app secret
+// of appID is stored (has), as far as this process read or wrote it; known
+// is false when it has not been read or written yet. The window's first
+// paint uses it so as not to wait for the keychain.
+func (v *Vault) KnowsAppSecret(appID string) (has, known bool) {
+	key, err := keyFor(prefixAppSecret, appID)
+	if err != nil {
+		return false, true
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	value, known := v.known[key]
+	return value != "", known
+}
 
 // SetAppSecret stores the Facebook app secret of appID.
 func (v *Vault) SetAppSecret(appID, secret string) error {
@@ -133,7 +158,108 @@ func (v *Vault) Clear() error {
 	if !ok {
 		return fmt.Errorf("this secret store (%T) cannot delete all entries", v.s)
 	}
-	return all.DeleteAll()
+	v.forget()
+	err := all.DeleteAll()
+	v.forget()
+	return err
+}
+
+// LoadTokens reads the Page tokens of pageIDs and the user tokens of
+// profileIDs that this process does not hold yet, together: one keychain
+// round trip where the platform allows (see Bulk). Missing tokens are not
+// an error; the typed getters then say ErrNotFound, without asking again.
+func (v *Vault) LoadTokens(pageIDs, profileIDs []string) error {
+	var keys []string
+	v.mu.Lock()
+	for _, ids := range []struct {
+		prefix string
+		ids    []string
+	}{{prefixPageToken, pageIDs}, {prefixUserToken, profileIDs}} {
+		for _, id := range ids.ids {
+			key, err := keyFor(ids.prefix, id)
+			if err != nil {
+				v.mu.Unlock()
+				return err
+			}
+			if _, ok := v.known[key]; !ok {
+				keys = append(keys, key)
+			}
+		}
+	}
+	v.mu.Unlock()
+	if len(keys) == 0 {
+		return nil
+	}
+	got := map[string]string{}
+	if b, ok := v.s.(Bulk); ok {
+		var err error
+		if got, err = b.GetMany(keys); err != nil {
+			return err
+		}
+	} else {
+		for _, key := range keys {
+			value, err := v.s.Get(key)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			got[key] = value
+		}
+	}
+	v.mu.Lock()
+	for _, key := range keys {
+		v.known[key] = got[key]
+	}
+	v.mu.Unlock()
+	return nil
+}
+
+// SetTokens stores a person's user token and their Page tokens (page id ->
+// token) together: one keychain connection and session for all of them
+// where the platform allows. Every value is checked before any is stored.
+func (v *Vault) SetTokens(profileID, userToken string, pageTokens map[string]string) error {
+	entries := make(map[string]string, len(pageTokens)+1)
+	add := func(prefix, id, value string) error {
+		key, err := checked(prefix, id, value)
+		entries[key] = value
+		return err
+	}
+	if err := add(prefixUserToken, profileID, userToken); err != nil {
+		return err
+	}
+	for id, token := range pageTokens {
+		if err := add(prefixPageToken, id, token); err != nil {
+			return err
+		}
+	}
+	var err error
+	if b, ok := v.s.(Bulk); ok {
+		err = b.SetMany(entries)
+	} else {
+		for key, value := range entries {
+			if err = v.s.Set(key, value); err != nil {
+				break
+			}
+		}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for key, value := range entries {
+		if err == nil {
+			v.known[key] = value
+		} else {
+			delete(v.known, key) // some may be stored, some not: read again
+		}
+	}
+	return err
+}
+
+func (v *Vault) forget() {
+	v.mu.Lock()
+	clear(v.known)
+	v.mu.Unlock()
 }
 
 func (v *Vault) get(prefix, id string) (string, error) {
@@ -141,24 +267,63 @@ func (v *Vault) get(prefix, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return v.s.Get(key)
+	v.mu.Lock()
+	value, ok := v.known[key]
+	v.mu.Unlock()
+	switch {
+	case ok && value == "":
+		return "", ErrNotFound
+	case ok:
+		return value, nil
+	}
+	value, err = v.s.Get(key)
+	if errors.Is(err, ErrNotFound) {
+		v.mu.Lock()
+		v.known[key] = ""
+		v.mu.Unlock()
+	}
+	if err != nil {
+		return "", err
+	}
+	v.mu.Lock()
+	v.known[key] = value
+	v.mu.Unlock()
+	return value, nil
 }
 
 func (v *Vault) set(prefix, id, value string) error {
-	key, err := keyFor(prefix, id)
+	key, err := checked(prefix, id, value)
 	if err != nil {
 		return err
 	}
+	err = v.s.Set(key, value)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err != nil {
+		delete(v.known, key) // the old value may or may not be there now
+		return err
+	}
+	v.known[key] = value
+	return nil
+}
+
+// checked builds the key of a secret to store, refusing values that are
+// empty, padded or too large for some platform's keychain.
+func checked(prefix, id, value string) (string, error) {
+	key, err := keyFor(prefix, id)
+	if err != nil {
+		return "", err
+	}
 	if value == "" {
-		return fmt.Errorf("refusing to store an empty %s for %q: delete it instead", what(prefix), id)
+		return "", fmt.Errorf("refusing to store an empty %s for %q: delete it instead", what(prefix), id)
 	}
 	if strings.TrimSpace(value) != value {
-		return fmt.Errorf("refusing to store a %s for %q with leading or trailing white space: it was probably pasted with extra characters", what(prefix), id)
+		return "", fmt.Errorf("refusing to store a %s for %q with leading or trailing white space: it was probably pasted with extra characters", what(prefix), id)
 	}
 	if err := checkSize(DefaultService, key, value); err != nil {
-		return fmt.Errorf("%s for %q: %w", what(prefix), id, err)
+		return "", fmt.Errorf("%s for %q: %w", what(prefix), id, err)
 	}
-	return v.s.Set(key, value)
+	return key, nil
 }
 
 func (v *Vault) del(prefix, id string) error {
@@ -166,6 +331,9 @@ func (v *Vault) del(prefix, id string) error {
 	if err != nil {
 		return err
 	}
+	v.mu.Lock()
+	delete(v.known, key)
+	v.mu.Unlock()
 	return v.s.Delete(key)
 }
 

@@ -41,7 +41,7 @@ describe('App', () => {
   it('subscribes to every event after mounting and unsubscribes on unmount', async () => {
     const { unmount } = render(App)
     await screen.findByRole('navigation')
-    for (const e of ['pagekeeper:snapshot', 'pagekeeper:check-progress', 'pagekeeper:login-result', 'pagekeeper:focus-page', 'pagekeeper:notice'] as const) {
+    for (const e of ['pagekeeper:snapshot', 'pagekeeper:changes', 'pagekeeper:check-progress', 'pagekeeper:login-result', 'pagekeeper:focus-page', 'pagekeeper:notice'] as const) {
       expect(fake.listeners(e), e).toBe(1)
     }
     unmount()
@@ -58,6 +58,22 @@ describe('App', () => {
     }))
     await waitFor(() => expect(screen.getByTestId('headline').textContent).toBe('1 Page needs you'))
     expect(screen.getByTestId('reauth-banner').textContent).toContain('Dana changed her Facebook password.')
+  })
+
+  it('applies the changes Go sends after a check, and fetches the whole snapshot when they do not fit', async () => {
+    const pages = [page({ id: '1', name: 'Corner Bakery' }), page({ id: '2', name: 'Bakery Two' }), page({ id: '3', name: 'Gone' })]
+    fake.api.snapshot.mockResolvedValue(snapshot({ pages, profiles: [profile({ id: 'u1' })], seq: 4 }))
+    render(App)
+    expect((await screen.findByTestId('headline')).textContent).toBe('All good: all 3 Pages are working')
+    const broken = page({ id: '2', name: 'Bakery Two', status: 'invalid', reason: 'password_changed', summary: 'Dana changed her Facebook password.' })
+    const after = snapshot({ pages: [pages[0], broken], profiles: [profile({ id: 'u1' })], seq: 5 })
+    fake.emit('pagekeeper:changes', { base: 4, snapshot: { ...after, pages: [] }, changed: [broken], removed: ['3'], stamps: [{ field: 'checkedAt', at: '2030-01-01T00:00:00Z', ids: ['1'] }] })
+    await waitFor(() => expect(screen.getByTestId('headline').textContent).toBe('1 Page needs you'))
+    expect(screen.getAllByTestId('page-row').map((r) => r.getAttribute('data-page-id')).sort()).toEqual(['1', '2'])
+    expect(fake.api.snapshot).toHaveBeenCalledTimes(1)
+    // Changes to a snapshot the window does not have: it asks for the whole one.
+    fake.emit('pagekeeper:changes', { base: 9, snapshot: { ...after, pages: [], seq: 10 }, changed: [], removed: [], stamps: [] })
+    await waitFor(() => expect(fake.api.snapshot).toHaveBeenCalledTimes(2))
   })
 
   it('opens the Page a notification click or a second launch asks for', async () => {

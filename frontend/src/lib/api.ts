@@ -2,7 +2,7 @@
 // components and tests depend on this module only (tests mock it whole).
 import * as App from '../../wailsjs/go/app/App'
 import type { app, hooks, keeper, metaapp } from '../../wailsjs/go/models'
-import { BrowserOpenURL, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime'
+import { BrowserOpenURL, ClipboardSetText, EventsOn, LogPrint } from '../../wailsjs/runtime/runtime'
 
 // Data strips the generated classes down to the JSON that actually arrives:
 // Wails hands the window plain objects, never class instances.
@@ -49,6 +49,15 @@ export type LoginResult = Omit<Data<keeper.LoginResult>, 'applied' | 'declined' 
   candidates: Candidate[] | null
 }
 export type Notice = Data<keeper.Notice> & { level: 'info' | 'warning' | 'error' }
+/** SnapshotChanges mirrors keeper.SnapshotChanges, an event payload no bound method returns (so not generated). */
+export interface SnapshotChanges {
+  base: number
+  snapshot: Snapshot
+  changed: PageView[]
+  removed: string[]
+  /** check times that moved: field is a PageView time (checkedAt, rolesCheckedAt, webhooksCheckedAt) */
+  stamps: { field: 'checkedAt' | 'rolesCheckedAt' | 'webhooksCheckedAt'; at: string; ids: string[] }[]
+}
 
 export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
 
@@ -59,6 +68,7 @@ export const Events = {
   loginResult: 'pagekeeper:login-result',
   focusPage: 'pagekeeper:focus-page',
   notice: 'pagekeeper:notice',
+  changes: 'pagekeeper:changes',
   loginProgress: 'pagekeeper:login-progress',
   hookRun: 'pagekeeper:hook-run',
   hooksChanged: 'pagekeeper:hooks-changed',
@@ -77,6 +87,7 @@ export interface EventPayloads {
   'pagekeeper:login-result': LoginResult
   'pagekeeper:focus-page': string
   'pagekeeper:notice': Notice
+  'pagekeeper:changes': SnapshotChanges
   'pagekeeper:login-progress': LoginProgress
   'pagekeeper:hook-run': string
   'pagekeeper:hooks-changed': null
@@ -154,4 +165,21 @@ export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message
   if (typeof e === 'string') return e
   return String(e)
+}
+
+/** paintedOnce writes one line to the window's log (stdout) after the first
+ * screen with data is on screen: scripts/bench.sh times launch to it. */
+let painted = false
+export function paintedOnce(what: string): void {
+  if (painted) return
+  painted = true
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      try {
+        LogPrint(`first paint: ${what}`)
+      } catch {
+        // No Wails runtime (tests, a plain browser).
+      }
+    }),
+  )
 }

@@ -33,6 +33,9 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
  * relativeTime says "5 min ago" or "in 2 hours"; "" (never or unknown) gives
  * the fallback. now is a parameter so tests do not depend on the clock.
  */
+// One formatter for every label: building one per call costs more than the formatting.
+const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' })
+
 export function relativeTime(iso: string, now: number = Date.now(), fallback = 'never'): string {
   if (!iso) return fallback
   const t = Date.parse(iso)
@@ -42,10 +45,10 @@ export function relativeTime(iso: string, now: number = Date.now(), fallback = '
   for (const [unit, size] of units) {
     if (Math.abs(secs) >= size) {
       const n = Math.round(secs / size)
-      return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(n, unit)
+      return rtf.format(n, unit)
     }
   }
-  return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(Math.round(secs / 60) || (secs < 0 ? -1 : 1), 'minute')
+  return rtf.format(Math.round(secs / 60) || (secs < 0 ? -1 : 1), 'minute')
 }
 
 /**

@@ -3,7 +3,7 @@
 import { getContext, setContext } from 'svelte'
 import {
   api, errorText, Events, on,
-  type About, type ApplyResult, type CheckState, type LoginProgress, type LoginResult, type LoginStart, type Notice, type Snapshot,
+  type About, type ApplyResult, type CheckState, type LoginProgress, type LoginResult, type LoginStart, type Notice, type Snapshot, type SnapshotChanges,
 } from './api'
 
 export type View =
@@ -59,6 +59,7 @@ export class Store {
   async start(): Promise<void> {
     this.#off.push(
       on(Events.snapshot, (s) => this.applySnapshot(s)),
+      on(Events.changes, (c) => this.applyChanges(c)),
       on(Events.checkProgress, (c) => { this.check = c }),
       on(Events.loginResult, (r) => this.onLoginResult(r)),
       on(Events.focusPage, (id) => { if (id) this.view = { name: 'page', id } }),
@@ -94,6 +95,26 @@ export class Store {
       if (!this.snapshot) this.loadError = errorText(e)
       else this.notify('error', errorText(e))
     }
+  }
+
+  /** applyChanges applies what changed since the snapshot the window has;
+   * changes to another one (a reload crossed them) fetch it whole instead. */
+  applyChanges(c: SnapshotChanges): void {
+    const s = this.snapshot
+    if (!s || s.seq !== c.base) {
+      void this.refresh()
+      return
+    }
+    const byId = new Map(s.pages.map((p) => [p.id, p]))
+    for (const id of c.removed) byId.delete(id)
+    for (const st of c.stamps) {
+      for (const id of st.ids) {
+        const p = byId.get(id)
+        if (p) byId.set(id, { ...p, [st.field]: st.at })
+      }
+    }
+    for (const p of c.changed) byId.set(p.id, p)
+    this.applySnapshot({ ...c.snapshot, pages: [...byId.values()] })
   }
 
   applySnapshot(s: Snapshot): void {

@@ -61,6 +61,7 @@ export function snapshot(s: Partial<Snapshot> = {}): Snapshot {
     demo: false, configured: true, appId: '1234567890', appName: 'Harbor Street Pagekeeper', redirectUri: 'http://localhost:53682/callback',
     profiles: [], pages, counts,
     check: { running: false, done: 0, total: 0, lastStarted: ago(10 * 60_000), lastFinished: ago(9 * 60_000), nextAt: '', error: '' },
+    seq: 1,
     ...s,
   }
 }

@@ -750,6 +750,7 @@ export namespace keeper {
 	    pages: PageView[];
 	    counts: Counts;
 	    check: CheckState;
+	    seq: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Snapshot(source);
@@ -766,6 +767,7 @@ export namespace keeper {
 	        this.pages = this.convertValues(source["pages"], PageView);
 	        this.counts = this.convertValues(source["counts"], Counts);
 	        this.check = this.convertValues(source["check"], CheckState);
+	        this.seq = source["seq"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,0 +1,287 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/internal/benchnet"
+	"github.com/pagekeeper/pagekeeper/backend/internal/benchwin"
+	"github.com/pagekeeper/pagekeeper/backend/monitor"
+	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
+)
+
+// What a user waits on, with the real keychain (the test session's
+// gnome-keyring over D-Bus) and Facebook 100 ms away, for 1,000 and 5,000
+// Pages: a connect after the browser returns, `pagekeeper check` and
+// `pagekeeper status` as whole processes, the window's first check after it
+// starts (every token read from the keychain) and its later periodic checks
+// (the loop of Keeper.Run). Beside each, a bare client makes the same HTTP requests
+// (benchnet.Replay). scripts/bench.sh runs it on a throwaway keyring, with
+// PAGEKEEPER_BENCH_BIN set to the command-line build.
+//
+// Entries are not deleted afterwards: deleting 5,000 of them one by one
+// costs minutes, and the keyring is thrown away with the session.
+func BenchmarkUserWaits(b *testing.B) {
+	sizes := []int{1000, 5000}
+	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000": 5,000 Pages take the keyring many minutes to store
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 7 {
+				b.Fatalf("PAGEKEEPER_BENCH_PAGES=%q: want Page counts of at least 7, like 1000,5000", s)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) { benchUserWaits(b, n) })
+	}
+}
+
+func benchUserWaits(b *testing.B, n int) {
+	bin := os.Getenv("PAGEKEEPER_BENCH_BIN")
+	if bin == "" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		b.Fatal("run through scripts/bench.sh: it sets PAGEKEEPER_BENCH_BIN and a throwaway keyring session")
+	}
+	ctx := context.Background()
+	service := fmt.Sprintf("pagekeeper-bench-%d-%d", os.Getpid(), n)
+	keychain := &timedSecrets{s: vault.Keyring{Service: service}}
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sb.Close() })
+	sb.AddPages(n - 7)
+	proxy, err := benchnet.Start(sb.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { proxy.Close() })
+	dir := b.TempDir()
+	open := func() *Keeper {
+		k, err := Open(ctx, Options{DataDir: dir, Secrets: keychain, GraphURL: proxy.URL(), FacebookURL: sb.URL(), Sender: &recorder{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return k
+	}
+	k := open()
+	f := &fixture{t: &testing.T{}, sb: sb, k: k}
+	f.useFreePort()
+	id, secret := sb.App()
+	if err := k.SetupApp(ctx, id, secret); err != nil {
+		b.Fatal(err)
+	}
+	sb.Apply(sandbox.Scenario{Kind: sandbox.Latency, Duration: 100 * time.Millisecond})
+
+	// A connect, from the browser's return to the login page to the Pages
+	// connected and checked.
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	start, err := k.StartLogin(lctx, LoginRequest{NoBrowser: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	redirect, err := sb.Consent(lctx, start.URL, sandbox.ConsentChoice{Persona: "Dana Whitfield"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	keychain.reset()
+	proxy.Record()
+	t0 := time.Now()
+	resp, err := http.Get(redirect.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	res, err := k.WaitLogin(lctx)
+	if err != nil || len(res.Candidates) != n {
+		b.Fatalf("login: %d Pages to choose, %v", len(res.Candidates), err)
+	}
+	ids := make([]string, len(res.Candidates))
+	for i, c := range res.Candidates {
+		ids[i] = c.ID
+	}
+	if _, err := k.FinishConnect(lctx, ids); err != nil {
+		b.Fatal(err)
+	}
+	connect := time.Since(t0)
+	connectKeychain := keychain.total()
+	connectBare := bare(b, proxy, proxy.Stop())
+	k.Close()
+
+	// `pagekeeper check` and `pagekeeper status`, whole processes.
+	env := append(os.Environ(), "PAGEKEEPER_DATA_DIR="+dir, "PAGEKEEPER_KEYRING_SERVICE="+service,
+		"PAGEKEEPER_GRAPH_URL="+proxy.URL(), "PAGEKEEPER_FACEBOOK_URL="+sb.URL())
+	var cliCheck []time.Duration
+	var cliReqs []benchnet.Request
+	for range 3 {
+		proxy.Record()
+		d := runProcess(b, bin, env, "check")
+		cliReqs = proxy.Stop()
+		cliCheck = append(cliCheck, d)
+	}
+	cliBare := bare(b, proxy, cliReqs)
+	var status []time.Duration
+	for range 11 {
+		status = append(status, runProcess(b, bin, env, "status"))
+	}
+
+	// The window as a process (pagekeeper, which hands over to
+	// pagekeeper-window), next to the bare Wails template built in the same
+	// run: launch to painted list, settled memory, idle CPU.
+	var win, tmpl benchwin.Figures
+	tmplBin := os.Getenv("PAGEKEEPER_BENCH_TEMPLATE")
+	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != ""
+	if measureWindow {
+		o := benchwin.Options{Settle: 15 * time.Second, Idle: 60 * time.Second}
+		if win, err = benchwin.Measure(bin, env, o); err != nil {
+			b.Fatal("the window: ", err)
+		}
+		if tmpl, err = benchwin.Measure(tmplBin, os.Environ(), o); err != nil {
+			b.Fatal("the template: ", err)
+		}
+	}
+
+	// The window: a fresh start reads every token once, later cycles none.
+	k = open()
+	defer k.Close()
+	keychain.reset()
+	t1 := time.Now()
+	// The window's loop runs the periodic check (Keeper.Run), not Check now.
+	if rep, err := k.run(ctx, monitor.Scope{}); err != nil || rep.Checked != n {
+		b.Fatalf("first check: %d of %d checked, %v", rep.Checked, n, err)
+	}
+	first := time.Since(t1)
+	firstKeychain := keychain.total()
+	keychain.reset()
+	var reqs []benchnet.Request
+	var requests int
+	b.ResetTimer()
+	for b.Loop() {
+		proxy.Record()
+		rep, err := k.run(ctx, monitor.Scope{})
+		reqs = proxy.Stop()
+		if err != nil || rep.Checked != n {
+			b.Fatalf("checked %d of %d (%s), %v", rep.Checked, n, rep.UnreachableWhy, err)
+		}
+		requests = rep.Requests
+	}
+	b.StopTimer()
+	cycleKeychain := keychain.total() / time.Duration(b.N)
+	cycleBare := bare(b, proxy, reqs)
+
+	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	b.ReportMetric(ms(cycleKeychain), "keychain-ms/op")
+	b.ReportMetric(ms(cycleBare), "bare-ms/op")
+	b.ReportMetric(float64(requests), "requests/op")
+	b.ReportMetric(ms(first), "first-ms")
+	b.ReportMetric(ms(firstKeychain), "first-keychain-ms")
+	b.ReportMetric(ms(connect), "connect-ms")
+	b.ReportMetric(ms(connectKeychain), "connect-keychain-ms")
+	b.ReportMetric(ms(connectBare), "connect-bare-ms")
+	b.ReportMetric(ms(median(cliCheck)), "cli-check-ms")
+	b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
+	b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
+	b.ReportMetric(ms(median(status)), "cli-status-ms")
+	if measureWindow {
+		mib := func(n int64) float64 { return float64(n) / (1 << 20) }
+		b.ReportMetric(ms(win.Paint), "window-paint-ms")
+		b.ReportMetric(mib(win.PSS), "window-pss-MiB")
+		b.ReportMetric(ms(win.IdleCPU), "window-idle-cpu-ms")
+		b.ReportMetric(ms(tmpl.Paint), "template-paint-ms")
+		b.ReportMetric(mib(tmpl.PSS), "template-pss-MiB")
+		b.ReportMetric(ms(tmpl.IdleCPU), "template-idle-cpu-ms")
+	}
+}
+
+// bare is the bare client's best time for reqs.
+func bare(b *testing.B, proxy *benchnet.Proxy, reqs []benchnet.Request) time.Duration {
+	b.Helper()
+	d, err := proxy.BestReplay(reqs, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
+func runProcess(b *testing.B, bin string, env []string, args ...string) time.Duration {
+	b.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() < 3) { // 1 and 2: Pages with problems, an answer
+		b.Fatalf("pagekeeper %v: %v\n%s", args, err, out)
+	}
+	return d
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// timedSecrets adds up the time spent in the keychain.
+type timedSecrets struct {
+	s  vault.Keyring
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (t *timedSecrets) time(start time.Time) {
+	t.mu.Lock()
+	t.d += time.Since(start)
+	t.mu.Unlock()
+}
+
+func (t *timedSecrets) reset() {
+	t.mu.Lock()
+	t.d = 0
+	t.mu.Unlock()
+}
+
+func (t *timedSecrets) total() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.d
+}
+
+func (t *timedSecrets) Get(key string) (string, error) {
+	defer t.time(time.Now())
+	return t.s.Get(key)
+}
+
+func (t *timedSecrets) Set(key, value string) error {
+	defer t.time(time.Now())
+	return t.s.Set(key, value)
+}
+
+func (t *timedSecrets) Delete(key string) error {
+	defer t.time(time.Now())
+	return t.s.Delete(key)
+}
+
+func (t *timedSecrets) GetMany(keys []string) (map[string]string, error) {
+	defer t.time(time.Now())
+	return t.s.GetMany(keys)
+}
+
+func (t *timedSecrets) SetMany(entries map[string]string) error {
+	defer t.time(time.Now())
+	return t.s.SetMany(entries)
+}

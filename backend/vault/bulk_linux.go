@@ -1,0 +1,175 @@
+package vault
+
+import (
+	"fmt"
+
+	"github.com/godbus/dbus/v5"
+	ss "github.com/zalando/go-keyring/secret_service"
+)
+
+// On Linux the Secret Service answers many items per call: one connection,
+// one session and one unlock for the lot, SearchItems for every entry of the
+// service, then GetSecrets for all of them at once. go-keyring's Get, by
+// contrast, opens a session, unlocks and searches the whole keyring per
+// entry. Entries are go-keyring's own ({service, username} attributes, its
+// label and content type), so both ways read what the other wrote.
+
+const (
+	ssName    = "org.freedesktop.secrets"
+	ssPath    = dbus.ObjectPath("/org/freedesktop/secrets")
+	itemIface = "org.freedesktop.Secret.Item"
+	collIface = "org.freedesktop.Secret.Collection"
+)
+
+type secretService struct {
+	svc     *ss.SecretService
+	session dbus.BusObject
+	coll    dbus.BusObject
+}
+
+func openSecretService() (*secretService, error) {
+	svc, err := ss.NewSecretService()
+	if err != nil {
+		return nil, err
+	}
+	session, err := svc.OpenSession()
+	if err != nil {
+		return nil, err
+	}
+	s := &secretService{svc: svc, session: session, coll: svc.GetLoginCollection()}
+	if err := svc.Unlock(s.coll.Path()); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *secretService) close() { _ = s.svc.Close(s.session) }
+
+// items maps the service's entries (by key) to their item paths: one search,
+// then every item's attributes asked for at once and awaited together.
+func (s *secretService) items(service string) (map[string]dbus.ObjectPath, error) {
+	paths, err := s.svc.SearchItems(s.coll, map[string]string{"service": service})
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan *dbus.Call, len(paths))
+	for _, p := range paths {
+		s.svc.Object(ssName, p).Go("org.freedesktop.DBus.Properties.Get", 0, done, itemIface, "Attributes")
+	}
+	byKey := make(map[string]dbus.ObjectPath, len(paths))
+	var firstErr error
+	for range paths {
+		c := <-done
+		var attrs map[string]string
+		if err := c.Store(&attrs); err != nil {
+			firstErr = err
+			continue
+		}
+		if attrs["service"] == service {
+			byKey[attrs["username"]] = c.Path
+		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return byKey, nil
+}
+
+// fewKeys is up to how many keys getMany searches for one by one: each
+// search costs the keyring a pass over its items, while listing the
+// service's items costs one attributes call per item.
+const fewKeys = 16
+
+// find maps keys to their item paths, one search per key, all sent at once.
+func (s *secretService) find(service string, keys []string) (map[string]dbus.ObjectPath, error) {
+	done := make(chan *dbus.Call, len(keys))
+	for _, key := range keys {
+		s.coll.Go(collIface+".SearchItems", 0, done, map[string]string{"service": service, "username": key})
+	}
+	byKey := make(map[string]dbus.ObjectPath, len(keys))
+	for range keys {
+		c := <-done
+		var paths []dbus.ObjectPath
+		if err := c.Store(&paths); err != nil {
+			return nil, err
+		}
+		if len(paths) > 0 {
+			byKey[c.Args[0].(map[string]string)["username"]] = paths[0]
+		}
+	}
+	return byKey, nil
+}
+
+func getMany(service string, keys []string) (map[string]string, error) {
+	s, err := openSecretService()
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	var byKey map[string]dbus.ObjectPath
+	if len(keys) <= fewKeys {
+		byKey, err = s.find(service, keys)
+	} else {
+		byKey, err = s.items(service)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var paths []dbus.ObjectPath
+	for _, key := range keys {
+		if p, ok := byKey[key]; ok {
+			paths = append(paths, p)
+		}
+	}
+	got := make(map[string]string, len(paths))
+	if len(paths) == 0 {
+		return got, nil
+	}
+	var secrets map[dbus.ObjectPath]ss.Secret
+	err = s.svc.Object(ssName, ssPath).
+		Call("org.freedesktop.Secret.Service.GetSecrets", 0, paths, s.session.Path()).Store(&secrets)
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range keys {
+		if sec, ok := secrets[byKey[key]]; ok {
+			got[key] = string(sec.Value)
+		}
+	}
+	return got, nil
+}
+
+func setMany(service string, entries map[string]string) error {
+	s, err := openSecretService()
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	byKey, err := s.items(service)
+	if err != nil {
+		return err
+	}
+	// Every write is sent before the first answer is awaited: the keyring
+	// works through them back to back instead of waiting on the bus each time.
+	done := make(chan *dbus.Call, len(entries))
+	for key, value := range entries {
+		secret := ss.NewSecret(s.session.Path(), value)
+		if p, ok := byKey[key]; ok {
+			s.svc.Object(ssName, p).Go(itemIface+".SetSecret", 0, done, secret)
+			continue
+		}
+		props := map[string]dbus.Variant{
+			itemIface + ".Label":      dbus.MakeVariant(fmt.Sprintf("Password for '%s' on '%s'", key, service)),
+			itemIface + ".Attributes": dbus.MakeVariant(map[string]string{"username": key, "service": service}),
+		}
+		s.coll.Go(collIface+".CreateItem", 0, done, props, secret, true)
+	}
+	var firstErr error
+	for range entries {
+		if c := <-done; c.Err != nil && firstErr == nil {
+			firstErr = c.Err
+		}
+	}
+	return firstErr
+}
