@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 # NAME KIND, where KIND is "wails" (the window build: GTK/WebKit, WebView2 or
 # WKWebView) or "go" (a plain go build that links no window library).
 LINUX_BINARIES=(
-  "pagekeeper wails"
+  "pagekeeper go"              # the command line; starts the window build beside it
+  "pagekeeper-window wails"    # the window (GTK, WebKitGTK 4.1)
 )
 WINDOWS_BINARIES=(
   "pagekeeper go"              # the console program cmd.exe and PowerShell run

@@ -15,6 +15,10 @@ had=$(dpkg-query -W -f='${Status}' pagekeeper 2>/dev/null | grep -c "install ok 
 $SUDO dpkg -i "$deb" >/dev/null
 [ "$had" = 1 ] || trap '$SUDO dpkg -r pagekeeper >/dev/null' EXIT
 
+# The command line links no window library; the window build sits beside it.
+if ldd /usr/bin/pagekeeper 2>/dev/null | grep -q -e libgtk -e libwebkit; then echo "/usr/bin/pagekeeper links GTK or WebKit"; exit 1; fi
+win=$(/usr/bin/pagekeeper-window version)
+[ "$win" = "pagekeeper $version" ] || { echo "installed pagekeeper-window says '$win', want 'pagekeeper $version'"; exit 1; }
 got=$(/usr/bin/pagekeeper version)
 [ "$got" = "pagekeeper $version" ] || { echo "installed pagekeeper says '$got', want 'pagekeeper $version'"; exit 1; }
 echo "$got"
