@@ -1,7 +1,7 @@
 //go:build dev || production || bindings
 
 // The window build (wails build, wails dev, the e2e's -tags dev): it links
-// GTK and WebKit. The command line's own build is command.go without these
+// GTK and WebKit. The command line's own build is nowindow.go without these
 // tags; see README's "How it is built".
 
 package main
@@ -22,9 +22,11 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/pagekeeper/pagekeeper/app"
+	"github.com/pagekeeper/pagekeeper/app/window"
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/cli"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/launch"
 )
 
 //go:embed all:frontend/dist
@@ -36,7 +38,7 @@ var icon []byte
 func main() {
 	args := os.Args[1:]
 	if !cli.OpensWindow(args) {
-		os.Exit(runCommand(args))
+		os.Exit(launch.Command(args))
 	}
 	if err := cli.WindowProblem(runtime.GOOS, os.Getenv); err != nil && !buildinfo.GeneratingBindings {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", err)
@@ -44,7 +46,7 @@ func main() {
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
-		showWindowError(cli.Clean(err.Error()))
+		window.ShowError(cli.Clean(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -77,7 +79,7 @@ func runWindow(demo bool) error {
 			OnSecondInstanceLaunch: shell.SecondInstance,
 		},
 		Bind:    []interface{}{shell.App},
-		Windows: windowsOptions(),
+		Windows: window.WindowsOptions(),
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "pagekeeper",

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package benchwin measures a desktop window the way its owner meets it:
 // launch to the first painted screen, then the memory (PSS) of every
 // process it started once settled, and the CPU they burn while idle.

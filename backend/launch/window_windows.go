@@ -1,6 +1,4 @@
-//go:build !dev && !production && !bindings && windows
-
-package main
+package launch
 
 import (
 	"errors"

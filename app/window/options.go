@@ -1,4 +1,4 @@
-package main
+package window
 
 import (
 	"github.com/wailsapp/wails/v2/pkg/options/windows"
@@ -7,9 +7,9 @@ import (
 // webView2URL is Microsoft's download page for the Evergreen runtime.
 const webView2URL = "https://go.microsoft.com/fwlink/p/?LinkId=2124703"
 
-// windowsOptions words what Wails says when Windows lacks WebView2 (which
+// WindowsOptions words what Wails says when Windows lacks WebView2 (which
 // draws Pagekeeper's window) for the owner, who has never heard of it.
-func windowsOptions() *windows.Options {
+func WindowsOptions() *windows.Options {
 	return &windows.Options{Messages: webView2Messages()}
 }
 

@@ -1,6 +1,6 @@
-//go:build !dev && !production && !bindings && !windows
+//go:build !windows
 
-package main
+package launch
 
 import (
 	"os"
