@@ -43,13 +43,7 @@ func BenchmarkStatus1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
-		Getenv: func(k string) string {
-			if k == "PAGEKEEPER_DATA_DIR" {
-				return dir
-			}
-			return ""
-		}, IsTerminal: func(any) bool { return false }}
+	env := dirEnv(dir, io.Discard, io.Discard)
 	for _, args := range [][]string{{"status"}, {"status", "--json"}} {
 		b.Run(strings.Join(args, " "), func(b *testing.B) {
 			for b.Loop() {

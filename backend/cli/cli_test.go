@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -14,9 +15,20 @@ import (
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
-	code := Main(context.Background(), env, args)
+	code := Main(context.Background(), dirEnv("", &out, &errb), args)
 	return code, out.String(), errb.String()
+}
+
+// dirEnv is a command's environment off a terminal, with no input and only
+// PAGEKEEPER_DATA_DIR set (to dir; "" leaves it unset).
+func dirEnv(dir string, out, errb io.Writer) *Env {
+	return &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errb, IsTerminal: func(any) bool { return false },
+		Getenv: func(k string) string {
+			if k == "PAGEKEEPER_DATA_DIR" {
+				return dir
+			}
+			return ""
+		}}
 }
 
 func TestVersion(t *testing.T) {
@@ -62,13 +74,7 @@ func TestSetupSaysTheSteps(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{{"setup"}, {"setup", "--help"}} {
 		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(any) bool { return false },
-			Getenv: func(k string) string {
-				if k == "PAGEKEEPER_DATA_DIR" {
-					return dir
-				}
-				return ""
-			}}
+		env := dirEnv(dir, &out, &errb)
 		if code := Main(context.Background(), env, args); code != 0 {
 			t.Fatalf("%v: %d %s", args, code, errb.String())
 		}

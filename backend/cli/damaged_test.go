@@ -43,13 +43,7 @@ func TestDamagedDatabaseIsAClearError(t *testing.T) {
 		{[]string{"log", "1000"}, 1},
 	} {
 		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(any) bool { return false },
-			Getenv: func(k string) string {
-				if k == "PAGEKEEPER_DATA_DIR" {
-					return dir
-				}
-				return ""
-			}}
+		env := dirEnv(dir, &out, &errb)
 		code := Main(context.Background(), env, tc.args)
 		if code != tc.code || !strings.Contains(errb.String(), "move it aside") {
 			t.Errorf("%v: exit %d, want %d; stderr %q", tc.args, code, tc.code, errb.String())

@@ -26,13 +26,7 @@ func TestStatusTableNameCannotForgeALine(t *testing.T) {
 	}
 	db.Close()
 	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(any) bool { return false },
-		Getenv: func(k string) string {
-			if k == "PAGEKEEPER_DATA_DIR" {
-				return dir
-			}
-			return ""
-		}}
+	env := dirEnv(dir, &out, &errb)
 	Main(context.Background(), env, []string{"status"})
 	lines := strings.Split(out.String(), "\n")
 	rows := 0

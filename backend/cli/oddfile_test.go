@@ -34,13 +34,7 @@ func TestDatabasePathThatIsNotAFile(t *testing.T) {
 			}
 			before, _ := os.Lstat(path)
 			var out, errb bytes.Buffer
-			env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, IsTerminal: func(any) bool { return false },
-				Getenv: func(k string) string {
-					if k == "PAGEKEEPER_DATA_DIR" {
-						return dir
-					}
-					return ""
-				}}
+			env := dirEnv(dir, &out, &errb)
 			done := make(chan int, 1)
 			go func() { done <- Main(context.Background(), env, []string{"status"}) }()
 			select {
