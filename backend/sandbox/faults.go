@@ -14,21 +14,7 @@ type fault struct {
 func (s *Server) take(k Kind) (Scenario, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := s.faults[k]
-	if f == nil {
-		return Scenario{}, false
-	}
-	if f.sc.Count > 0 {
-		f.remaining--
-		if f.remaining <= 0 {
-			delete(s.faults, k)
-		}
-		return f.sc, true
-	}
-	if f.sc.Rate > 0 && f.sc.Rate < 1 {
-		return f.sc, s.rng.Float64() < f.sc.Rate
-	}
-	return f.sc, true
+	return s.hitLocked(k, nil)
 }
 
 // injectFaults runs the transport faults before a Graph call. ok false
