@@ -54,11 +54,7 @@ func TestWholeBatchRefusalIsNoVerdictOnAnyPage(t *testing.T) {
 			w.WriteHeader(400)
 			w.Write([]byte(body))
 		}))
-		db, err := store.Open(filepath.Join(t.TempDir(), "pagekeeper.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := vault.New(vault.NewMemory())
+		m, db, v := newMonitor(t, srv.URL)
 		for _, id := range []string{"77", "78"} {
 			if err := db.PutPage(store.Page{ID: id, Name: "Page " + id, Status: "valid"}); err != nil {
 				t.Fatal(err)
@@ -67,8 +63,6 @@ func TestWholeBatchRefusalIsNoVerdictOnAnyPage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		g := graph.New(graph.Config{GraphURL: srv.URL, AppID: "1", AppSecret: "secret"})
-		m := &Monitor{DB: db, Vault: v, Graph: func() (*graph.Client, error) { return g, nil }}
 		rep, err := m.Run(context.Background(), Scope{Complete: true})
 		if err != nil {
 			t.Fatal(err)
@@ -118,12 +112,8 @@ func TestRateLimitedDebugTokenItemsBackOff(t *testing.T) {
 		json.NewEncoder(w).Encode(items)
 	}))
 	defer srv.Close()
-	db, err := store.Open(filepath.Join(t.TempDir(), "pagekeeper.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, db, v := newMonitor(t, srv.URL)
 	defer db.Close()
-	v := vault.New(vault.NewMemory())
 	if err := db.PutProfile(store.Profile{ID: "U1", Name: "Dana"}); err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +126,6 @@ func TestRateLimitedDebugTokenItemsBackOff(t *testing.T) {
 	if err := v.SetPageToken("77", "tok-77"); err != nil {
 		t.Fatal(err)
 	}
-	g := graph.New(graph.Config{GraphURL: srv.URL, AppID: "1", AppSecret: "secret"})
-	m := &Monitor{DB: db, Vault: v, Graph: func() (*graph.Client, error) { return g, nil }}
 	rep, err := m.Run(context.Background(), Scope{Complete: true})
 	if err != nil {
 		t.Fatal(err)
@@ -145,4 +133,17 @@ func TestRateLimitedDebugTokenItemsBackOff(t *testing.T) {
 	if !rep.RateLimited || !m.BackingOff() {
 		t.Errorf("debug_token refused for the app's rate limit: RateLimited %v, backing off %v", rep.RateLimited, m.BackingOff())
 	}
+}
+
+// newMonitor is a Monitor on a fresh database (the caller closes it), a
+// keychain in memory and a Graph client of the Facebook served at graphURL.
+func newMonitor(t *testing.T, graphURL string) (*Monitor, *store.DB, *vault.Vault) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "pagekeeper.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vault.New(vault.NewMemory())
+	g := graph.New(graph.Config{GraphURL: graphURL, AppID: "1", AppSecret: "secret"})
+	return &Monitor{DB: db, Vault: v, Graph: func() (*graph.Client, error) { return g, nil }}, db, v
 }
