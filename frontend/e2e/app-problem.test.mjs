@@ -3,20 +3,14 @@
 // above the list with the App Dashboard setting to change, turns no Page red
 // and never says "could not reach Facebook"; fixed, the note goes. A Page
 // Facebook says does not exist is broken, with its own words.
-import { launchBrowser, startApp, startSandbox, screenshot, test, assert } from './lib.mjs'
+import { startOnSandbox, screenshot, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const CHECK_TIMEOUT = 30000
 const BAKERY = '104518538110001' // sandbox.PageBakery
 
 await test('Meta app refused: one note above the list; a Page that does not exist: broken', async (defer) => {
-  const sb = await startSandbox()
-  defer(sb.stop)
-  const app = await startApp({ env: { PAGEKEEPER_GRAPH_URL: sb.info.url, PAGEKEEPER_FACEBOOK_URL: sb.info.url, NO_AT_BRIDGE: '1' } })
-  defer(app.stop)
-  const browser = await launchBrowser()
-  defer(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1180, height: 780 } })
+  const { sb, app, browser, page } = await startOnSandbox(defer)
   defer(async () => { if (process.exitCode) { await screenshot(page, 'app-problem-failure'); console.error(app.output().split('\n').slice(-30).join('\n')) } })
   await page.goto(app.url)
 

@@ -4,7 +4,7 @@
 // its reason, then a task taken away, a permission declined and webhooks
 // unsubscribed each show at the next Check now, and putting them back shows
 // Working at the one after (once through the Page's own Check again).
-import { launchBrowser, startApp, startSandbox, screenshot, step, test, assert } from './lib.mjs'
+import { startOnSandbox, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const DANA = '122098765432101'
@@ -13,13 +13,7 @@ const CAFE = '104518538110003'
 const CHECK_TIMEOUT = 30000
 
 await test('check: Check now reads tasks, permissions and webhooks; a tokenless Page is skipped', async (defer) => {
-  const sb = await startSandbox()
-  defer(sb.stop)
-  const app = await startApp({ env: { PAGEKEEPER_GRAPH_URL: sb.info.url, PAGEKEEPER_FACEBOOK_URL: sb.info.url, NO_AT_BRIDGE: '1' } })
-  defer(app.stop)
-  const browser = await launchBrowser()
-  defer(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1180, height: 780 } })
+  const { sb, app, browser, page } = await startOnSandbox(defer)
   defer(async () => { if (process.exitCode) { await screenshot(page, 'check-failure'); console.error(app.output().split('\n').filter((l) => !l.includes('AssetHandler')).slice(-40).join('\n')) } })
   await page.goto(app.url)
 

@@ -6,19 +6,10 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { launchBrowser, startApp, screenshot, test, assert } from './lib.mjs'
+import { launchBrowser, startApp, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const CHECK_TIMEOUT = 30000
-
-async function step(name, fn) {
-  try {
-    return await fn()
-  } catch (e) {
-    e.message = `step "${name}": ${e.message}`
-    throw e
-  }
-}
 
 async function until(what, fn, ms = CHECK_TIMEOUT) {
   const end = Date.now() + ms

@@ -120,6 +120,19 @@ export async function startNotifications() {
   return { shown, stop: async () => { proc.stdin.end(); await exited } }
 }
 
+// startOnSandbox starts a standalone sandbox (with sandboxArgs), the app on
+// it, Chromium and a page of the window's size; defer stops them all.
+export async function startOnSandbox(defer, sandboxArgs = []) {
+  const sb = await startSandbox(sandboxArgs)
+  defer(sb.stop)
+  const app = await startApp({ env: { PAGEKEEPER_GRAPH_URL: sb.info.url, PAGEKEEPER_FACEBOOK_URL: sb.info.url, NO_AT_BRIDGE: '1' } })
+  defer(app.stop)
+  const browser = await launchBrowser()
+  defer(() => browser.close())
+  const page = await browser.newPage({ viewport: { width: 1180, height: 780 } })
+  return { sb, app, browser, page }
+}
+
 export async function screenshot(page, name) {
   mkdirSync(shotsDir, { recursive: true })
   const file = path.join(shotsDir, `${name}.png`)

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
-import { freePort, launchBrowser, startApp, startSandbox, screenshot, test, assert, root } from './lib.mjs'
+import { freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
 import { loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
@@ -18,15 +18,6 @@ const SAM = 'Sam Ortiz'
 const ids = {
   bakery: '104518538110001', catering: '104518538110002', cafe: '104518538110003',
   classes: '104518538110005', jobs: '104518538110006',
-}
-
-async function step(name, fn) {
-  try {
-    return await fn()
-  } catch (e) {
-    e.message = `step "${name}": ${e.message}`
-    throw e
-  }
 }
 
 // jsonLines spawns a process whose stdout is JSON lines (the notification

@@ -7,19 +7,13 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { launchBrowser, startApp, startSandbox, test, assert, screenshot } from './lib.mjs'
+import { startOnSandbox, test, assert, screenshot } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const APP_NAME = 'Harbor Street Pagekeeper'
 
 await test('first run: Meta app, login, Pages with the Portfolio one and Instagram, dashboard', async (defer) => {
-  const sb = await startSandbox(['--app-name', APP_NAME])
-  defer(sb.stop)
-  const app = await startApp({ env: { PAGEKEEPER_GRAPH_URL: sb.info.url, PAGEKEEPER_FACEBOOK_URL: sb.info.url, NO_AT_BRIDGE: '1' } })
-  defer(app.stop)
-  const browser = await launchBrowser()
-  defer(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1180, height: 780 } })
+  const { sb, app, browser, page } = await startOnSandbox(defer, ['--app-name', APP_NAME])
   await page.goto(app.url)
 
   await page.getByRole('heading', { name: 'Set up your Meta app' }).waitFor({ timeout: 15000 })
