@@ -31,9 +31,10 @@ export async function loginURL(page) {
 }
 
 // finishFacebookLogin opens the dialog in a new tab, picks the persona, keeps
-// every Page and permission ticked and continues until the dialog redirects
-// to Pagekeeper's loopback callback.
-export async function finishFacebookLogin(browser, url, persona) {
+// every Page and permission ticked (but the Page ids in untick; tick puts
+// ones back, through "Edit previous settings" on a re-login) and continues
+// until the dialog redirects to Pagekeeper's loopback callback.
+export async function finishFacebookLogin(browser, url, persona, { untick = [], tick = [] } = {}) {
   const fb = await browser.newPage()
   try {
     await fb.goto(url)
@@ -42,7 +43,19 @@ export async function finishFacebookLogin(browser, url, persona) {
       await who.click()
       await fb.waitForLoadState()
     }
-    for (let i = 0; i < 6 && !fb.url().includes('/callback'); i++) {
+    if ((untick.length || tick.length) && await fb.locator('#edit').count()) {
+      await fb.locator('#edit').click()
+      await fb.waitForLoadState()
+    }
+    for (let i = 0; i < 8 && !fb.url().includes('/callback'); i++) {
+      for (const id of untick) {
+        const box = fb.locator(`#page-${id}`)
+        if (await box.count()) await box.uncheck()
+      }
+      for (const id of tick) {
+        const box = fb.locator(`#page-${id}`)
+        if (await box.count()) await box.check()
+      }
       const next = fb.locator('#continue')
       if (!(await next.count())) break
       await next.click()

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
 import { freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
-import { loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
+import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
 const DANA = 'Dana Whitfield'
@@ -46,41 +46,6 @@ async function eventually(what, fn, ms = WAIT) {
     if (v) return v
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 150))
-  }
-}
-
-// facebookLogin plays the sandbox dialog as persona; untick and tick list
-// Page ids to leave out or put back (through "Edit previous settings" on a re-login).
-async function facebookLogin(browser, url, persona, { untick = [], tick = [] } = {}) {
-  const fb = await browser.newPage()
-  try {
-    await fb.goto(url)
-    const who = fb.locator('button.persona', { hasText: persona })
-    if (await who.count()) {
-      await who.click()
-      await fb.waitForLoadState()
-    }
-    if ((untick.length || tick.length) && await fb.locator('#edit').count()) {
-      await fb.locator('#edit').click()
-      await fb.waitForLoadState()
-    }
-    for (let i = 0; i < 8 && !fb.url().includes('/callback'); i++) {
-      for (const id of untick) {
-        const box = fb.locator(`#page-${id}`)
-        if (await box.count()) await box.uncheck()
-      }
-      for (const id of tick) {
-        const box = fb.locator(`#page-${id}`)
-        if (await box.count()) await box.check()
-      }
-      const next = fb.locator('#continue')
-      if (!(await next.count())) break
-      await next.click()
-      await fb.waitForLoadState()
-    }
-    assert(fb.url().includes('/callback'), `the dialog ends on the app's callback, not ${fb.url()}`)
-  } finally {
-    await fb.close()
   }
 }
 
@@ -125,7 +90,7 @@ await test('repair: every fix through its own button', async (defer) => {
     await page.getByText('Saved.').waitFor({ timeout: 10000 })
     await page.getByRole('button', { name: 'Connect Pages' }).click()
     await page.getByRole('button', { name: 'Log in with Facebook' }).click()
-    await facebookLogin(browser, await loginURL(page), DANA)
+    await finishFacebookLogin(browser, await loginURL(page), DANA)
     await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })
     await page.getByRole('button', { name: /^Connect \d+ Pages?$/ }).click()
     await page.getByTestId('apply-result').waitFor({ timeout: WAIT })
@@ -177,7 +142,7 @@ await test('repair: every fix through its own button', async (defer) => {
     assert(/need(s)? attention$/.test(headline) && !/soon/.test(headline), `the headline speaks of now: ${headline}`)
     await screenshot(page, 'repair-3-warning-banner')
     await banner.getByRole('button', { name: `Reconnect ${DANA}'s Pages` }).click()
-    await facebookLogin(browser, await loginURL(page), DANA)
+    await finishFacebookLogin(browser, await loginURL(page), DANA)
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     await waitStatus(ids.bakery, 'valid')
@@ -188,7 +153,7 @@ await test('repair: every fix through its own button', async (defer) => {
   await step("Sam's login with fewer tasks asks first and keeps Dana's connection", async () => {
     await page.getByRole('button', { name: 'Connect Pages' }).click()
     await page.getByRole('button', { name: 'Log in with Facebook' }).click()
-    await facebookLogin(browser, await loginURL(page), SAM)
+    await finishFacebookLogin(browser, await loginURL(page), SAM)
     await page.getByTestId('candidate').first().waitFor({ timeout: LOGIN_TIMEOUT })
     const bakery = page.getByTestId('candidate').filter({ hasText: 'Harbor Street Bakery' }).filter({ hasNotText: 'Eastside' })
     assert((await bakery.getByTestId('watched-by').innerText()).includes(`Watched through ${DANA}`), 'the chooser says through whom the Page is watched')
@@ -217,7 +182,7 @@ await test('repair: every fix through its own button', async (defer) => {
     await page.getByRole('button', { name: 'Settings' }).click()
     const dana = page.getByTestId('person').filter({ hasText: DANA })
     await dana.getByRole('button', { name: 'Reconnect' }).click()
-    await facebookLogin(browser, await loginURL(page), DANA, { untick: [ids.catering] })
+    await finishFacebookLogin(browser, await loginURL(page), DANA, { untick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     const note = await eventually('the notification', () => rec.seen.slice(before).find((l) => l.event === 'notify'))
@@ -231,7 +196,7 @@ await test('repair: every fix through its own button', async (defer) => {
     assert(rec.seen.slice(before).filter((l) => l.event === 'notify').length === 1, 'notified once, not again at the next check')
     // Reconnect with everything ticked: the Page works, its notification goes.
     await page.locator('[data-testid="reauth-banner"][data-tone="invalid"]').getByRole('button', { name: `Reconnect ${DANA}'s Pages` }).click()
-    await facebookLogin(browser, await loginURL(page), DANA, { tick: [ids.catering] })
+    await finishFacebookLogin(browser, await loginURL(page), DANA, { tick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     await waitStatus(ids.catering, 'valid')
