@@ -6,19 +6,10 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { launchBrowser, startApp, screenshot, step, test, assert } from './lib.mjs'
+import { eventually, launchBrowser, startApp, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const CHECK_TIMEOUT = 30000
-
-async function until(what, fn, ms = CHECK_TIMEOUT) {
-  const end = Date.now() + ms
-  for (;;) {
-    if (await fn()) return
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 await test('hooks: set and test a hook in Settings, repair a Page, see the run in its activity', async (defer) => {
   const hookDir = mkdtempSync(path.join(tmpdir(), 'pk-hook-'))
@@ -90,7 +81,7 @@ echo "$PAGEKEEPER_EVENT delivered for $PAGEKEEPER_PAGE_NAME"
     await row.locator('.open').click()
     await page.getByRole('heading', { level: 1, name }).waitFor({ timeout: 10000 })
     const log = page.locator('table.log')
-    await until('the hook runs in the activity log', async () => {
+    await eventually('the hook runs in the activity log', async () => {
       const text = await log.innerText()
       return ['stopped_working: exit 0', 'new_token: exit 0', 'works_again: exit 0'].every((s) => text.includes(s))
     })

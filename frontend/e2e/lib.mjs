@@ -169,4 +169,16 @@ export async function step(name, fn) {
   }
 }
 
+// eventually polls fn until it returns something truthy, and returns that;
+// after ms it fails naming what it waited for.
+export async function eventually(what, fn, ms = 30000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`) }

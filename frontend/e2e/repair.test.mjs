@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
-import { freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
+import { eventually, freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
@@ -37,16 +37,6 @@ async function jsonLines(cmd, args, opts, firstWithin) {
     proc.once('exit', (code) => { clearTimeout(t); reject(new Error(`${path.basename(cmd)} exited with ${code}`)) })
   })
   return { proc, seen, first: await first, stop: () => { proc.stdin.end(); proc.kill() } }
-}
-
-async function eventually(what, fn, ms = WAIT) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 150))
-  }
 }
 
 await test('repair: every fix through its own button', async (defer) => {
