@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 )
@@ -68,7 +69,7 @@ func (w *world) setup() {
 		w.t.Fatal(err)
 	}
 	set, _ := k.Settings()
-	set.RedirectPort = freePort(w.t)
+	set.RedirectPort = testport.Free(w.t)
 	if err := k.SaveSettings(set); err != nil {
 		w.t.Fatal(err)
 	}
@@ -117,19 +118,6 @@ func (w *world) check() (int, map[string]keeper.ReportPage) {
 		pages[p.ID] = p
 	}
 	return code, pages
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := sb.URL()
-	sb.Close()
-	var port int
-	fmt.Sscanf(u[strings.LastIndex(u, ":")+1:], "%d", &port)
-	return port
 }
 
 func TestScenarios(t *testing.T) {

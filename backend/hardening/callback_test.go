@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
@@ -150,7 +151,7 @@ func TestCallbackThroughKeeper(t *testing.T) {
 	freed := portFree(t, port)
 
 	// The login times out on its own and frees its port.
-	p := freePort(t)
+	p := testport.Free(t)
 	id, secret := r.sb.App()
 	sess, err := login.Start(ctx, login.Config{AppID: id, AppSecret: secret, FacebookURL: r.sb.URL(), GraphURL: r.sb.URL(),
 		Port: p, Timeout: 200 * time.Millisecond})

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
@@ -252,7 +252,7 @@ func newRig(t *testing.T, o rigOptions) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.k.Close() })
-	r.usePort(freePort(t))
+	r.usePort(testport.Free(t))
 	id, secret := sb.App()
 	if err := r.k.SetupApp(context.Background(), id, secret); err != nil {
 		t.Fatal(err)
@@ -272,16 +272,6 @@ func (r *rig) usePort(port int) {
 	if err := r.k.SaveSettings(v); err != nil {
 		r.t.Fatal(err)
 	}
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // login plays a whole "Log in with Facebook" through the sandbox's dialog.

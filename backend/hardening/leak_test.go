@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/cli"
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
@@ -477,7 +478,7 @@ func TestCLIOutputHasNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := pre.Settings()
-	v.RedirectPort = freePort(t)
+	v.RedirectPort = testport.Free(t)
 	if err := pre.SaveSettings(v); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/notify"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/vault"
@@ -57,10 +58,7 @@ func newFixture(t *testing.T) *fixture {
 // useFreePort gives the login redirect a port of its own.
 func (f *fixture) useFreePort() {
 	set, _ := f.k.db.GetSettings()
-	port, err := freePort()
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	port := testport.Free(f.t)
 	set.RedirectPort = port
 	if err := f.k.db.PutSettings(set); err != nil {
 		f.t.Fatal(err)

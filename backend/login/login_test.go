@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 )
 
@@ -27,17 +28,6 @@ const (
 	goodCode  = "AQD-the-login-code"
 	userToken = "EAAB-user-token-value"
 )
-
-// freePort finds a port nobody listens on right now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // portFree reports whether the port can be bound again.
 func portFree(port int) bool {
@@ -118,7 +108,7 @@ func config(t *testing.T, te *tokenEndpoint) login.Config {
 	return login.Config{
 		AppID: appID, AppSecret: appSecret,
 		FacebookURL: "https://www.facebook.example", GraphURL: te.srv.URL,
-		Port:    freePort(t),
+		Port:    testport.Free(t),
 		Scopes:  []string{"pages_show_list", "pages_read_engagement"},
 		Timeout: time.Minute,
 	}
@@ -676,7 +666,7 @@ func TestExchangeFailures(t *testing.T) {
 		})
 	}
 	t.Run("unreachable", func(t *testing.T) {
-		dead := freePort(t)
+		dead := testport.Free(t)
 		f := start(t, func(c *login.Config) { c.GraphURL = "http://127.0.0.1:" + strconv.Itoa(dead) })
 		err, _ := exchangeFailure(t, f, goodCode)
 		if !errors.Is(err, login.ErrUnreachable) || !strings.Contains(err.Error(), "connection refused") {

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/login"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 )
@@ -43,7 +44,7 @@ func startSandboxLogin(t *testing.T, sb *sandbox.Server, mutate func(*login.Conf
 	cfg := login.Config{
 		AppID: id, AppSecret: secret,
 		FacebookURL: sb.URL(), GraphURL: sb.URL(),
-		Port:    freePort(t),
+		Port:    testport.Free(t),
 		Scopes:  []string{"pages_show_list", "pages_read_engagement"},
 		Timeout: time.Minute,
 	}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"debug/pe"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagekeeper/pagekeeper/backend/internal/testport"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
 	"github.com/pagekeeper/pagekeeper/backend/store"
 )
@@ -193,7 +193,7 @@ func TestCommandLineInAConsole(t *testing.T) {
 	expect(t, "setup without a secret", code, 64, out, "no App Secret", "PowerShell")
 
 	// A free port of its own for the login redirect (the default is fixed).
-	setRedirectPort(t, filepath.Join(data, "pagekeeper.db"), freePort(t))
+	setRedirectPort(t, filepath.Join(data, "pagekeeper.db"), testport.Free(t))
 
 	pages := strings.Join([]string{sandbox.PageBakery, sandbox.PageCatering, sandbox.PageCafe, sandbox.PageWholesale}, ",")
 	code, out = c.login(sb, pk+" connect --no-browser --pages "+pages)
@@ -238,19 +238,6 @@ func setRedirectPort(t *testing.T, path string, port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := sb.URL()
-	sb.Close()
-	var port int
-	fmt.Sscanf(u[strings.LastIndex(u, ":")+1:], "%d", &port)
-	return port
 }
 
 // wineRun runs a Windows program under Wine and returns what it printed.
