@@ -70,16 +70,31 @@ var pageScopes = []string{"pages_show_list", "pages_read_engagement", "pages_man
 // grant for the check.
 func (t TokenInfo) PageTargets() ([]string, bool) {
 	var ids []string
+	seen := map[string]bool{}
 	for _, scope := range pageScopes {
 		targets, _ := t.Targets(scope)
 		for _, id := range targets {
-			if !slices.Contains(ids, id) {
+			if !seen[id] {
+				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
 	}
 	_, limited := t.Targets("pages_show_list")
 	return ids, limited
+}
+
+// GrantsPage says whether PageTargets holds id, and whether the grant is
+// limited at all, without building the list: a check asks it for every one
+// of a person's Pages, which may be thousands.
+func (t TokenInfo) GrantsPage(id string) (in, limited bool) {
+	_, limited = t.Targets("pages_show_list")
+	for _, scope := range pageScopes {
+		if targets, _ := t.Targets(scope); slices.Contains(targets, id) {
+			return true, limited
+		}
+	}
+	return false, limited
 }
 
 // DebugToken asks Facebook about inputToken with the app token. An invalid

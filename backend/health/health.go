@@ -460,11 +460,10 @@ func InGrant(t *graph.TokenInfo, pageID string) *bool {
 	if t == nil {
 		return nil
 	}
-	ids, ok := t.PageTargets()
+	in, ok := t.GrantsPage(pageID)
 	if !ok {
 		return nil
 	}
-	in := slices.Contains(ids, pageID)
 	return &in
 }
 
