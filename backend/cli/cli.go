@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"golang.org/x/term"
 
@@ -146,7 +147,8 @@ func Main(ctx context.Context, env *Env, args []string) int {
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "%s %s keeps your Facebook Page connections alive.\n\n", buildinfo.Name, buildinfo.Version)
 	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  pagekeeper                 open the desktop app")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  pagekeeper\topen the desktop app")
 	names := make([]string, 0, len(commands))
 	for n, c := range commands {
 		if !c.Hidden {
@@ -156,8 +158,9 @@ func printHelp(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  pagekeeper %-15s %s\n", c.Usage, c.Summary)
+		fmt.Fprintf(tw, "  pagekeeper %s\t%s\n", c.Usage, c.Summary)
 	}
+	tw.Flush()
 	fmt.Fprintln(w, "\nFirst time? 'pagekeeper setup' shows, step by step, how to create the Meta app")
 	fmt.Fprintln(w, "Pagekeeper logs in through (the window's first screen shows the same steps).")
 	fmt.Fprintln(w, "\nEnvironment:")
