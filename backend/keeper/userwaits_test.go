@@ -3,13 +3,15 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +33,12 @@ import (
 // (the loop of Keeper.Run). Beside each, a bare client makes the same HTTP requests
 // (benchnet.Replay). scripts/bench.sh runs it on a throwaway keyring, with
 // PAGEKEEPER_BENCH_BIN set to the command-line build.
+//
+// PAGEKEEPER_BENCH_WINDOW_ONLY=1 measures, after the connect that fills the
+// data folder, only the window's launch and settled memory beside the
+// template's (no idle CPU, no checks or commands): one round of each per
+// iteration (-benchtime 3x: three rounds, window and template taking turns
+// so both see the same load), medians reported. For work on the window.
 //
 // Entries are not deleted afterwards: deleting 5,000 of them one by one
 // costs minutes, and the keyring is thrown away with the session.
@@ -121,11 +129,17 @@ func benchUserWaits(b *testing.B, n int) {
 	connect := time.Since(t0)
 	connectKeychain := keychain.total()
 	connectBare := bare(b, proxy, proxy.Stop())
+	firstBytes := windowFirstBytes(b, k)
 	k.Close()
 
-	// `pagekeeper check` and `pagekeeper status`, whole processes.
 	env := append(os.Environ(), "PAGEKEEPER_DATA_DIR="+dir, "PAGEKEEPER_KEYRING_SERVICE="+service,
 		"PAGEKEEPER_GRAPH_URL="+proxy.URL(), "PAGEKEEPER_FACEBOOK_URL="+sb.URL())
+	if os.Getenv("PAGEKEEPER_BENCH_WINDOW_ONLY") != "" {
+		benchWindowOnly(b, bin, env, firstBytes)
+		return
+	}
+
+	// `pagekeeper check` and `pagekeeper status`, whole processes.
 	var cliCheck []time.Duration
 	var cliReqs []benchnet.Request
 	for range 3 {
@@ -144,16 +158,9 @@ func benchUserWaits(b *testing.B, n int) {
 	// pagekeeper-window), next to the bare Wails template built in the same
 	// run: launch to painted list, settled memory, idle CPU.
 	var win, tmpl benchwin.Figures
-	tmplBin := os.Getenv("PAGEKEEPER_BENCH_TEMPLATE")
-	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != ""
+	measureWindow := n == 1000 && os.Getenv("PAGEKEEPER_BENCH_TEMPLATE") != "" && os.Getenv("DISPLAY") != ""
 	if measureWindow {
-		o := benchwin.Options{Settle: 15 * time.Second, Idle: 60 * time.Second}
-		if win, err = benchwin.Measure(bin, env, o); err != nil {
-			b.Fatal("the window: ", err)
-		}
-		if tmpl, err = benchwin.Measure(tmplBin, os.Environ(), o); err != nil {
-			b.Fatal("the template: ", err)
-		}
+		win, tmpl = windowRound(b, bin, env, 60*time.Second)
 	}
 
 	// The window: a fresh start reads every token once, later cycles none.
@@ -198,14 +205,94 @@ func benchUserWaits(b *testing.B, n int) {
 	b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
 	b.ReportMetric(ms(median(status)), "cli-status-ms")
 	if measureWindow {
-		mib := func(n int64) float64 { return float64(n) / (1 << 20) }
-		b.ReportMetric(ms(win.Paint), "window-paint-ms")
-		b.ReportMetric(mib(win.PSS), "window-pss-MiB")
+		reportWindow(b, firstBytes, []benchwin.Figures{win}, []benchwin.Figures{tmpl})
 		b.ReportMetric(ms(win.IdleCPU), "window-idle-cpu-ms")
-		b.ReportMetric(ms(tmpl.Paint), "template-paint-ms")
-		b.ReportMetric(mib(tmpl.PSS), "template-pss-MiB")
 		b.ReportMetric(ms(tmpl.IdleCPU), "template-idle-cpu-ms")
 	}
+}
+
+// windowRound launches the window (pagekeeper, which hands over to
+// pagekeeper-window) on the benchmark's data, then the bare Wails template
+// built in the same run (PAGEKEEPER_BENCH_TEMPLATE), and measures each.
+func windowRound(b *testing.B, bin string, env []string, idle time.Duration) (win, tmpl benchwin.Figures) {
+	b.Helper()
+	o := benchwin.Options{Settle: 15 * time.Second, Idle: idle}
+	var err error
+	if win, err = benchwin.Measure(bin, env, o); err != nil {
+		b.Fatal("the window: ", err)
+	}
+	if tmpl, err = benchwin.Measure(os.Getenv("PAGEKEEPER_BENCH_TEMPLATE"), os.Environ(), o); err != nil {
+		b.Fatal("the template: ", err)
+	}
+	return win, tmpl
+}
+
+// benchWindowOnly is PAGEKEEPER_BENCH_WINDOW_ONLY: rounds of windowRound
+// without idle CPU, one per iteration.
+func benchWindowOnly(b *testing.B, bin string, env []string, firstBytes int) {
+	if os.Getenv("PAGEKEEPER_BENCH_TEMPLATE") == "" || os.Getenv("DISPLAY") == "" {
+		b.Fatal("PAGEKEEPER_BENCH_WINDOW_ONLY needs PAGEKEEPER_BENCH_TEMPLATE and a display")
+	}
+	var wins, tmpls []benchwin.Figures
+	for b.Loop() {
+		w, t := windowRound(b, bin, env, 0)
+		wins, tmpls = append(wins, w), append(tmpls, t)
+	}
+	reportWindow(b, firstBytes, wins, tmpls)
+}
+
+// reportWindow reports the medians of the window's and the template's
+// launch and memory, the window's memory per process, and the bytes of the
+// window's first pull of its data.
+func reportWindow(b *testing.B, firstBytes int, wins, tmpls []benchwin.Figures) {
+	b.Helper()
+	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	mib := func(n int64) float64 { return float64(n) / (1 << 20) }
+	paint := func(fs []benchwin.Figures) time.Duration {
+		ds := make([]time.Duration, len(fs))
+		for i, f := range fs {
+			ds[i] = f.Paint
+		}
+		return median(ds)
+	}
+	pss := func(fs []benchwin.Figures) int64 {
+		ns := make([]int64, len(fs))
+		for i, f := range fs {
+			ns[i] = f.PSS
+		}
+		return median(ns)
+	}
+	for i := range wins {
+		b.Logf("round %d: window %v, %.0f MiB %v; template %v, %.0f MiB %v", i+1, wins[i].Paint.Round(time.Millisecond),
+			mib(wins[i].PSS), mibs(wins[i].PSSOf), tmpls[i].Paint.Round(time.Millisecond), mib(tmpls[i].PSS), mibs(tmpls[i].PSSOf))
+	}
+	b.ReportMetric(ms(paint(wins)), "window-paint-ms")
+	b.ReportMetric(mib(pss(wins)), "window-pss-MiB")
+	b.ReportMetric(ms(paint(tmpls)), "template-paint-ms")
+	b.ReportMetric(mib(pss(tmpls)), "template-pss-MiB")
+	b.ReportMetric(float64(firstBytes), "window-first-bytes")
+}
+
+// windowFirstBytes is the size of the JSON the window pulls first.
+func windowFirstBytes(b *testing.B, k *Keeper) int {
+	first, err := k.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	js, err := json.Marshal(first)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return len(js)
+}
+
+// mibs rounds a per-process split to MiB for the log.
+func mibs(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = v >> 20
+	}
+	return out
 }
 
 // bare is the bare client's best time for reqs.
@@ -232,9 +319,9 @@ func runProcess(b *testing.B, bin string, env []string, args ...string) time.Dur
 	return d
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+func median[T cmp.Ordered](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
 	return s[len(s)/2]
 }
 

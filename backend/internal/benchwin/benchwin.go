@@ -21,12 +21,15 @@ import (
 
 // Figures are one window's measurements.
 type Figures struct {
-	Paint   time.Duration // launch to the "first paint" line in its output
-	PSS     int64         // bytes, the window's process and all its descendants, settled
+	Paint time.Duration // launch to the "first paint" line in its output
+	PSS   int64         // bytes, the window's process and all its descendants, settled
+	// PSSOf splits PSS by process name (the program, WebKitWebProcess,
+	// WebKitNetworkProcess): where the memory is.
+	PSSOf   map[string]int64
 	IdleCPU time.Duration // user+system time of the same processes over Idle
 }
 
-// Options say how long to wait.
+// Options say how long to wait; an Idle of 0 measures no idle CPU.
 type Options struct {
 	Settle, Idle time.Duration
 }
@@ -81,8 +84,14 @@ func Measure(bin string, env []string, o Options) (Figures, error) {
 	}
 	time.Sleep(o.Settle)
 	pids := tree(cmd.Process.Pid)
+	f.PSSOf = map[string]int64{}
 	for _, pid := range pids {
-		f.PSS += pss(pid)
+		n := pss(pid)
+		f.PSS += n
+		f.PSSOf[name(pid)] += n
+	}
+	if o.Idle == 0 {
+		return f, nil
 	}
 	before := cpu(pids)
 	time.Sleep(o.Idle)
@@ -123,6 +132,12 @@ func stat(pid int) []string {
 		return strings.Fields(s[i+1:])
 	}
 	return nil
+}
+
+// name is the process's command name (/proc/pid/comm).
+func name(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
 }
 
 func pss(pid int) int64 {
