@@ -60,12 +60,17 @@ export function aspects(p: { checkedAt: string; rolesCheckedAt: string; webhooks
   return `access checked ${relativeTime(p.checkedAt, now)} · roles and permissions ${relativeTime(p.rolesCheckedAt, now)} · webhooks ${relativeTime(p.webhooksCheckedAt, now)}`
 }
 
+// Made on first use, then kept: toLocaleString with options builds a new
+// formatter on every call (about a millisecond in WebKit, three per row).
+let dtf: Intl.DateTimeFormat | undefined
+
 /** absoluteTime is the full local time for a title attribute. */
 export function absoluteTime(iso: string): string {
   if (!iso) return ''
   const t = Date.parse(iso)
   if (Number.isNaN(t)) return ''
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+  dtf ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+  return dtf.format(t)
 }
 
 /** plural gives "1 Page" or "3 Pages". */
