@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
@@ -17,6 +18,22 @@ import (
 type App struct {
 	shell  *Shell
 	keeper *keeper.Keeper
+
+	restMu  sync.Mutex
+	restSeq int64             // the snapshot whose other Pages rest holds
+	rest    []keeper.PageView // what Snapshot left for SnapshotRest
+}
+
+// FirstRows is how many rows of the list the window's first pull holds: a
+// screenful and more, so the window paints its list before it has them all.
+const FirstRows = 60
+
+// WindowSnapshot is the window's pull of the state: the summary whole, of
+// the Pages the first rows of the list and every Page with a problem (in
+// keeper's list form), and how many more SnapshotRest gives.
+type WindowSnapshot struct {
+	Snapshot keeper.Snapshot `json:"snapshot"`
+	More     int             `json:"more"`
 }
 
 // About is what the window shows of this build and where it keeps its files.
@@ -55,13 +72,46 @@ func (a *App) About() (About, error) {
 	return About{Name: buildinfo.Name, Version: buildinfo.Version, DataDir: dir}, nil
 }
 
-// Snapshot is the initial pull of the whole state; later changes arrive as events.
-func (a *App) Snapshot() (keeper.Snapshot, error) {
+// Snapshot is the window's pull of the whole state, its first rows now and
+// the other Pages from SnapshotRest; later changes arrive as events.
+func (a *App) Snapshot() (WindowSnapshot, error) {
 	k, err := a.k()
 	if err != nil {
-		return keeper.Snapshot{}, err
+		return WindowSnapshot{}, err
 	}
-	return k.Snapshot()
+	snap, err := k.Snapshot()
+	if err != nil {
+		return WindowSnapshot{}, err
+	}
+	head, rest := snap.ListForm().Head(FirstRows)
+	a.restMu.Lock()
+	a.restSeq, a.rest = snap.Seq, rest
+	a.restMu.Unlock()
+	return WindowSnapshot{Snapshot: head, More: len(rest)}, nil
+}
+
+// SnapshotRest is the Pages the snapshot numbered seq left out, once; an
+// error when that snapshot is no longer the last one pulled (the window
+// then pulls it again).
+func (a *App) SnapshotRest(seq int64) ([]keeper.PageView, error) {
+	a.restMu.Lock()
+	defer a.restMu.Unlock()
+	if a.rest == nil || a.restSeq != seq {
+		return nil, errStaleSnapshot
+	}
+	rest := a.rest
+	a.rest = nil
+	return rest, nil
+}
+
+var errStaleSnapshot = errors.New("the window's snapshot is out of date")
+
+// Painted is the window saying it shows its first data: the checks that
+// wait for it may start.
+func (a *App) Painted() {
+	if a.shell != nil {
+		a.shell.windowPainted()
+	}
 }
 
 // CheckNow starts a check of every Page; progress arrives as events.

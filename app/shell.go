@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 
@@ -43,13 +44,19 @@ type Shell struct {
 	cancel   context.CancelFunc
 	engine   *engine.Server // serves the keeper to the command line
 	quitting atomic.Bool
+
+	// painted closes when the window first shows its data (App.Painted);
+	// the first check waits for it, at most firstCheckWait.
+	painted        chan struct{}
+	paintedOnce    sync.Once
+	firstCheckWait time.Duration
 }
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
 func NewShell(demo bool) *Shell {
 	// A command that holds the data folder (a check from cron) is waited
 	// for as long as commands wait for each other, rather than refused.
-	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}}
+	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}, painted: make(chan struct{}), firstCheckWait: 3 * time.Second}
 	s.App = &App{shell: s}
 	return s
 }
@@ -73,7 +80,7 @@ func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
 	// whoever made the change.
 	hub := engine.NewHub()
 	opts.Emit = func(name string, data any) {
-		s.rt.Emit(name, data)
+		s.rt.Emit(name, listForm(data))
 		hub.Emit(name, data)
 	}
 	opts.Opener = s.rt.OpenURL
@@ -101,8 +108,24 @@ func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
 	if old != nil {
 		old.Close()
 	}
-	go k.Run(runCtx)
+	go func() {
+		// The first check reads every token and diagnoses every Page: on a
+		// machine with few cores it ran beside the window's first paint and
+		// made it twice as slow. It starts once the list is on screen.
+		select {
+		case <-s.painted:
+		case <-time.After(s.firstCheckWait):
+		case <-runCtx.Done():
+			return
+		}
+		k.Run(runCtx)
+	}()
 	return nil
+}
+
+// windowPainted is App.Painted: the window shows its first data.
+func (s *Shell) windowPainted() {
+	s.paintedOnce.Do(func() { close(s.painted) })
 }
 
 // startDemo swaps the real (empty) setup for the demo, in the same window.
@@ -121,9 +144,21 @@ func (s *Shell) startDemo() error {
 	}
 	snap, err := k.Snapshot()
 	if err == nil {
-		s.rt.Emit(keeper.EventSnapshot, snap)
+		s.rt.Emit(keeper.EventSnapshot, snap.ListForm())
 	}
 	return err
+}
+
+// listForm gives the window the snapshots and changes of an event in
+// keeper's list form, the form its pulls have.
+func listForm(data any) any {
+	switch d := data.(type) {
+	case keeper.Snapshot:
+		return d.ListForm()
+	case keeper.SnapshotChanges:
+		return d.ListForm()
+	}
+	return data
 }
 
 // Shutdown is Wails' OnShutdown hook.

@@ -68,10 +68,11 @@ func start(t *testing.T, demo bool) (*Shell, *windowless) {
 
 func TestDemoStartsConfiguredOnTheSandbox(t *testing.T) {
 	s, _ := start(t, true)
-	snap, err := s.App.Snapshot()
+	first, err := s.App.Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap := first.Snapshot
 	if !snap.Demo || !snap.Configured || len(snap.Pages) != 0 {
 		t.Fatalf("demo snapshot: %+v", snap)
 	}
@@ -120,13 +121,13 @@ func TestSecondLaunchAndNotificationClickBringTheWindowForward(t *testing.T) {
 
 func TestStartDemoSwitchesTheWindowToTheDemo(t *testing.T) {
 	s, rt := start(t, false)
-	if snap, _ := s.App.Snapshot(); snap.Demo || snap.Configured {
-		t.Fatalf("fresh install: %+v", snap)
+	if first, _ := s.App.Snapshot(); first.Snapshot.Demo || first.Snapshot.Configured {
+		t.Fatalf("fresh install: %+v", first)
 	}
 	if err := s.App.StartDemo(); err != nil {
 		t.Fatal(err)
 	}
-	if snap, _ := s.App.Snapshot(); !snap.Demo || !rt.saw(keeper.EventSnapshot) {
-		t.Fatalf("after Try the demo: %+v", snap)
+	if first, _ := s.App.Snapshot(); !first.Snapshot.Demo || !rt.saw(keeper.EventSnapshot) {
+		t.Fatalf("after Try the demo: %+v", first)
 	}
 }

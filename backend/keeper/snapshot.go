@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/health"
@@ -318,4 +319,77 @@ func Timeline(hist []store.StatusChange, now time.Time, days int, loc *time.Loca
 		out[d] = DayView{Date: start.Format("2006-01-02"), Status: day}
 	}
 	return out
+}
+
+// ListForm is the snapshot as the window's list and banners read it: a
+// Page's tasks, permissions and features are left out (PageDetail gives
+// them for the Page that is open), about half of the bytes at 1,000 Pages.
+func (s Snapshot) ListForm() Snapshot {
+	s.Pages = listForm(s.Pages)
+	return s
+}
+
+// ListForm is c with its Pages in the list form, like Snapshot.ListForm.
+func (c SnapshotChanges) ListForm() SnapshotChanges {
+	c.Snapshot = c.Snapshot.ListForm()
+	c.Changed = listForm(c.Changed)
+	return c
+}
+
+func listForm(pages []PageView) []PageView {
+	out := make([]PageView, len(pages))
+	for i, p := range pages {
+		p.Tasks, p.Permissions, p.Features = []string{}, []string{}, []FeatureView{}
+		out[i] = p
+	}
+	return out
+}
+
+// Head splits the snapshot's Pages for a window that paints before it has
+// them all: head keeps the first rows of the list as the window groups it
+// (people with the worst Page first, each person's Pages broken first, then
+// by name) and every Page with a problem, which the banners above the list
+// name; rest has the others. Both keep the snapshot's order.
+func (s Snapshot) Head(rows int) (head Snapshot, rest []PageView) {
+	worst := map[string]int{}
+	for _, p := range s.Pages {
+		if r, ok := worst[p.ProfileID]; !ok || statusRank[p.Status] < r {
+			worst[p.ProfileID] = statusRank[p.Status]
+		}
+	}
+	order := make([]int, len(s.Pages))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := s.Pages[order[i]], s.Pages[order[j]]
+		if wa, wb := worst[a.ProfileID], worst[b.ProfileID]; wa != wb {
+			return wa < wb
+		}
+		if na, nb := strings.ToLower(a.ProfileName), strings.ToLower(b.ProfileName); na != nb {
+			return na < nb
+		}
+		if a.ProfileID != b.ProfileID {
+			return a.ProfileID < b.ProfileID
+		}
+		if ra, rb := statusRank[a.Status], statusRank[b.Status]; ra != rb {
+			return ra < rb
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	in := make([]bool, len(s.Pages))
+	for _, i := range order[:min(rows, len(order))] {
+		in[i] = true
+	}
+	head = s
+	head.Pages = []PageView{}
+	rest = []PageView{}
+	for i, p := range s.Pages {
+		if in[i] || p.Status == "invalid" || p.Status == "warning" {
+			head.Pages = append(head.Pages, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	return head, rest
 }

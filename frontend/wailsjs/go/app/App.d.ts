@@ -41,6 +41,8 @@ export function OpenFacebook(arg1:string):Promise<string>;
 
 export function PageDetail(arg1:string):Promise<keeper.PageDetail>;
 
+export function Painted():Promise<void>;
+
 export function Quit():Promise<void>;
 
 export function RemoveHook(arg1:string):Promise<void>;
@@ -65,7 +67,9 @@ export function SetupMetaApp(arg1:string,arg2:string):Promise<keeper.AppCheck>;
 
 export function Simulate(arg1:string,arg2:string):Promise<void>;
 
-export function Snapshot():Promise<keeper.Snapshot>;
+export function Snapshot():Promise<app.WindowSnapshot>;
+
+export function SnapshotRest(arg1:number):Promise<Array<keeper.PageView>>;
 
 export function StartConnect():Promise<keeper.LoginStart>;
 

@@ -74,6 +74,10 @@ export function PageDetail(arg1) {
   return window['go']['app']['App']['PageDetail'](arg1);
 }
 
+export function Painted() {
+  return window['go']['app']['App']['Painted']();
+}
+
 export function Quit() {
   return window['go']['app']['App']['Quit']();
 }
@@ -124,6 +128,10 @@ export function Simulate(arg1, arg2) {
 
 export function Snapshot() {
   return window['go']['app']['App']['Snapshot']();
+}
+
+export function SnapshotRest(arg1) {
+  return window['go']['app']['App']['SnapshotRest'](arg1);
 }
 
 export function StartConnect() {
