@@ -1,7 +1,11 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
+import { api } from './lib/api'
 import './app.css'
 
-const app = mount(App, { target: document.getElementById('app')! })
+// The first pull starts before the page is built: Go answers meanwhile.
+const first = api.snapshot()
+first.catch(() => {}) // the store reports it
+const app = mount(App, { target: document.getElementById('app')!, props: { first } })
 
 export default app

@@ -59,6 +59,9 @@ export interface SnapshotChanges {
   stamps: { field: 'checkedAt' | 'rolesCheckedAt' | 'webhooksCheckedAt'; at: string; ids: string[] }[]
 }
 
+/** FirstSnapshot is the window's pull: the summary and the first rows; more Pages come from snapshotRest. */
+export type FirstSnapshot = Snapshot & { more?: number }
+
 export type Status = 'valid' | 'warning' | 'invalid' | 'unknown' | 'disconnected'
 
 // Event names: the constants of backend/keeper/views.go.
@@ -102,7 +105,12 @@ export function on<E extends EventName>(name: E, fn: (payload: EventPayloads[E])
 
 export const api = {
   about: (): Promise<About> => App.About(),
-  snapshot: (): Promise<Snapshot> => App.Snapshot(),
+  snapshot: async (): Promise<FirstSnapshot> => {
+    const w = await App.Snapshot()
+    return { ...w.snapshot, more: w.more } as FirstSnapshot
+  },
+  snapshotRest: (seq: number): Promise<PageView[]> => App.SnapshotRest(seq),
+  painted: (): Promise<void> => App.Painted(),
   checkNow: (): Promise<void> => App.CheckNow(),
   checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
   checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
@@ -167,16 +175,23 @@ export function errorText(e: unknown): string {
   return String(e)
 }
 
-/** paintedOnce writes one line to the window's log (stdout) after the first
- * screen with data is on screen: scripts/bench.sh times launch to it. */
 let painted = false
+let donePainting = () => {}
+/** firstPaint settles once the first screen with data is on screen. */
+export const firstPaint = new Promise<void>((resolve) => (donePainting = resolve))
+
+/** paintedOnce writes one line to the window's log (stdout) after the first
+ * screen with data is on screen, which scripts/bench.sh times launch to, and
+ * tells Go, whose first check waits for it. */
 export function paintedOnce(what: string): void {
   if (painted) return
   painted = true
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
+      donePainting()
       try {
         LogPrint(`first paint: ${what}`)
+        App.Painted().catch(() => {})
       } catch {
         // No Wails runtime (tests, a plain browser).
       }

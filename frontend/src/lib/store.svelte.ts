@@ -2,8 +2,8 @@
 // the store from context, so every test renders with a store of its own.
 import { getContext, setContext } from 'svelte'
 import {
-  api, errorText, Events, on,
-  type About, type ApplyResult, type CheckState, type LoginProgress, type LoginResult, type LoginStart, type Notice, type Snapshot, type SnapshotChanges,
+  api, errorText, Events, firstPaint, on,
+  type About, type FirstSnapshot, type ApplyResult, type CheckState, type LoginProgress, type LoginResult, type LoginStart, type Notice, type Snapshot, type SnapshotChanges,
 } from './api'
 
 export type View =
@@ -54,9 +54,14 @@ export class Store {
   #off: (() => void)[] = []
   #noticeId = 0
   #decidedStart = false
+  /** the first pull, when main.ts started it before the window was mounted */
+  #first: Promise<FirstSnapshot> | undefined
+  /** the snapshot has only its first rows; the other Pages are on their way */
+  #partial = false
 
-  /** start subscribes to Go's events, then pulls the state once. */
-  async start(): Promise<void> {
+  /** start subscribes to Go's events, then pulls the state once (first: that pull, already under way). */
+  async start(first?: Promise<FirstSnapshot>): Promise<void> {
+    this.#first = first
     this.#off.push(
       on(Events.snapshot, (s) => this.applySnapshot(s)),
       on(Events.changes, (c) => this.applyChanges(c)),
@@ -88,20 +93,44 @@ export class Store {
   }
 
   async refresh(): Promise<void> {
+    let more = 0
     try {
-      this.applySnapshot(await api.snapshot())
+      const pull = this.#first ?? api.snapshot()
+      this.#first = undefined
+      const { more: m, ...first } = await pull
+      more = m ?? 0
+      this.applySnapshot(first)
+      this.#partial = more > 0
       this.loadError = ''
     } catch (e) {
       if (!this.snapshot) this.loadError = errorText(e)
       else this.notify('error', errorText(e))
     }
+    if (more > 0 && this.snapshot) await this.#rest(this.snapshot.seq)
+  }
+
+  /** #rest adds the Pages a pull left out, once the first rows are on screen. */
+  async #rest(seq: number): Promise<void> {
+    await Promise.race([firstPaint, new Promise((r) => setTimeout(r, 1000))])
+    try {
+      const rest = await api.snapshotRest(seq)
+      const s = this.snapshot
+      if (s?.seq === seq) {
+        this.snapshot = { ...s, pages: [...s.pages, ...rest] }
+        this.#partial = false
+      }
+    } catch {
+      // Another pull came between (a reload, a change): it brings its own.
+      if (this.snapshot?.seq === seq) void this.refresh()
+    }
   }
 
   /** applyChanges applies what changed since the snapshot the window has;
-   * changes to another one (a reload crossed them) fetch it whole instead. */
+   * changes to another one (a reload crossed them), or to one still
+   * missing Pages, fetch it whole instead. */
   applyChanges(c: SnapshotChanges): void {
     const s = this.snapshot
-    if (!s || s.seq !== c.base) {
+    if (!s || s.seq !== c.base || this.#partial) {
       void this.refresh()
       return
     }
@@ -118,6 +147,7 @@ export class Store {
   }
 
   applySnapshot(s: Snapshot): void {
+    this.#partial = false
     this.snapshot = s
     this.loadError = ''
     // Progress events are fresher than a snapshot taken while a check runs.

@@ -12,7 +12,9 @@ const handlers = new Map<string, Set<Handler>>()
 function makeApi() {
   return {
     about: vi.fn(async () => ({ name: 'Pagekeeper', version: '1.2.3', dataDir: '/home/dana/.local/share/pagekeeper' })),
-    snapshot: vi.fn(async () => snapshot()),
+    snapshot: vi.fn(async (): Promise<Real.FirstSnapshot> => snapshot()),
+    snapshotRest: vi.fn(async (_seq: number): Promise<Real.PageView[]> => []),
+    painted: vi.fn(async () => {}),
     checkNow: vi.fn(async () => {}),
     checkPage: vi.fn(async (_id: string) => {}),
     checkPerson: vi.fn(async (_id: string) => {}),
