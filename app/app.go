@@ -24,10 +24,6 @@ type App struct {
 	rest    []keeper.PageView // what Snapshot left for SnapshotRest
 }
 
-// FirstRows is how many rows of the list the window's first pull holds: a
-// screenful and more, so the window paints its list before it has them all.
-const FirstRows = 60
-
 // WindowSnapshot is the window's pull of the state: the summary whole, of
 // the Pages the first rows of the list and every Page with a problem (in
 // keeper's list form), and how many more SnapshotRest gives.
@@ -83,7 +79,7 @@ func (a *App) Snapshot() (WindowSnapshot, error) {
 	if err != nil {
 		return WindowSnapshot{}, err
 	}
-	head, rest := snap.ListForm().Head(FirstRows)
+	head, rest := snap.ListForm().Head(keeper.FirstRows)
 	a.restMu.Lock()
 	a.restSeq, a.rest = snap.Seq, rest
 	a.restMu.Unlock()

@@ -345,6 +345,10 @@ func listForm(pages []PageView) []PageView {
 	return out
 }
 
+// FirstRows is how many rows of its list the window's first pull holds
+// (Head): a screenful and more, so it paints before it has every Page.
+const FirstRows = 60
+
 // Head splits the snapshot's Pages for a window that paints before it has
 // them all: head keeps the first rows of the list as the window groups it
 // (people with the worst Page first, each person's Pages broken first, then
