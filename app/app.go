@@ -19,10 +19,19 @@ type App struct {
 	shell  *Shell
 	keeper *keeper.Keeper
 
-	restMu  sync.Mutex
-	restSeq int64             // the snapshot whose other Pages rest holds
-	rest    []keeper.PageView // what Snapshot left for SnapshotRest
+	restMu sync.Mutex
+	rests  []rest // what the last pulls left for SnapshotRest, oldest first
 }
+
+// rest is the Pages the pull of snapshot seq left out.
+type rest struct {
+	seq   int64
+	pages []keeper.PageView
+}
+
+// keptRests bounds what pulls whose rest never came keep; a dev build has
+// two windows (WebKit's and the browser's), each with its own pull.
+const keptRests = 4
 
 // WindowSnapshot is the window's pull of the state: the summary whole, of
 // the Pages the first rows of the list and every Page with a problem (in
@@ -79,25 +88,30 @@ func (a *App) Snapshot() (WindowSnapshot, error) {
 	if err != nil {
 		return WindowSnapshot{}, err
 	}
-	head, rest := snap.ListForm().Head(keeper.FirstRows)
-	a.restMu.Lock()
-	a.restSeq, a.rest = snap.Seq, rest
-	a.restMu.Unlock()
-	return WindowSnapshot{Snapshot: head, More: len(rest)}, nil
+	head, others := snap.ListForm().Head(keeper.FirstRows)
+	if len(others) > 0 {
+		a.restMu.Lock()
+		a.rests = append(a.rests, rest{snap.Seq, others})
+		if len(a.rests) > keptRests {
+			a.rests = a.rests[1:]
+		}
+		a.restMu.Unlock()
+	}
+	return WindowSnapshot{Snapshot: head, More: len(others)}, nil
 }
 
-// SnapshotRest is the Pages the snapshot numbered seq left out, once; an
-// error when that snapshot is no longer the last one pulled (the window
-// then pulls it again).
+// SnapshotRest is the Pages the pull of the snapshot numbered seq left out,
+// once; an error when none are kept for it (the window then pulls again).
 func (a *App) SnapshotRest(seq int64) ([]keeper.PageView, error) {
 	a.restMu.Lock()
 	defer a.restMu.Unlock()
-	if a.rest == nil || a.restSeq != seq {
-		return nil, errStaleSnapshot
+	for i, r := range a.rests {
+		if r.seq == seq {
+			a.rests = append(a.rests[:i], a.rests[i+1:]...)
+			return r.pages, nil
+		}
 	}
-	rest := a.rest
-	a.rest = nil
-	return rest, nil
+	return nil, errStaleSnapshot
 }
 
 var errStaleSnapshot = errors.New("the window's snapshot is out of date")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
+	"github.com/pagekeeper/pagekeeper/backend/keeper"
 )
 
 // The window's first check waits for its first paint (App.Painted), and
@@ -43,9 +44,9 @@ func TestFirstCheckWaitsForTheFirstPaint(t *testing.T) {
 	}
 }
 
-// SnapshotRest gives the Pages of the last pulled snapshot once, and
-// refuses a snapshot that is not the last one pulled.
-func TestSnapshotRestIsForTheLastPullOnly(t *testing.T) {
+// SnapshotRest gives the Pages a pull left out once, and nothing for a
+// snapshot never pulled; with no Pages there is nothing to come.
+func TestSnapshotRestIsOncePerPull(t *testing.T) {
 	s, _ := start(t, false)
 	first, err := s.App.Snapshot()
 	if err != nil {
@@ -54,13 +55,17 @@ func TestSnapshotRestIsForTheLastPullOnly(t *testing.T) {
 	if first.More != 0 {
 		t.Fatalf("no Pages, yet %d more to come", first.More)
 	}
-	if _, err := s.App.SnapshotRest(first.Snapshot.Seq + 1); err == nil {
-		t.Error("the rest of a snapshot never pulled was given")
-	}
-	if rest, err := s.App.SnapshotRest(first.Snapshot.Seq); err != nil || len(rest) != 0 {
-		t.Errorf("rest of the last pull: %d Pages, %v", len(rest), err)
-	}
 	if _, err := s.App.SnapshotRest(first.Snapshot.Seq); err == nil {
-		t.Error("the rest of a snapshot was given twice")
+		t.Error("a rest was given for a pull that left nothing out")
+	}
+	pages := []keeper.PageView{{ID: "1"}, {ID: "2"}}
+	s.App.rests = []rest{{seq: 41, pages: pages}, {seq: 42, pages: pages[:1]}}
+	for _, seq := range []int64{41, 42} { // two windows' pulls, each its own
+		if got, err := s.App.SnapshotRest(seq); err != nil || len(got) != int(43-seq) {
+			t.Errorf("rest of pull %d: %d Pages, %v", seq, len(got), err)
+		}
+		if _, err := s.App.SnapshotRest(seq); err == nil {
+			t.Errorf("the rest of pull %d was given twice", seq)
+		}
 	}
 }
