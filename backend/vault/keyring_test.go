@@ -142,7 +142,7 @@ func TestVaultOnKeyringUsesNamedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := secretTool(t, svc)
-	for _, want := range []string{"attribute.username = page-token:104", "attribute.username = user-token:104"} {
+	for _, want := range []string{"attribute.username = page-tokens:0", "attribute.username = user-token:104", `"104":"EAAPage"`} {
 		if !strings.Contains(listed, want) {
 			t.Fatalf("secret-tool does not show %q:\n%s", want, listed)
 		}
