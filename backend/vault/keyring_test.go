@@ -193,7 +193,7 @@ func TestKeyringAbsent(t *testing.T) {
 func allOpsFail(t *testing.T, addr, service, reason string, phrases ...string) {
 	t.Helper()
 	const secret = "EAAsecretvalue"
-	for _, op := range []string{"get", "set", "delete", "getmany", "setmany"} {
+	for _, op := range []string{"get", "set", "delete", "getmany", "setmany", "deletemany", "vault"} {
 		r := inChild(t, addr, op, service, "page-token:1", secret)
 		if r.Reason != reason {
 			t.Fatalf("%s: reason %q, error %q; want %s", op, r.Reason, r.Err, reason)

@@ -192,12 +192,13 @@ func (v *Vault) store(p *plan, have int, also map[string]string) error {
 	if err := v.setEntries(p.entries(p.second, p.gen+1)); err != nil {
 		return err
 	}
+	// Emptied entries at the end go last first: a Secrets without a
+	// Scanner stops at the first failure, which leaves no gap.
+	var emptied []string
 	for n := p.total - 1; n >= p.drop; n-- {
-		if err := v.s.Delete(chunkKey(n)); err != nil {
-			return err
-		}
+		emptied = append(emptied, chunkKey(n))
 	}
-	return nil
+	return v.deleteEntries(emptied)
 }
 
 // setEntries stores entries together where the Secrets can.
