@@ -357,6 +357,7 @@ func (k *Keeper) ReplaceAppSecret(ctx context.Context, secret string) error {
 // periodic checks probe every Page token and read the rest when due
 // (monitor.DeepEvery); a Check now in between is complete.
 func (k *Keeper) Run(ctx context.Context) {
+	go k.migrateTokens()
 	scope := monitor.Scope{}
 	for {
 		if _, err := k.run(ctx, scope); err != nil && ctx.Err() != nil {
@@ -383,6 +384,28 @@ func (k *Keeper) Run(ctx context.Context) {
 		case <-k.trigger:
 			scope = monitor.Scope{Complete: true}
 		}
+	}
+}
+
+// migrateTokens moves Page tokens kept the old way (one keychain entry per
+// Page) into the vault's few numbered entries. The window does it, as the
+// process that owns the data folder for long: beside the first check, whose
+// read of the tokens it shares, as deleting 1,000 old entries takes
+// gnome-keyring seconds. A failure leaves them readable where they are; the
+// next start goes on.
+func (k *Keeper) migrateTokens() {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return
+	}
+	var ids []string
+	for _, p := range pages {
+		if p.Status != "disconnected" {
+			ids = append(ids, p.ID)
+		}
+	}
+	if err := k.vault.Migrate(ids); err != nil {
+		k.notice("warning", "Could not move the Page tokens to the keychain's new layout (they stay readable where they are; Pagekeeper tries again at its next start): "+err.Error())
 	}
 }
 
