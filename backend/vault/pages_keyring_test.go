@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -197,4 +198,59 @@ func TestKeyringMigrateCrashBetweenWriteAndDelete(t *testing.T) {
 		t.Fatalf("after the second Migrate the keychain holds %v", got)
 	}
 	readAll(t, New(k), want)
+}
+
+// On this platform's own keychain and entry size (Credential Manager's
+// 2,560 bytes under Wine, gnome-keyring's 64 KiB on Linux): the entries
+// fill up to the limit, a new process reads them all, and old entries move.
+func TestKeyringPlatformEntries(t *testing.T) {
+	if runtime.GOOS == "linux" {
+		needSessionBus(t)
+	}
+	svc := testService(t)
+	k := Keyring{Service: svc}
+	want := pageTokens(600, 1)
+	old := pageTokens(20, 0) // Pages 0-19 in the old layout, then stored anew
+	for id := range old {
+		if err := keyring.Set(svc, prefixPageToken+id, old[id]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := New(k)
+	readAll(t, v, old)
+	if err := v.SetTokens("7", "EAAuser", want); err != nil {
+		t.Fatal(err)
+	}
+	per := (chunkBytes - chunkOverhead) / entrySize("100000000000000", token("100000000000000", 1))
+	entries := 0
+	for n := 0; ; n++ {
+		raw, err := keyring.Get(svc, chunkKey(n))
+		if errors.Is(err, keyring.ErrNotFound) {
+			break
+		}
+		if err != nil || len(raw) > chunkBytes {
+			t.Fatalf("%s: %d bytes, %v", chunkKey(n), len(raw), err)
+		}
+		entries++
+	}
+	if wantEntries := (600 + per - 1) / per; entries != wantEntries {
+		t.Fatalf("%d numbered entries of at most %d bytes, want %d", entries, chunkBytes, wantEntries)
+	}
+	readAll(t, New(k), want)
+	if err := New(k).Migrate(slices.Collect(maps.Keys(want))); err != nil {
+		t.Fatal(err)
+	}
+	for id := range old {
+		if _, err := keyring.Get(svc, prefixPageToken+id); !errors.Is(err, keyring.ErrNotFound) {
+			t.Fatalf("the old entry of %s is still there: %v", id, err)
+		}
+	}
+	delete(want, "100000000000007")
+	if err := New(k).ForgetProfile("7", "100000000000007"); err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, New(k), want)
+	if _, err := New(k).PageToken("100000000000007"); err != ErrNotFound {
+		t.Fatalf("a forgotten Page's token: %v", err)
+	}
 }

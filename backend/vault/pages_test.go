@@ -298,8 +298,12 @@ func TestMigrateMovesTheOldLayout(t *testing.T) {
 				t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
 			}
 			entries := numbered(t, c.m, chunkBytes)
-			if len(entries) != 1 || len(entries[0].Tokens) != 29 || !entries[0].Migrated {
-				t.Fatalf("after Migrate: %d entries, %d tokens, migrated %v", len(entries), len(entries[0].Tokens), entries[0].Migrated)
+			held := 0
+			for _, e := range entries {
+				held += len(e.Tokens)
+			}
+			if held != 29 || !entries[0].Migrated {
+				t.Fatalf("after Migrate: %d entries, %d tokens, migrated %v", len(entries), held, entries[0].Migrated)
 			}
 			// A fresh process reads everything from the numbered entries
 			// and asks the old layout for nothing, not even for a Page in
@@ -318,7 +322,7 @@ func TestMigrateMovesTheOldLayout(t *testing.T) {
 				t.Fatalf("PageToken(404) = %v", err)
 			}
 			reads := c.gets + c.bulks + c.scans
-			if (scans && reads != 1) || (!scans && (c.gets != 2 || c.bulks != 1)) {
+			if (scans && reads != 1) || (!scans && (c.gets != len(entries)+1 || c.bulks != 1)) {
 				t.Fatalf("reading after Migrate: %d reads, %d bulk, %d scans", c.gets, c.bulks, c.scans)
 			}
 			// Migrate again has nothing to do and writes nothing.
