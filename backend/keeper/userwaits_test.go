@@ -36,7 +36,7 @@ import (
 // costs minutes, and the keyring is thrown away with the session.
 func BenchmarkUserWaits(b *testing.B) {
 	sizes := []int{1000, 5000}
-	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000": 5,000 Pages take the keyring many minutes to store
+	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000", for a quicker run
 		sizes = nil
 		for _, f := range strings.Split(s, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
