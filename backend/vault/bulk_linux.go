@@ -112,18 +112,21 @@ func (s *secretService) find(service string, keys []string) (map[string]dbus.Obj
 	return byKey, nil
 }
 
+// lookup maps keys to their item paths the cheaper way for their number.
+func (s *secretService) lookup(service string, keys []string) (map[string]dbus.ObjectPath, error) {
+	if len(keys) <= fewKeys {
+		return s.find(service, keys)
+	}
+	return s.items(service)
+}
+
 func getMany(service string, keys []string) (map[string]string, error) {
 	s, err := openSecretService()
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	var byKey map[string]dbus.ObjectPath
-	if len(keys) <= fewKeys {
-		byKey, err = s.find(service, keys)
-	} else {
-		byKey, err = s.items(service)
-	}
+	byKey, err := s.lookup(service, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -195,12 +198,7 @@ func deleteMany(service string, keys []string) error {
 		return err
 	}
 	defer s.close()
-	var byKey map[string]dbus.ObjectPath
-	if len(keys) <= fewKeys {
-		byKey, err = s.find(service, keys)
-	} else {
-		byKey, err = s.items(service)
-	}
+	byKey, err := s.lookup(service, keys)
 	if err != nil {
 		return err
 	}

@@ -162,14 +162,19 @@ func (c countingScanner) Scan(keys, prefixes []string) (map[string]string, error
 	return c.m.Scan(keys, prefixes)
 }
 
+// newCounting is a counting keychain, a Scanner or not.
+func newCounting(scans bool) (*counting, Secrets) {
+	c := &counting{m: NewMemory()}
+	if scans {
+		return c, countingScanner{countingBulk{c}}
+	}
+	return c, countingBulk{c}
+}
+
 func TestVaultReadsEachSecretOnce(t *testing.T) {
 	for _, scans := range []bool{true, false} {
 		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
-			c := &counting{m: NewMemory()}
-			var s Secrets = countingBulk{c}
-			if scans {
-				s = countingScanner{countingBulk{c}}
-			}
+			c, s := newCounting(scans)
 			v := New(s)
 			pages := map[string]string{}
 			var ids []string

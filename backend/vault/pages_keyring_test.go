@@ -39,13 +39,20 @@ func entryNames(t *testing.T, service string) []string {
 	return names
 }
 
-func pageTokens(n, round int) map[string]string {
-	out := map[string]string{}
-	for i := range n {
-		id := fmt.Sprint(100000000000000 + i)
-		out[id] = token(id, round)
+// facebookID is where the Page IDs of these tests start: as long as Facebook's.
+const facebookID = 100000000000000
+
+// oldEntries writes n Page tokens the way Pagekeeper did before the
+// numbered entries, with go-keyring, one entry each.
+func oldEntries(t *testing.T, service string, first, n int) map[string]string {
+	t.Helper()
+	tokens := pageTokens(first, n, 0)
+	for id, tok := range tokens {
+		if err := keyring.Set(service, prefixPageToken+id, tok); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return out
+	return tokens
 }
 
 func readAll(t *testing.T, v *Vault, want map[string]string) {
@@ -86,7 +93,7 @@ func TestKeyringPageTokensInNumberedEntries(t *testing.T) {
 				return v
 			}
 			v := open()
-			want := pageTokens(c.pages, 1)
+			want := pageTokens(facebookID, c.pages, 1)
 			if err := v.SetTokens("7", "EAAuser", want); err != nil {
 				t.Fatal(err)
 			}
@@ -131,12 +138,7 @@ func TestKeyringMigratesTheOldLayout(t *testing.T) {
 	needSessionBus(t)
 	svc := testService(t)
 	k := Keyring{Service: svc}
-	want := pageTokens(40, 1)
-	for id, tok := range want {
-		if err := keyring.Set(svc, prefixPageToken+id, tok); err != nil {
-			t.Fatal(err)
-		}
-	}
+	want := oldEntries(t, svc, facebookID, 40)
 	// Readers, with and without listing, fall back to the old entries.
 	readAll(t, New(k), want)
 	readAll(t, New(noScan{k}), want)
@@ -171,12 +173,7 @@ func TestKeyringMigrateCrashBetweenWriteAndDelete(t *testing.T) {
 	needSessionBus(t)
 	svc := testService(t)
 	k := Keyring{Service: svc}
-	want := pageTokens(20, 1)
-	for id, tok := range want {
-		if err := keyring.Set(svc, prefixPageToken+id, tok); err != nil {
-			t.Fatal(err)
-		}
-	}
+	want := oldEntries(t, svc, facebookID, 20)
 	ids := slices.Sorted(maps.Keys(want))
 	if err := New(dying{k}).Migrate(ids); err == nil {
 		t.Fatal("the crash went unnoticed")
@@ -209,19 +206,14 @@ func TestKeyringPlatformEntries(t *testing.T) {
 	}
 	svc := testService(t)
 	k := Keyring{Service: svc}
-	want := pageTokens(600, 1)
-	old := pageTokens(20, 0) // Pages 0-19 in the old layout, then stored anew
-	for id := range old {
-		if err := keyring.Set(svc, prefixPageToken+id, old[id]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	want := pageTokens(facebookID, 600, 1)
+	old := oldEntries(t, svc, facebookID, 20) // then stored anew
 	v := New(k)
 	readAll(t, v, old)
 	if err := v.SetTokens("7", "EAAuser", want); err != nil {
 		t.Fatal(err)
 	}
-	per := (chunkBytes - chunkOverhead) / entrySize("100000000000000", token("100000000000000", 1))
+	per := (chunkBytes - chunkOverhead) / entrySize(fmt.Sprint(facebookID), token(fmt.Sprint(facebookID), 1))
 	entries := 0
 	for n := 0; ; n++ {
 		raw, err := keyring.Get(svc, chunkKey(n))

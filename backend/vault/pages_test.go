@@ -15,6 +15,16 @@ func token(id string, round int) string {
 	return fmt.Sprintf("EAAR%dx%s%s", round, id, strings.Repeat("Z", 180))
 }
 
+// pageTokens gives n Pages from the ID first on a token each.
+func pageTokens(first, n, round int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		id := fmt.Sprint(first + i)
+		out[id] = token(id, round)
+	}
+	return out
+}
+
 // numbered returns the numbered entries of s by number, checking that they
 // have no gap and each fits in capacity.
 func numbered(t *testing.T, s interface {
@@ -42,15 +52,10 @@ func numbered(t *testing.T, s interface {
 }
 
 func TestPageTokensSpreadOverFewEntries(t *testing.T) {
-	c := &counting{m: NewMemory()}
-	s := countingScanner{countingBulk{c}}
+	c, s := newCounting(true)
 	v := New(s)
 	v.capacity = 1200 // five tokens an entry, as Windows' 2,560 bytes hold ten
-	want := map[string]string{}
-	for i := range 60 {
-		id := fmt.Sprint(1000 + i)
-		want[id] = token(id, 1)
-	}
+	want := pageTokens(1000, 60, 1)
 	if err := v.SetTokens("9", "EAAuser", want); err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +156,10 @@ func TestPageTokensSpreadOverFewEntries(t *testing.T) {
 // Without a Scanner (Windows, macOS) the numbered entries are read one by
 // one up to the first missing number, and added one by one.
 func TestPageTokensWithoutScanner(t *testing.T) {
-	c := &counting{m: NewMemory()}
-	v := New(countingBulk{c})
+	c, s := newCounting(false)
+	v := New(s)
 	v.capacity = 1200
-	want := map[string]string{}
-	for i := range 23 {
-		id := fmt.Sprint(1000 + i)
-		want[id] = token(id, 1)
-	}
+	want := pageTokens(1000, 23, 1)
 	if err := v.SetTokens("9", "EAAuser", want); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestPageTokensWithoutScanner(t *testing.T) {
 	if wrote != "[[page-tokens:0 user-token:9] [page-tokens:1] [page-tokens:2] [page-tokens:3] [page-tokens:4]]" {
 		t.Fatalf("wrote %s", wrote)
 	}
-	fresh := New(countingBulk{c})
+	fresh := New(s)
 	c.reset()
 	if err := fresh.LoadTokens(slices.Collect(maps.Keys(want)), nil); err != nil {
 		t.Fatal(err)
@@ -249,16 +250,8 @@ func legacy(t *testing.T, s Secrets, tokens map[string]string) {
 func TestMigrateMovesTheOldLayout(t *testing.T) {
 	for _, scans := range []bool{true, false} {
 		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
-			c := &counting{m: NewMemory()}
-			var s Secrets = countingBulk{c}
-			if scans {
-				s = countingScanner{countingBulk{c}}
-			}
-			want := map[string]string{}
-			for i := range 30 {
-				id := fmt.Sprint(100 + i)
-				want[id] = token(id, 1)
-			}
+			c, s := newCounting(scans)
+			want := pageTokens(100, 30, 1)
 			legacy(t, c.m, want)
 			c.m.Set("user-token:9", "EAAuser")
 
@@ -393,15 +386,10 @@ func TestMigrateCrashBetweenWriteAndDelete(t *testing.T) {
 }
 
 func TestSaveAndRestoreInOneWrite(t *testing.T) {
-	c := &counting{m: NewMemory()}
-	s := countingScanner{countingBulk{c}}
+	c, s := newCounting(true)
 	v := New(s)
 	v.capacity = 1200
-	before := map[string]string{}
-	for i := range 20 {
-		id := fmt.Sprint(1000 + i)
-		before[id] = token(id, 1)
-	}
+	before := pageTokens(1000, 20, 1)
 	if err := v.SetTokens("9", "EAAuser-old", before); err != nil {
 		t.Fatal(err)
 	}
