@@ -387,16 +387,24 @@ func (k *Keeper) Run(ctx context.Context) {
 	}
 }
 
-// migrateTokens moves Page tokens kept the old way (one keychain entry per
-// Page) into the vault's few numbered entries. The window does it, as the
-// process that owns the data folder for long: beside the first check, whose
-// read of the tokens it shares, as deleting 1,000 old entries takes
-// gnome-keyring seconds. A failure leaves them readable where they are; the
-// next start goes on.
+// migrateTokens is MigrateTokens for the window, which does it as it
+// starts, beside the first check (whose read of the tokens it shares):
+// deleting 1,000 old entries takes gnome-keyring seconds.
 func (k *Keeper) migrateTokens() {
+	if err := k.MigrateTokens(); err != nil {
+		k.notice("warning", "Could not move the Page tokens to the keychain's new layout (they stay readable where they are; Pagekeeper tries again at its next start): "+err.Error())
+	}
+}
+
+// MigrateTokens moves Page tokens kept the old way (one keychain entry per
+// Page) into the vault's few numbered entries (vault.Migrate), for every
+// Page not disconnected. Only a process that owns the data folder calls it.
+// Once done it costs nothing; a failure leaves the tokens readable where
+// they are.
+func (k *Keeper) MigrateTokens() error {
 	pages, err := k.db.ListPages()
 	if err != nil {
-		return
+		return err
 	}
 	var ids []string
 	for _, p := range pages {
@@ -404,9 +412,7 @@ func (k *Keeper) migrateTokens() {
 			ids = append(ids, p.ID)
 		}
 	}
-	if err := k.vault.Migrate(ids); err != nil {
-		k.notice("warning", "Could not move the Page tokens to the keychain's new layout (they stay readable where they are; Pagekeeper tries again at its next start): "+err.Error())
-	}
+	return k.vault.Migrate(ids)
 }
 
 // CheckNow asks the running loop for a complete check of every Page. Asked
