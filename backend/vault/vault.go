@@ -322,8 +322,8 @@ type Saved struct {
 // pageIDs are now, so Restore can put them back after a failed change.
 // A Page token still in the old layout is not noted: no write touches it.
 func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
-	user, err := v.UserToken(profileID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	userKey, err := keyFor(prefixUserToken, profileID)
+	if err != nil {
 		return Saved{}, err
 	}
 	for _, id := range pageIDs {
@@ -331,13 +331,21 @@ func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 			return Saved{}, err
 		}
 	}
+	v.mu.Lock()
+	_, known := v.known[userKey]
+	v.mu.Unlock()
+	var keys []string
+	if !known {
+		keys = []string{userKey}
+	}
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	if err := v.readPages(nil); err != nil {
+	if err := v.readPages(nil, keys...); err != nil {
 		return Saved{}, err
 	}
-	s := Saved{profileID: profileID, userToken: user, pages: make(map[string]string, len(pageIDs))}
 	v.mu.Lock()
+	defer v.mu.Unlock()
+	s := Saved{profileID: profileID, userToken: v.known[userKey], pages: make(map[string]string, len(pageIDs))}
 	for _, id := range pageIDs {
 		if n, ok := v.pages.where[id]; ok {
 			s.pages[id] = v.pages.chunks[n][id]
@@ -345,7 +353,6 @@ func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 			s.pages[id] = ""
 		}
 	}
-	v.mu.Unlock()
 	return s, nil
 }
 
