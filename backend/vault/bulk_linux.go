@@ -2,6 +2,7 @@ package vault
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -64,6 +65,13 @@ func (s *secretService) items(service string) (map[string]dbus.ObjectPath, error
 	if err != nil {
 		return nil, err
 	}
+	return s.named(service, paths)
+}
+
+// named reads the keys of the items at paths. An item deleted since the
+// search is left out: a reader beside the window may list while the window
+// deletes (gnome-keyring then answers UnknownMethod, "Object does not exist").
+func (s *secretService) named(service string, paths []dbus.ObjectPath) (map[string]dbus.ObjectPath, error) {
 	done := make(chan *dbus.Call, len(paths))
 	for _, p := range paths {
 		s.svc.Object(ssName, p).Go("org.freedesktop.DBus.Properties.Get", 0, done, itemIface, "Attributes")
@@ -74,7 +82,9 @@ func (s *secretService) items(service string) (map[string]dbus.ObjectPath, error
 		c := <-done
 		var attrs map[string]string
 		if err := c.Store(&attrs); err != nil {
-			firstErr = err
+			if !vanished(err) {
+				firstErr = err
+			}
 			continue
 		}
 		if attrs["service"] == service {
@@ -85,6 +95,14 @@ func (s *secretService) items(service string) (map[string]dbus.ObjectPath, error
 		return nil, firstErr
 	}
 	return byKey, nil
+}
+
+func vanished(err error) bool {
+	var de dbus.Error
+	if !errors.As(err, &de) {
+		return false
+	}
+	return de.Name == "org.freedesktop.DBus.Error.UnknownMethod" || de.Name == "org.freedesktop.DBus.Error.UnknownObject"
 }
 
 // fewKeys is up to how many keys getMany searches for one by one: each
