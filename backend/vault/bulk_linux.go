@@ -234,7 +234,9 @@ func deleteMany(service string, keys []string) error {
 		c := <-done
 		var prompt dbus.ObjectPath
 		if err := c.Store(&prompt); err != nil {
-			firstErr = cmp.Or(firstErr, err)
+			if !vanished(err) { // deleted meanwhile: what was asked
+				firstErr = cmp.Or(firstErr, err)
+			}
 		} else if prompt != "/" {
 			prompted = append(prompted, c.Path)
 		}
