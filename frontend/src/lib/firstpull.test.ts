@@ -54,4 +54,20 @@ describe('the first pull', () => {
     await waitFor(() => expect(fake.api.snapshot.mock.calls.length).toBe(pulls + 1))
     resolveRest([])
   })
+
+  it('keeps every row on screen while a later pull waits for its rest', async () => {
+    const { rest } = split(1000, 60)
+    render(App)
+    await screen.findByTestId('headline')
+    await waitFor(() => expect(fake.api.snapshotRest).toHaveBeenCalledTimes(1))
+    const far = rest[rest.length - 1]
+    const search = screen.getByRole('searchbox', { name: 'Search Pages' })
+    await fireEvent.input(search, { target: { value: far.name } })
+    await waitFor(() => expect(screen.getAllByTestId('page-row').map((r) => r.dataset.pageId)).toEqual([far.id]))
+    // A change to another snapshot pulls again; its rest does not come yet.
+    fake.api.snapshotRest.mockImplementation(() => new Promise(() => {}))
+    fake.emit('pagekeeper:changes', { base: 3, snapshot: snapshot({ seq: 4 }), changed: [], removed: [], stamps: [] })
+    await waitFor(() => expect(fake.api.snapshotRest).toHaveBeenCalledTimes(2))
+    expect(screen.getAllByTestId('page-row').map((r) => r.dataset.pageId)).toEqual([far.id])
+  })
 })

@@ -101,6 +101,12 @@ export class Store {
       this.#first = undefined
       const { more: m, ...first } = await pull
       more = m ?? 0
+      if (more > 0 && this.snapshot) {
+        // A list already on screen waits for the whole: it would shrink meanwhile.
+        const rest = await api.snapshotRest(first.seq)
+        this.applySnapshot({ ...first, pages: [...first.pages, ...rest] })
+        return
+      }
       this.applySnapshot(first)
       this.#partial = more > 0
       this.loadError = ''
