@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/buildinfo"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
@@ -50,8 +51,16 @@ type About struct {
 
 var errNotReady = errors.New("Pagekeeper is still starting; try again in a moment")
 
+// startWait bounds how long a bound call waits for the start (a command
+// may hold the data folder longer); then it says Pagekeeper is starting.
+const startWait = 10 * time.Second
+
 func (a *App) k() (*keeper.Keeper, error) {
 	if a.shell != nil {
+		select {
+		case <-a.shell.started:
+		case <-time.After(startWait):
+		}
 		// Try the demo swaps the keeper while bound calls may run.
 		a.shell.mu.Lock()
 		defer a.shell.mu.Unlock()

@@ -85,7 +85,12 @@ func TestWindowWaitsForACommand(t *testing.T) {
 	s := NewShell(false)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer func() { cancel(); s.Shutdown(ctx) }()
-	s.start(ctx, &windowless{})
+	// Wails starts the shell beside the page, whose first pull comes at once:
+	// it waits for the start instead of saying "still starting".
+	go s.start(ctx, &windowless{})
+	if _, err := s.App.Snapshot(); err != nil {
+		t.Fatal("the first pull during the start:", err)
+	}
 	if s.startErr != nil {
 		t.Fatal("the window gave up on a folder a command held:", s.startErr)
 	}

@@ -50,13 +50,16 @@ type Shell struct {
 	painted        chan struct{}
 	paintedOnce    sync.Once
 	firstCheckWait time.Duration
+	// started closes when the start is over, well or not: the window's first
+	// calls (main.ts pulls the snapshot as the page loads) wait for it.
+	started chan struct{}
 }
 
 // NewShell prepares the window app; demo opens it on the built-in sandbox.
 func NewShell(demo bool) *Shell {
 	// A command that holds the data folder (a check from cron) is waited
 	// for as long as commands wait for each other, rather than refused.
-	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}, painted: make(chan struct{}), firstCheckWait: 3 * time.Second}
+	s := &Shell{opts: keeper.Options{Demo: demo, LockWait: cli.LockWait}, painted: make(chan struct{}), firstCheckWait: 3 * time.Second, started: make(chan struct{})}
 	s.App = &App{shell: s}
 	return s
 }
@@ -67,10 +70,13 @@ func (s *Shell) Startup(ctx context.Context) {
 }
 
 func (s *Shell) start(ctx context.Context, rt Runtime) {
+	defer close(s.started)
 	s.rt = rt
 	rt.OnNotificationClick(s.focusPage)
 	if err := s.openKeeper(ctx, s.opts); err != nil {
+		s.mu.Lock()
 		s.startErr = err
+		s.mu.Unlock()
 		rt.Emit(keeper.EventNotice, keeper.Notice{Level: "error", Message: err.Error()})
 	}
 }

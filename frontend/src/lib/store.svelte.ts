@@ -35,7 +35,7 @@ const idleLogin = (): LoginFlow => ({ phase: 'idle', mode: 'connect', start: nul
 
 export class Store {
   // Raw: a snapshot is replaced, never changed in place, and a deep proxy
-  // gave each of 1,000 Pages a signal per field read (~20 MiB after a check).
+  // gave each of 1,000 Pages a signal per field read (~30 MiB after a check).
   snapshot = $state.raw<Snapshot | null>(null)
   loadError = $state('')
   about = $state<About | null>(null)
