@@ -32,6 +32,10 @@ import (
 // (benchnet.Replay). scripts/bench.sh runs it on a throwaway keyring, with
 // PAGEKEEPER_BENCH_BIN set to the command-line build.
 //
+// PAGEKEEPER_BENCH_ONLY=cycle measures only the window's check cycles (after
+// the connect that sets them up), without the command-line processes or the
+// window, so PAGEKEEPER_BENCH_BIN is not needed: for profiling the cycle.
+//
 // Entries are not deleted afterwards: deleting 5,000 of them one by one
 // costs minutes, and the keyring is thrown away with the session.
 func BenchmarkUserWaits(b *testing.B) {
@@ -53,7 +57,8 @@ func BenchmarkUserWaits(b *testing.B) {
 
 func benchUserWaits(b *testing.B, n int) {
 	bin := os.Getenv("PAGEKEEPER_BENCH_BIN")
-	if bin == "" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	cycleOnly := os.Getenv("PAGEKEEPER_BENCH_ONLY") == "cycle"
+	if (bin == "" && !cycleOnly) || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		b.Fatal("run through scripts/bench.sh: it sets PAGEKEEPER_BENCH_BIN and a throwaway keyring session")
 	}
 	ctx := context.Background()
@@ -128,15 +133,18 @@ func benchUserWaits(b *testing.B, n int) {
 		"PAGEKEEPER_GRAPH_URL="+proxy.URL(), "PAGEKEEPER_FACEBOOK_URL="+sb.URL())
 	var cliCheck []time.Duration
 	var cliReqs []benchnet.Request
-	for range 3 {
+	for range 3 * cliRuns(cycleOnly) {
 		proxy.Record()
 		d := runProcess(b, bin, env, "check")
 		cliReqs = proxy.Stop()
 		cliCheck = append(cliCheck, d)
 	}
-	cliBare := bare(b, proxy, cliReqs)
+	var cliBare time.Duration
+	if !cycleOnly {
+		cliBare = bare(b, proxy, cliReqs)
+	}
 	var status []time.Duration
-	for range 11 {
+	for range 11 * cliRuns(cycleOnly) {
 		status = append(status, runProcess(b, bin, env, "status"))
 	}
 
@@ -145,7 +153,7 @@ func benchUserWaits(b *testing.B, n int) {
 	// run: launch to painted list, settled memory, idle CPU.
 	var win, tmpl benchwin.Figures
 	tmplBin := os.Getenv("PAGEKEEPER_BENCH_TEMPLATE")
-	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != ""
+	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != "" && !cycleOnly
 	if measureWindow {
 		o := benchwin.Options{Settle: 15 * time.Second, Idle: 60 * time.Second}
 		if win, err = benchwin.Measure(bin, env, o); err != nil {
@@ -193,10 +201,12 @@ func benchUserWaits(b *testing.B, n int) {
 	b.ReportMetric(ms(connect), "connect-ms")
 	b.ReportMetric(ms(connectKeychain), "connect-keychain-ms")
 	b.ReportMetric(ms(connectBare), "connect-bare-ms")
-	b.ReportMetric(ms(median(cliCheck)), "cli-check-ms")
-	b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
-	b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
-	b.ReportMetric(ms(median(status)), "cli-status-ms")
+	if !cycleOnly {
+		b.ReportMetric(ms(median(cliCheck)), "cli-check-ms")
+		b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
+		b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
+		b.ReportMetric(ms(median(status)), "cli-status-ms")
+	}
 	if measureWindow {
 		mib := func(n int64) float64 { return float64(n) / (1 << 20) }
 		b.ReportMetric(ms(win.Paint), "window-paint-ms")
@@ -230,6 +240,14 @@ func runProcess(b *testing.B, bin string, env []string, args ...string) time.Dur
 		b.Fatalf("pagekeeper %v: %v\n%s", args, err, out)
 	}
 	return d
+}
+
+// cliRuns is 0 when only the cycle is measured, else 1.
+func cliRuns(cycleOnly bool) int {
+	if cycleOnly {
+		return 0
+	}
+	return 1
 }
 
 func median(ds []time.Duration) time.Duration {
