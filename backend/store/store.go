@@ -70,8 +70,9 @@ func (e *VersionError) Error() string {
 
 // DB is an open Pagekeeper database. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt  *bolt.DB
+	path  string
+	pages pageMemo
 }
 
 // Open opens (creating if needed, mode 0600) the database at path and brings

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,21 +16,22 @@ import (
 // Tx is one transaction. Everything done through one Tx is committed
 // together or not at all. A Tx must not be used after its function returns.
 type Tx struct {
-	tx   *bolt.Tx
-	path string
+	tx    *bolt.Tx
+	path  string
+	pages *pageMemo
 }
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path, pages: &db.pages}) })
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
 // A write the disk refuses (full, read-only, no permission) is a *WriteError.
 func (db *DB) Update(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path, pages: &db.pages}) })
 	return asWriteError(db.path, err)
 }
 
@@ -79,7 +82,15 @@ func (tx *Tx) PutProfile(p Profile) error {
 }
 
 // ListProfiles returns every profile, ordered by ID.
-func (tx *Tx) ListProfiles() ([]Profile, error) { return list[Profile](tx, bucketProfiles, "profile") }
+func (tx *Tx) ListProfiles() ([]Profile, error) {
+	_, profiles, err := list(tx, bucketProfiles, func(id, raw []byte) (p Profile, err error) {
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return p, tx.corrupt("profile", string(id), err)
+		}
+		return p, nil
+	})
+	return profiles, err
+}
 
 // DeleteProfile removes a profile; a missing one is not an error. The
 // profile's Pages are left alone: the caller decides what becomes of them.
@@ -94,8 +105,24 @@ func (tx *Tx) DeleteProfile(id string) error {
 
 // GetPage returns the Page id, or ErrNotFound.
 func (tx *Tx) GetPage(id string) (Page, error) {
+	raw, err := tx.raw(bucketPages, "Page", id)
+	if err != nil {
+		return Page{}, err
+	}
+	return tx.decodePage([]byte(id), raw)
+}
+
+// decodePage reads a Page record, from the memo when it has these bytes.
+func (tx *Tx) decodePage(id, raw []byte) (Page, error) {
+	if p, ok := tx.pages.get(string(id), raw); ok {
+		return p, nil
+	}
 	var p Page
-	return p, tx.get(bucketPages, "Page", id, &p)
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return Page{}, tx.corrupt("Page", string(id), err)
+	}
+	tx.pages.put(string(id), raw, p)
+	return p, nil
 }
 
 // PutPage creates or replaces a Page.
@@ -104,11 +131,31 @@ func (tx *Tx) PutPage(p Page) error {
 		return err
 	}
 	p.normalize()
-	return tx.put(bucketPages, p.ID, p)
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if err := tx.tx.Bucket(bucketPages).Put([]byte(p.ID), raw); err != nil {
+		return err
+	}
+	// The next read (the window's snapshot after a check) finds it decoded.
+	if p.textValid() {
+		tx.pages.put(p.ID, raw, p.asStored())
+	}
+	return nil
 }
 
 // ListPages returns every Page, ordered by ID.
-func (tx *Tx) ListPages() ([]Page, error) { return list[Page](tx, bucketPages, "Page") }
+func (tx *Tx) ListPages() ([]Page, error) {
+	keys, pages, err := list(tx, bucketPages, tx.decodePage)
+	if err == nil {
+		tx.pages.keepOnly(len(keys), func(id string) bool {
+			_, found := slices.BinarySearchFunc(keys, id, func(k []byte, id string) int { return strings.Compare(string(k), id) })
+			return found
+		})
+	}
+	return pages, err
+}
 
 // UpdatePage reads the Page id, lets fn change it and writes it back. If fn
 // returns an error nothing is written. fn may not change the ID.
@@ -255,13 +302,22 @@ func (tx *Tx) corrupt(what, id string, err error) error {
 	return &CorruptError{Path: tx.path, Cause: fmt.Errorf("the record of %s is damaged: %w", what, err)}
 }
 
-func (tx *Tx) get(bucket []byte, what, id string, v any) error {
+// raw is the stored record id of bucket, valid while the transaction is.
+func (tx *Tx) raw(bucket []byte, what, id string) ([]byte, error) {
 	if err := checkID(what, id); err != nil {
-		return err
+		return nil, err
 	}
 	raw := tx.tx.Bucket(bucket).Get([]byte(id))
 	if raw == nil {
-		return fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
+	}
+	return raw, nil
+}
+
+func (tx *Tx) get(bucket []byte, what, id string, v any) error {
+	raw, err := tx.raw(bucket, what, id)
+	if err != nil {
+		return err
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return tx.corrupt(what, id, err)
@@ -277,17 +333,18 @@ func (tx *Tx) put(bucket []byte, id string, v any) error {
 	return tx.tx.Bucket(bucket).Put([]byte(id), raw)
 }
 
-// list decodes every record of bucket. Decoding JSON is nearly all of its
-// cost, so large buckets are decoded on all cores; the raw bytes stay valid
-// because the transaction is open until list returns.
-func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
+// list decodes every record of bucket (ordered by key) and returns their
+// keys too. Decoding is nearly all of its cost, so large buckets are decoded
+// on all cores; the raw bytes stay valid because the transaction is open
+// until list returns.
+func list[T any](tx *Tx, bucket []byte, decode func(key, raw []byte) (T, error)) ([][]byte, []T, error) {
 	var keys, raws [][]byte
 	err := tx.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
 		keys, raws = append(keys, k), append(raws, v)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]T, len(raws))
 	workers := min(runtime.GOMAXPROCS(0), len(raws)/parallelMin+1)
@@ -297,8 +354,7 @@ func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w * chunk; i < min(len(raws), (w+1)*chunk); i++ {
-				if err := json.Unmarshal(raws[i], &out[i]); err != nil {
-					errs[w] = tx.corrupt(what, string(keys[i]), err)
+				if out[i], errs[w] = decode(keys[i], raws[i]); errs[w] != nil {
 					return
 				}
 			}
@@ -307,10 +363,10 @@ func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return keys, out, nil
 }
 
 // parallelMin is the number of records below which one goroutine decodes all.

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"bytes"
+	"maps"
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
+
+// pageMemo remembers each Page record's decoded form beside the exact bytes
+// it was decoded from. A check of 1,000 Pages reads every record several
+// times (the monitor, its transaction, the window's snapshot after it), and
+// decoding JSON was most of that. A hit needs the stored bytes to be equal,
+// so the memo can only ever give what decoding the file would give; every
+// caller gets a copy of its own.
+type pageMemo struct {
+	mu sync.Mutex
+	m  map[string]memoEntry
+}
+
+type memoEntry struct {
+	raw  []byte
+	page Page
+}
+
+// get is the decoded form of raw, the stored record of Page id, if known.
+func (m *pageMemo) get(id string, raw []byte) (Page, bool) {
+	m.mu.Lock()
+	e, ok := m.m[id]
+	m.mu.Unlock()
+	if !ok || !bytes.Equal(e.raw, raw) {
+		return Page{}, false
+	}
+	return e.page.clone(), true
+}
+
+// put remembers that raw decodes to p. p must be what decoding raw gives
+// (see Page.asStored); raw may point into the file's memory map, so it is
+// copied.
+func (m *pageMemo) put(id string, raw []byte, p Page) {
+	e := memoEntry{raw: bytes.Clone(raw), page: p.clone()}
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[string]memoEntry{}
+	}
+	m.m[id] = e
+	m.mu.Unlock()
+}
+
+// keepOnly forgets the Pages that are no longer stored (after a listing of
+// all of them), so the memo does not outgrow the file.
+func (m *pageMemo) keepOnly(stored int, has func(id string) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) <= stored {
+		return
+	}
+	for id := range m.m {
+		if !has(id) {
+			delete(m.m, id)
+		}
+	}
+}
+
+// clone copies p deeply: a caller may change what it was given.
+func (p Page) clone() Page {
+	p.Tasks = slices.Clone(p.Tasks)
+	p.Permissions = slices.Clone(p.Permissions)
+	p.MissingPermissions = slices.Clone(p.MissingPermissions)
+	p.MissingTasks = slices.Clone(p.MissingTasks)
+	p.Features = maps.Clone(p.Features)
+	if p.WebhooksSubscribed != nil {
+		v := *p.WebhooksSubscribed
+		p.WebhooksSubscribed = &v
+	}
+	return p
+}
+
+// textValid reports whether every text of p is valid UTF-8, which encoding
+// keeps as it is (anything else comes back changed, so is not memoized).
+func (p Page) textValid() bool {
+	ok := validUTF8(p.ID, p.Name, p.ProfileID, p.Category, p.InstagramID, p.InstagramUsername,
+		p.Status, p.Reason, p.Summary, p.Fix) &&
+		validUTF8(p.Tasks...) && validUTF8(p.Permissions...) && validUTF8(p.MissingPermissions...) && validUTF8(p.MissingTasks...)
+	for k, v := range p.Features {
+		ok = ok && validUTF8(k, v)
+	}
+	return ok
+}
+
+func validUTF8(texts ...string) bool {
+	for _, s := range texts {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// asStored is p as decoding its record gives it back: the lists and the map
+// that the record leaves out when empty come back nil. (normalize has
+// already done the times.)
+func (p Page) asStored() Page {
+	for _, s := range []*[]string{&p.Tasks, &p.Permissions, &p.MissingPermissions, &p.MissingTasks} {
+		if len(*s) == 0 {
+			*s = nil
+		}
+	}
+	if len(p.Features) == 0 {
+		p.Features = nil
+	}
+	return p
+}

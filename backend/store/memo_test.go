@@ -1,0 +1,192 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// decoded reads Page id's stored bytes the slow way, past the memo.
+func decoded(t *testing.T, db *DB, id string) Page {
+	t.Helper()
+	var p Page
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return json.Unmarshal(tx.Bucket(bucketPages).Get([]byte(id)), &p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// filled is a Page with every field set by reflection (so a field added
+// later is covered too): each text is text, each list and map holds
+// one entry, or is empty but not nil when empty is set.
+func filled(id, text string, empty bool) Page {
+	var p Page
+	v := reflect.ValueOf(&p).Elem()
+	paris := time.FixedZone("Paris", 3600)
+	for i := range v.NumField() {
+		f, name := v.Field(i), v.Type().Field(i).Name
+		switch f.Interface().(type) {
+		case string:
+			f.SetString(name + " " + text)
+		case []string:
+			s := []string{}
+			if !empty {
+				s = append(s, name+" "+text)
+			}
+			f.Set(reflect.ValueOf(s))
+		case map[string]string:
+			m := map[string]string{}
+			if !empty {
+				m[name+" "+text] = text
+			}
+			f.Set(reflect.ValueOf(m))
+		case *bool:
+			no := false
+			f.Set(reflect.ValueOf(&no))
+		case time.Time:
+			f.Set(reflect.ValueOf(time.Now().In(paris))) // a zone and a monotonic reading
+		default:
+			panic(fmt.Sprintf("filled: Page.%s is a %v; teach this test (and Page.clone, asStored) about it", name, f.Type()))
+		}
+	}
+	p.ID = id
+	return p
+}
+
+// What a write leaves in the memo is what decoding the stored bytes gives,
+// for every field, empty lists and maps and text that is not UTF-8 included.
+func TestMemoGivesWhatTheRecordDecodesTo(t *testing.T) {
+	db := openTemp(t)
+	for i, p := range []Page{filled("1", "Café", false), filled("2", "Café", true), filled("3", "bad \xff\xfe text", false)} {
+		if err := db.PutPage(p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetPage(p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := decoded(t, db, p.ID); !reflect.DeepEqual(got, want) {
+			t.Errorf("page %d: read %#v\nthe record decodes to %#v", i, got, want)
+		}
+	}
+	list, err := db.ListPages()
+	if err != nil || len(list) != 3 {
+		t.Fatal(list, err)
+	}
+	for _, got := range list {
+		if want := decoded(t, db, got.ID); !reflect.DeepEqual(got, want) {
+			t.Errorf("listed %#v\nthe record decodes to %#v", got, want)
+		}
+	}
+}
+
+// A caller may change what it read; the next reader does not see it.
+func TestMemoGivesEachCallerItsOwnCopy(t *testing.T) {
+	db := openTemp(t)
+	if err := db.PutPage(filled("1", "x", false)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the first read may decode; the second comes from the memo
+		p, err := db.GetPage("1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.ListPages()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []*Page{&p, &list[0]} {
+			q.Tasks[0], q.Permissions[0], q.MissingPermissions[0], q.MissingTasks[0] = "changed", "changed", "changed", "changed"
+			q.Features["changed"] = "yes"
+			*q.WebhooksSubscribed = true
+		}
+	}
+	got, _ := db.GetPage("1")
+	if want := decoded(t, db, "1"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after callers changed their copies: %#v\nthe record decodes to %#v", got, want)
+	}
+}
+
+// The memo never outlives the bytes it was made from: a record written
+// behind its back, a write rolled back, and a record deleted all read as
+// the file holds them.
+func TestMemoFollowsTheFile(t *testing.T) {
+	db := openTemp(t)
+	for _, id := range []string{"1", "2"} {
+		if err := db.PutPage(samplePage(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ListPages(); err != nil { // both memoized
+		t.Fatal(err)
+	}
+	// Behind its back (a migration works on the raw file).
+	renamed := samplePage("1")
+	renamed.Name = "Renamed"
+	raw, _ := json.Marshal(renamed)
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Put([]byte("1"), raw) }); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := db.GetPage("1"); p.Name != "Renamed" {
+		t.Fatalf("read %q after the record changed", p.Name)
+	}
+	// Rolled back.
+	boom := errors.New("boom")
+	err := db.Update(func(tx *Tx) error {
+		p := samplePage("2")
+		p.Name = "Never stored"
+		if err := tx.PutPage(p); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if p, _ := db.GetPage("2"); p.Name != samplePage("2").Name {
+		t.Fatalf("read %q, a write that was rolled back", p.Name)
+	}
+	// Deleted behind its back: gone from the listing and from the memo.
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Delete([]byte("2")) }); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.ListPages()
+	if err != nil || len(list) != 1 || list[0].Name != "Renamed" {
+		t.Fatalf("listed %+v, %v", list, err)
+	}
+	if _, err := db.GetPage("2"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted Page read as %v", err)
+	}
+	if n := len(db.pages.m); n != 1 {
+		t.Fatalf("the memo keeps %d Pages for 1 stored", n)
+	}
+}
+
+// A damaged record is still reported, memo or not.
+func TestMemoKeepsDamageVisible(t *testing.T) {
+	db := openTemp(t)
+	if err := db.PutPage(samplePage("1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.GetPage("1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Put([]byte("1"), []byte("{broken")) }); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CorruptError
+	if _, err := db.GetPage("1"); !errors.As(err, &ce) {
+		t.Fatalf("damaged record read as %v", err)
+	}
+	if _, err := db.ListPages(); !errors.As(err, &ce) {
+		t.Fatalf("damaged record listed as %v", err)
+	}
+}
