@@ -77,6 +77,24 @@ func (p Page) clone() Page {
 	return p
 }
 
+// sameRecord reports whether p and q make the same record: every field
+// alike, an empty list or map as good as none (the record leaves both out),
+// times the same instant. Cheaper than reflect.DeepEqual, which a check
+// would call for each of its Pages inside its transaction.
+func (p Page) sameRecord(q Page) bool {
+	return p.ID == q.ID && p.Name == q.Name && p.ProfileID == q.ProfileID && p.Category == q.Category &&
+		p.InstagramID == q.InstagramID && p.InstagramUsername == q.InstagramUsername &&
+		slices.Equal(p.Tasks, q.Tasks) && slices.Equal(p.Permissions, q.Permissions) &&
+		slices.Equal(p.MissingPermissions, q.MissingPermissions) && slices.Equal(p.MissingTasks, q.MissingTasks) &&
+		maps.Equal(p.Features, q.Features) &&
+		(p.WebhooksSubscribed == nil) == (q.WebhooksSubscribed == nil) &&
+		(p.WebhooksSubscribed == nil || *p.WebhooksSubscribed == *q.WebhooksSubscribed) &&
+		p.Status == q.Status && p.Reason == q.Reason && p.Summary == q.Summary && p.Fix == q.Fix &&
+		p.ConnectedAt.Equal(q.ConnectedAt) && p.CheckedAt.Equal(q.CheckedAt) && p.UpdatedAt.Equal(q.UpdatedAt) &&
+		p.RolesCheckedAt.Equal(q.RolesCheckedAt) && p.WebhooksCheckedAt.Equal(q.WebhooksCheckedAt) &&
+		p.DisconnectedAt.Equal(q.DisconnectedAt)
+}
+
 // textValid reports whether every text of p is valid UTF-8, which encoding
 // keeps as it is (anything else comes back changed, so is not memoized).
 func (p Page) textValid() bool {

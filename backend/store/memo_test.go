@@ -190,3 +190,38 @@ func TestMemoKeepsDamageVisible(t *testing.T) {
 		t.Fatalf("damaged record listed as %v", err)
 	}
 }
+
+// sameRecord tells apart Pages that differ in any one field (a field added
+// later included), and takes an empty list or map for none, as the record does.
+func TestSameRecordLooksAtEveryField(t *testing.T) {
+	base := filled("1", "a", false)
+	if !base.sameRecord(base.clone()) {
+		t.Fatal("a Page differs from its copy")
+	}
+	other := filled("1", "b", false)
+	v := reflect.ValueOf(&other).Elem()
+	for i := range v.NumField() {
+		p := base.clone()
+		pv := reflect.ValueOf(&p).Elem()
+		pv.Field(i).Set(v.Field(i))
+		if name := v.Type().Field(i).Name; name == "ID" || name == "WebhooksSubscribed" {
+			continue // the same in both (ID is set after filling; both false)
+		}
+		if p.sameRecord(base) || base.sameRecord(p) {
+			t.Errorf("Pages that differ in %s are the same record", v.Type().Field(i).Name)
+		}
+	}
+	yes := true
+	p := base.clone()
+	p.WebhooksSubscribed = &yes
+	if p.sameRecord(base) {
+		t.Error("webhooks subscribed or not: the same record")
+	}
+	p.WebhooksSubscribed = nil
+	if p.sameRecord(base) {
+		t.Error("webhooks unknown or not subscribed: the same record")
+	}
+	if empty := filled("1", "a", true); !empty.asStored().sameRecord(empty) {
+		t.Error("empty lists and no lists make different records")
+	}
+}

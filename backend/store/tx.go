@@ -135,6 +135,11 @@ func (tx *Tx) PutPage(p Page) error {
 	if err != nil {
 		return err
 	}
+	return tx.putPage(p, raw)
+}
+
+// putPage stores raw, the encoding of the normalized p.
+func (tx *Tx) putPage(p Page, raw []byte) error {
 	if err := tx.tx.Bucket(bucketPages).Put([]byte(p.ID), raw); err != nil {
 		return err
 	}
@@ -240,20 +245,72 @@ func (tx *Tx) activity(pageID string, newestFirst bool, limit int) ([]Activity, 
 // change.From or change.To is filled with the Page's status before and after
 // mutate.
 func (tx *Tx) RecordTransition(pageID string, mutate func(*Page) error, change *StatusChange, acts ...Activity) (Page, error) {
+	return tx.record(&Draft{base: Page{ID: pageID}, mutate: mutate}, change, acts)
+}
+
+// Draft is a change to one Page worked out before its transaction: what
+// mutate makes of base, already encoded. A check drafts each Page as its
+// answer arrives, while the network is still busy with the others, so its
+// one transaction at the end only has to write.
+type Draft struct {
+	base   Page
+	mutate func(*Page) error
+	after  Page
+	raw    []byte // nil: not worked out
+}
+
+// NewDraft works out what mutate makes of base, which the caller read
+// earlier and must not change afterwards.
+func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
+	after := base.clone()
+	if err := mutate(&after); err != nil {
+		return nil, err
+	}
+	if after.ID != base.ID {
+		return nil, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", base.ID, after.ID)
+	}
+	if err := checkID("Page", after.ID); err != nil {
+		return nil, err
+	}
+	after.normalize()
+	raw, err := json.Marshal(after)
+	if err != nil {
+		return nil, err
+	}
+	return &Draft{base: base, mutate: mutate, after: after, raw: raw}, nil
+}
+
+// RecordDraft is RecordTransition with mutate worked out beforehand: when
+// the stored Page is still the draft's base, its encoding is written as it
+// is; when something changed the Page since, mutate is applied to what is
+// stored now.
+func (tx *Tx) RecordDraft(d *Draft, change *StatusChange, acts ...Activity) (Page, error) {
+	return tx.record(d, change, acts)
+}
+
+func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, error) {
+	pageID := d.base.ID
 	before, err := tx.GetPage(pageID)
 	if err != nil {
 		return Page{}, err
 	}
-	// One read of the Page (a check records 1,000 of them): mutate gets a
-	// copy, and only the status of before is kept.
-	after := before
-	if err := mutate(&after); err != nil {
-		return Page{}, err
+	var after Page
+	if d.raw != nil && before.sameRecord(d.base) {
+		after = d.after
+		err = tx.putPage(after, d.raw)
+	} else {
+		// One read of the Page (a check records 1,000 of them): mutate
+		// gets a copy, and only the status of before is kept.
+		after = before
+		if err := d.mutate(&after); err != nil {
+			return Page{}, err
+		}
+		if after.ID != pageID {
+			return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
+		}
+		err = tx.PutPage(after)
 	}
-	if after.ID != pageID {
-		return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
-	}
-	if err := tx.PutPage(after); err != nil {
+	if err != nil {
 		return Page{}, err
 	}
 	if change != nil {
