@@ -1,0 +1,83 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pagekeeper/pagekeeper/backend/graph"
+	"github.com/pagekeeper/pagekeeper/backend/store"
+)
+
+// probeServer answers every batch item as Facebook does for a Page that
+// works, after calling during (once per batch) while the request is in flight.
+func probeServer(during func()) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		var reqs []graph.BatchRequest
+		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
+		during()
+		var items []map[string]any
+		for _, q := range reqs {
+			id := strings.SplitN(q.RelativeURL, "?", 2)[0]
+			body := `{"id":"` + id + `","name":"Page ` + id + `"}`
+			if strings.Contains(id, "/subscribed_apps") {
+				body = `{"data":[{"id":"1","name":"Pagekeeper"}]}`
+			}
+			items = append(items, map[string]any{"code": 200, "body": body})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(items)
+	}))
+}
+
+// A check works out each Page's record as its answer arrives, before its
+// one transaction; a Page changed meanwhile (renamed by a login, say)
+// keeps that change, and still gets the check's verdict.
+func TestPageChangedDuringTheCheckKeepsTheChange(t *testing.T) {
+	var db *store.DB
+	var once sync.Once
+	srv := probeServer(func() {
+		once.Do(func() {
+			if err := db.UpdatePage("78", func(p *store.Page) error { p.Category = "Florist"; return nil }); err != nil {
+				t.Error(err)
+			}
+		})
+	})
+	defer srv.Close()
+	m, db0, v := newMonitor(t, srv.URL)
+	db = db0
+	defer db.Close()
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	m.Now = func() time.Time { return now }
+	for _, id := range []string{"77", "78"} {
+		if err := db.PutPage(store.Page{ID: id, Name: "Page " + id, Category: "Bakery", Status: "unknown"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.SetPageToken(id, "tok-"+id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := m.Run(context.Background(), Scope{Complete: true})
+	if err != nil || rep.Checked != 2 {
+		t.Fatalf("checked %d, %v", rep.Checked, err)
+	}
+	for _, id := range []string{"77", "78"} {
+		p, err := db.GetPage(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"77": "Bakery", "78": "Florist"}[id]
+		if p.Category != want || p.Status != "valid" || !p.CheckedAt.Equal(now) || !p.WebhooksCheckedAt.Equal(now) {
+			t.Errorf("Page %s: category %q (want %q), status %q, checked %v, webhooks checked %v", id, p.Category, want, p.Status, p.CheckedAt, p.WebhooksCheckedAt)
+		}
+	}
+	if len(rep.Changes) != 2 {
+		t.Errorf("changes %+v, want unknown → valid for both", rep.Changes)
+	}
+}
