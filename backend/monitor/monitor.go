@@ -290,8 +290,9 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 			rep.Checked++
 		}
 	}
-	// One transaction for the whole check: one disk sync instead of one
-	// per Page, and a crash leaves all of this check or none of it.
+	// One transaction for the whole check, the people's records included:
+	// one disk sync instead of one per Page, and a crash leaves all of this
+	// check or none of it.
 	err = m.DB.Update(func(tx *store.Tx) error {
 		changes = changes[:0]
 		for _, t := range targets {
@@ -303,7 +304,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 				changes = append(changes, *change)
 			}
 		}
-		return nil
+		return m.updatePeople(tx, targets, now)
 	})
 	if err != nil {
 		return rep, err
@@ -311,9 +312,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	rep.Changes = changes
 	if rep.Unreachable > 0 {
 		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
-	}
-	if err := m.updatePeople(targets, now); err != nil {
-		return rep, err
 	}
 	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {

@@ -183,7 +183,7 @@ var personal = map[health.Reason]bool{
 // user token's debug_token when it was looked at in this check, else from a
 // Page whose token died for a reason about the person (the user token is
 // looked at hourly; a Page probe can tell sooner).
-func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
+func (m *Monitor) updatePeople(tx *store.Tx, targets []*target, now time.Time) error {
 	fromPages := map[string]health.Reason{}
 	for _, t := range targets {
 		if d := t.diag; d.Status == health.Invalid && personal[d.Reason] && fromPages[t.page.ProfileID] == "" {
@@ -202,7 +202,7 @@ func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
 		info := user.info
 		fresh := ok && m.debugAt[id].Equal(now)
 		m.mu.Unlock()
-		prof, err := m.DB.GetProfile(id)
+		prof, err := tx.GetProfile(id)
 		if err != nil {
 			continue
 		}
@@ -229,7 +229,7 @@ func (m *Monitor) updatePeople(targets []*target, now time.Time) error {
 			prof.UpdatedAt = now
 		}
 		prof.Status, prof.Reason, prof.Fix, prof.CheckedAt = string(status), string(reason), fix, now
-		if err := m.DB.PutProfile(prof); err != nil {
+		if err := tx.PutProfile(prof); err != nil {
 			return err
 		}
 	}

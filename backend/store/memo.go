@@ -4,60 +4,77 @@ import (
 	"bytes"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
-// pageMemo remembers each Page record's decoded form beside the exact bytes
-// it was decoded from. A check of 1,000 Pages reads every record several
+// memo remembers each record's decoded form beside the exact bytes it was
+// decoded from. A check of 1,000 Pages reads every Page record several
 // times (the monitor, its transaction, the window's snapshot after it), and
+// each person's record, which lists every Page they manage, as often;
 // decoding JSON was most of that. A hit needs the stored bytes to be equal,
 // so the memo can only ever give what decoding the file would give; every
 // caller gets a copy of its own.
-type pageMemo struct {
+type memo[T record[T]] struct {
 	mu sync.Mutex
-	m  map[string]memoEntry
+	m  map[string]memoEntry[T]
 }
 
-type memoEntry struct {
-	raw  []byte
-	page Page
+// record is what the memo needs of a record type.
+type record[T any] interface {
+	clone() T        // a deep copy
+	asStored() T     // what decoding its encoding gives
+	textValid() bool // whether encoding keeps its texts as they are
 }
 
-// get is the decoded form of raw, the stored record of Page id, if known.
-func (m *pageMemo) get(id string, raw []byte) (Page, bool) {
+type memoEntry[T any] struct {
+	raw []byte
+	rec T
+}
+
+// get is the decoded form of raw, the stored record id, if known.
+func (m *memo[T]) get(id string, raw []byte) (T, bool) {
 	m.mu.Lock()
 	e, ok := m.m[id]
 	m.mu.Unlock()
 	if !ok || !bytes.Equal(e.raw, raw) {
-		return Page{}, false
+		var zero T
+		return zero, false
 	}
-	return e.page.clone(), true
+	return e.rec.clone(), true
 }
 
-// put remembers that raw decodes to p. p must be what decoding raw gives
-// (see Page.asStored); raw may point into the file's memory map, so it is
-// copied.
-func (m *pageMemo) put(id string, raw []byte, p Page) {
-	e := memoEntry{raw: bytes.Clone(raw), page: p.clone()}
+// put remembers that raw decodes to rec, which must be what decoding raw
+// gives; raw may point into the file's memory map, so it is copied.
+func (m *memo[T]) put(id string, raw []byte, rec T) {
+	e := memoEntry[T]{raw: bytes.Clone(raw), rec: rec.clone()}
 	m.mu.Lock()
 	if m.m == nil {
-		m.m = map[string]memoEntry{}
+		m.m = map[string]memoEntry[T]{}
 	}
 	m.m[id] = e
 	m.mu.Unlock()
 }
 
-// keepOnly forgets the Pages that are no longer stored (after a listing of
-// all of them), so the memo does not outgrow the file.
-func (m *pageMemo) keepOnly(stored int, has func(id string) bool) {
+// written remembers rec, just encoded as raw, for the next read (the
+// window's snapshot after a check finds it decoded).
+func (m *memo[T]) written(id string, raw []byte, rec T) {
+	if rec.textValid() {
+		m.put(id, raw, rec.asStored())
+	}
+}
+
+// keepOnly forgets the records that are no longer stored (after a listing
+// of all of them), so the memo does not outgrow the file.
+func (m *memo[T]) keepOnly(keys [][]byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(m.m) <= stored {
+	if len(m.m) <= len(keys) {
 		return
 	}
 	for id := range m.m {
-		if !has(id) {
+		if _, found := slices.BinarySearchFunc(keys, id, func(k []byte, id string) int { return strings.Compare(string(k), id) }); !found {
 			delete(m.m, id)
 		}
 	}
@@ -129,4 +146,40 @@ func (p Page) asStored() Page {
 		p.Features = nil
 	}
 	return p
+}
+
+// clone copies p deeply: a caller may change what it was given.
+func (p Profile) clone() Profile {
+	p.Scopes = slices.Clone(p.Scopes)
+	p.Declined = slices.Clone(p.Declined)
+	if p.Manages != nil {
+		m := make(map[string][]string, len(p.Manages))
+		for id, tasks := range p.Manages {
+			m[id] = slices.Clone(tasks)
+		}
+		p.Manages = m
+	}
+	return p
+}
+
+// asStored is p as decoding its record gives it back (see Page.asStored).
+func (p Profile) asStored() Profile {
+	for _, s := range []*[]string{&p.Scopes, &p.Declined} {
+		if len(*s) == 0 {
+			*s = nil
+		}
+	}
+	if len(p.Manages) == 0 {
+		p.Manages = nil
+	}
+	return p
+}
+
+// textValid: see Page.textValid.
+func (p Profile) textValid() bool {
+	ok := validUTF8(p.ID, p.Name, p.Status, p.Reason, p.Fix) && validUTF8(p.Scopes...) && validUTF8(p.Declined...)
+	for id, tasks := range p.Manages {
+		ok = ok && validUTF8(id) && validUTF8(tasks...)
+	}
+	return ok
 }

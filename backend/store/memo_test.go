@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,13 +17,18 @@ import (
 func decoded(t *testing.T, db *DB, id string) Page {
 	t.Helper()
 	var p Page
+	decodedFrom(t, db, bucketPages, id, &p)
+	return p
+}
+
+func decodedFrom(t *testing.T, db *DB, bucket []byte, id string, v any) {
+	t.Helper()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return json.Unmarshal(tx.Bucket(bucketPages).Get([]byte(id)), &p)
+		return json.Unmarshal(tx.Bucket(bucket).Get([]byte(id)), v)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
 }
 
 // filled is a Page with every field set by reflection (so a field added
@@ -29,7 +36,14 @@ func decoded(t *testing.T, db *DB, id string) Page {
 // one entry, or is empty but not nil when empty is set.
 func filled(id, text string, empty bool) Page {
 	var p Page
-	v := reflect.ValueOf(&p).Elem()
+	fillRecord(&p, text, empty)
+	p.ID = id
+	return p
+}
+
+// fillRecord sets every field of the record *rec points to (see filled).
+func fillRecord(rec any, text string, empty bool) {
+	v := reflect.ValueOf(rec).Elem()
 	paris := time.FixedZone("Paris", 3600)
 	for i := range v.NumField() {
 		f, name := v.Field(i), v.Type().Field(i).Name
@@ -48,15 +62,31 @@ func filled(id, text string, empty bool) Page {
 				m[name+" "+text] = text
 			}
 			f.Set(reflect.ValueOf(m))
+		case map[string][]string:
+			m := map[string][]string{}
+			if !empty {
+				m[name+" "+text] = []string{text}
+				m["none"] = []string{}
+				m["nil"] = nil
+			}
+			f.Set(reflect.ValueOf(m))
 		case *bool:
 			no := false
 			f.Set(reflect.ValueOf(&no))
+		case bool:
+			f.SetBool(true)
 		case time.Time:
 			f.Set(reflect.ValueOf(time.Now().In(paris))) // a zone and a monotonic reading
 		default:
-			panic(fmt.Sprintf("filled: Page.%s is a %v; teach this test (and Page.clone, asStored) about it", name, f.Type()))
+			panic(fmt.Sprintf("fillRecord: %s is a %v; teach this test (and the record's clone, asStored, textValid) about it", name, f.Type()))
 		}
 	}
+}
+
+// filledProfile is filled for a profile.
+func filledProfile(id, text string, empty bool) Profile {
+	var p Profile
+	fillRecord(&p, text, empty)
 	p.ID = id
 	return p
 }
@@ -223,5 +253,38 @@ func TestSameRecordLooksAtEveryField(t *testing.T) {
 	}
 	if empty := filled("1", "a", true); !empty.asStored().sameRecord(empty) {
 		t.Error("empty lists and no lists make different records")
+	}
+}
+
+// The same for people: what a write leaves in the memo is what decoding
+// gives, and each caller gets its own copy (a person's record lists every
+// Page they manage, so it is the costliest to decode).
+func TestProfileMemoGivesWhatTheRecordDecodesTo(t *testing.T) {
+	db := openTemp(t)
+	for i, p := range []Profile{filledProfile("1", "Café", false), filledProfile("2", "Café", true), filledProfile("3", "bad \xff text", false)} {
+		if err := db.PutProfile(p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetProfile(p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Profile
+		decodedFrom(t, db, bucketProfiles, p.ID, &want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("profile %d: read %#v\nthe record decodes to %#v", i, got, want)
+		}
+		for _, list := range append([][]string{got.Scopes, got.Declined}, slices.Collect(maps.Values(got.Manages))...) {
+			if len(list) > 0 {
+				list[0] = "changed"
+			}
+		}
+		list, err := db.ListProfiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(list[i], want) {
+			t.Errorf("profile %d after a caller changed its copy: %#v\nthe record decodes to %#v", i, list[i], want)
+		}
 	}
 }

@@ -70,9 +70,10 @@ func (e *VersionError) Error() string {
 
 // DB is an open Pagekeeper database. It is safe for concurrent use.
 type DB struct {
-	bolt  *bolt.DB
-	path  string
-	pages pageMemo
+	bolt     *bolt.DB
+	path     string
+	pages    memo[Page]
+	profiles memo[Profile]
 }
 
 // Open opens (creating if needed, mode 0600) the database at path and brings

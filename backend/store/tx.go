@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,23 +14,28 @@ import (
 // Tx is one transaction. Everything done through one Tx is committed
 // together or not at all. A Tx must not be used after its function returns.
 type Tx struct {
-	tx    *bolt.Tx
-	path  string
-	pages *pageMemo
+	tx       *bolt.Tx
+	path     string
+	pages    *memo[Page]
+	profiles *memo[Profile]
 }
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path, pages: &db.pages}) })
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(db.tx(tx)) })
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
 // A write the disk refuses (full, read-only, no permission) is a *WriteError.
 func (db *DB) Update(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path, pages: &db.pages}) })
+	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(db.tx(tx)) })
 	return asWriteError(db.path, err)
+}
+
+func (db *DB) tx(tx *bolt.Tx) *Tx {
+	return &Tx{tx: tx, path: db.path, pages: &db.pages, profiles: &db.profiles}
 }
 
 // recoverDamage turns a panic inside bbolt (damage that appeared after Open
@@ -68,8 +71,11 @@ func update[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {
 
 // GetProfile returns the profile id, or ErrNotFound.
 func (tx *Tx) GetProfile(id string) (Profile, error) {
-	var p Profile
-	return p, tx.get(bucketProfiles, "profile", id, &p)
+	raw, err := tx.raw(bucketProfiles, "profile", id)
+	if err != nil {
+		return Profile{}, err
+	}
+	return decode(tx, tx.profiles, "profile", []byte(id), raw)
 }
 
 // PutProfile creates or replaces a profile.
@@ -78,17 +84,25 @@ func (tx *Tx) PutProfile(p Profile) error {
 		return err
 	}
 	p.normalize()
-	return tx.put(bucketProfiles, p.ID, p)
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if err := tx.tx.Bucket(bucketProfiles).Put([]byte(p.ID), raw); err != nil {
+		return err
+	}
+	tx.profiles.written(p.ID, raw, p)
+	return nil
 }
 
 // ListProfiles returns every profile, ordered by ID.
 func (tx *Tx) ListProfiles() ([]Profile, error) {
-	_, profiles, err := list(tx, bucketProfiles, func(id, raw []byte) (p Profile, err error) {
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return p, tx.corrupt("profile", string(id), err)
-		}
-		return p, nil
+	keys, profiles, err := list(tx, bucketProfiles, func(id, raw []byte) (Profile, error) {
+		return decode(tx, tx.profiles, "profile", id, raw)
 	})
+	if err == nil {
+		tx.profiles.keepOnly(keys)
+	}
 	return profiles, err
 }
 
@@ -112,17 +126,19 @@ func (tx *Tx) GetPage(id string) (Page, error) {
 	return tx.decodePage([]byte(id), raw)
 }
 
-// decodePage reads a Page record, from the memo when it has these bytes.
-func (tx *Tx) decodePage(id, raw []byte) (Page, error) {
-	if p, ok := tx.pages.get(string(id), raw); ok {
-		return p, nil
+func (tx *Tx) decodePage(id, raw []byte) (Page, error) { return decode(tx, tx.pages, "Page", id, raw) }
+
+// decode reads a record, from the memo when it has these bytes.
+func decode[T record[T]](tx *Tx, m *memo[T], what string, id, raw []byte) (T, error) {
+	if rec, ok := m.get(string(id), raw); ok {
+		return rec, nil
 	}
-	var p Page
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return Page{}, tx.corrupt("Page", string(id), err)
+	var rec T
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return rec, tx.corrupt(what, string(id), err)
 	}
-	tx.pages.put(string(id), raw, p)
-	return p, nil
+	m.put(string(id), raw, rec)
+	return rec, nil
 }
 
 // PutPage creates or replaces a Page.
@@ -143,10 +159,7 @@ func (tx *Tx) putPage(p Page, raw []byte) error {
 	if err := tx.tx.Bucket(bucketPages).Put([]byte(p.ID), raw); err != nil {
 		return err
 	}
-	// The next read (the window's snapshot after a check) finds it decoded.
-	if p.textValid() {
-		tx.pages.put(p.ID, raw, p.asStored())
-	}
+	tx.pages.written(p.ID, raw, p)
 	return nil
 }
 
@@ -154,10 +167,7 @@ func (tx *Tx) putPage(p Page, raw []byte) error {
 func (tx *Tx) ListPages() ([]Page, error) {
 	keys, pages, err := list(tx, bucketPages, tx.decodePage)
 	if err == nil {
-		tx.pages.keepOnly(len(keys), func(id string) bool {
-			_, found := slices.BinarySearchFunc(keys, id, func(k []byte, id string) int { return strings.Compare(string(k), id) })
-			return found
-		})
+		tx.pages.keepOnly(keys)
 	}
 	return pages, err
 }
@@ -369,25 +379,6 @@ func (tx *Tx) raw(bucket []byte, what, id string) ([]byte, error) {
 		return nil, fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
 	}
 	return raw, nil
-}
-
-func (tx *Tx) get(bucket []byte, what, id string, v any) error {
-	raw, err := tx.raw(bucket, what, id)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return tx.corrupt(what, id, err)
-	}
-	return nil
-}
-
-func (tx *Tx) put(bucket []byte, id string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return tx.tx.Bucket(bucket).Put([]byte(id), raw)
 }
 
 // list decodes every record of bucket (ordered by key) and returns their
