@@ -408,9 +408,17 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 
 // item is one batch request and where its answer goes.
 type item struct {
-	req    graph.BatchRequest
 	target *target
 	kind   int
+}
+
+// request is it as a batch request with its Page's own token.
+func (it item) request(g *graph.Client) graph.BatchRequest {
+	t := it.target
+	if it.kind == itemSubs {
+		return g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken)
+	}
+	return g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken)
 }
 
 const (
@@ -443,9 +451,9 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 		if t.pageToken == "" {
 			continue
 		}
-		items = append(items, item{g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken), t, itemProbe})
+		items = append(items, item{t, itemProbe})
 		if t.deep {
-			items = append(items, item{g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken), t, itemSubs})
+			items = append(items, item{t, itemSubs})
 		}
 		t.pending.Add(int32(1 + btoi(t.deep)))
 	}
@@ -467,9 +475,10 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 		sem <- struct{}{}
 		go func(chunk []item) {
 			defer wg.Done()
+			// Made here, so the first batch leaves before the last is made.
 			reqs := make([]graph.BatchRequest, len(chunk))
 			for i, it := range chunk {
-				reqs[i] = it.req
+				reqs[i] = it.request(g)
 			}
 			res, err := g.AppBatch(ctx, reqs)
 			<-sem // the next batch goes out while this one's answers are read

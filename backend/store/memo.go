@@ -35,6 +35,15 @@ type memoEntry[T any] struct {
 
 // get is the decoded form of raw, the stored record id, if known.
 func (m *memo[T]) get(id string, raw []byte) (T, bool) {
+	rec, ok := m.peek(id, raw)
+	if ok {
+		rec = rec.clone()
+	}
+	return rec, ok
+}
+
+// peek is get without the copy, for reading in place.
+func (m *memo[T]) peek(id string, raw []byte) (T, bool) {
 	m.mu.Lock()
 	e, ok := m.m[id]
 	m.mu.Unlock()
@@ -42,13 +51,18 @@ func (m *memo[T]) get(id string, raw []byte) (T, bool) {
 		var zero T
 		return zero, false
 	}
-	return e.rec.clone(), true
+	return e.rec, true
 }
 
 // put remembers that raw decodes to rec, which must be what decoding raw
 // gives; raw may point into the file's memory map, so it is copied.
 func (m *memo[T]) put(id string, raw []byte, rec T) {
-	e := memoEntry[T]{raw: bytes.Clone(raw), rec: rec.clone()}
+	m.own(id, bytes.Clone(raw), rec.clone())
+}
+
+// own is put of a raw and rec that nothing else will change.
+func (m *memo[T]) own(id string, raw []byte, rec T) {
+	e := memoEntry[T]{raw: raw, rec: rec}
 	m.mu.Lock()
 	if m.m == nil {
 		m.m = map[string]memoEntry[T]{}

@@ -151,11 +151,6 @@ func (tx *Tx) PutPage(p Page) error {
 	if err != nil {
 		return err
 	}
-	return tx.putPage(p, raw)
-}
-
-// putPage stores raw, the encoding of the normalized p.
-func (tx *Tx) putPage(p Page, raw []byte) error {
 	if err := tx.tx.Bucket(bucketPages).Put([]byte(p.ID), raw); err != nil {
 		return err
 	}
@@ -267,6 +262,7 @@ type Draft struct {
 	mutate func(*Page) error
 	after  Page
 	raw    []byte // nil: not worked out
+	stored *Page  // what the memo keeps of after, nil if nothing
 }
 
 // NewDraft works out what mutate makes of base, which the caller read
@@ -287,7 +283,12 @@ func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Draft{base: base, mutate: mutate, after: after, raw: raw}, nil
+	d := &Draft{base: base, mutate: mutate, after: after, raw: raw}
+	if after.textValid() { // worked out here, not in the transaction
+		stored := after.asStored().clone()
+		d.stored = &stored
+	}
+	return d, nil
 }
 
 // RecordDraft is RecordTransition with mutate worked out beforehand: when
@@ -300,18 +301,26 @@ func (tx *Tx) RecordDraft(d *Draft, change *StatusChange, acts ...Activity) (Pag
 
 func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, error) {
 	pageID := d.base.ID
-	before, err := tx.GetPage(pageID)
+	raw, err := tx.raw(bucketPages, "Page", pageID)
 	if err != nil {
 		return Page{}, err
+	}
+	// The Page as stored now: the memo's own, only read here, or decoded.
+	before, ok := tx.pages.peek(pageID, raw)
+	if !ok {
+		if before, err = tx.decodePage([]byte(pageID), raw); err != nil {
+			return Page{}, err
+		}
 	}
 	var after Page
 	if d.raw != nil && before.sameRecord(d.base) {
 		after = d.after
-		err = tx.putPage(after, d.raw)
+		err = tx.tx.Bucket(bucketPages).Put([]byte(pageID), d.raw)
+		if err == nil && d.stored != nil {
+			tx.pages.own(pageID, d.raw, *d.stored)
+		}
 	} else {
-		// One read of the Page (a check records 1,000 of them): mutate
-		// gets a copy, and only the status of before is kept.
-		after = before
+		after = before.clone() // mutate gets a copy of its own
 		if err := d.mutate(&after); err != nil {
 			return Page{}, err
 		}
