@@ -230,6 +230,13 @@ func TestAppBatchWithPerItemTokens(t *testing.T) {
 	if strings.Contains(noSecret.WithToken("GET", "1", "t").RelativeURL, "appsecret_proof") {
 		t.Error("no proof can be made without the secret")
 	}
+	for range 2 { // the second time, the proof comes from the client's cache
+		odd := "EAA+b/c=d&e f%"
+		u, err := url.Parse(c.WithToken("GET", "1", odd).RelativeURL)
+		if err != nil || u.Query().Get("access_token") != odd || u.Query().Get("appsecret_proof") != AppSecretProof(odd, testAppSecret) {
+			t.Errorf("a token with URL characters: %v %v", u, err)
+		}
+	}
 }
 
 // A Page's own usage arrives only in its item's headers: the item, the hook

@@ -133,6 +133,14 @@ type usageMeasures struct {
 type usageNumber float64
 
 func (n *usageNumber) UnmarshalJSON(b []byte) error {
+	// A plain number, the usual case (each of a check's 1,000 batch items
+	// reports a few): read as encoding/json would, without a nested decoder.
+	if len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') {
+		if f, err := strconv.ParseFloat(string(b), 64); err == nil {
+			*n = usageNumber(f)
+			return nil
+		}
+	}
 	var f float64
 	if err := json.Unmarshal(b, &f); err == nil {
 		*n = usageNumber(f)
