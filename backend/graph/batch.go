@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // MaxBatch is Facebook's limit of requests per batch (FACEBOOK.md §6).
@@ -76,20 +77,32 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	// include_headers is left at its default (true): each item's usage
 	// headers are the only report of that Page's own quota.
 	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
-	var items []json.RawMessage
-	if err := c.do(ctx, r, &items); err != nil {
+	status, body, err := c.fetch(ctx, r)
+	if err != nil {
 		return nil, err
 	}
-	if len(items) != len(reqs) {
-		return nil, &UnavailableError{Op: r.op(), HTTPStatus: 200,
-			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
+	// The whole answer in one pass; only when an item does not read that
+	// way is each item read on its own, so an odd one costs only itself.
+	var wire []itemWire
+	if json.Unmarshal(body, &wire) != nil {
+		var items []json.RawMessage
+		if err := json.Unmarshal(body, &items); err != nil {
+			return nil, &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: fmt.Errorf("answer did not parse: %w", err)}
+		}
+		wire = make([]itemWire, len(items))
+		for i, raw := range items {
+			wire[i] = readItem(raw)
+		}
 	}
-	out := make([]BatchResponse, len(items))
+	if len(wire) != len(reqs) {
+		return nil, &UnavailableError{Op: r.op(), HTTPStatus: 200,
+			Cause: fmt.Errorf("batch answered %d items for %d requests", len(wire), len(reqs))}
+	}
+	out := make([]BatchResponse, len(wire))
 	var all []Usage
-	for i, raw := range items {
-		var h http.Header
-		out[i], h = readItem(raw)
-		if h != nil {
+	for i, w := range wire {
+		out[i] = itemResponse(w.Code, w.Body)
+		if h := usageHeaders(w.Headers); h != nil {
 			out[i].Usage = ParseUsage(h, c.now())
 			all = append(all, out[i].Usage...)
 		}
@@ -98,65 +111,66 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	return out, nil
 }
 
+// itemWire is one item of a batch answer as it comes.
+type itemWire struct {
+	Code    flexInt         `json:"code"`
+	Body    json.RawMessage `json:"body"`
+	Headers []itemHeader    `json:"headers"`
+}
+
 // itemHeader is one of a batch item's headers.
 type itemHeader struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
 
-// readItem reads one item of a batch answer and its headers in one pass
-// (a check of 1,000 Pages reads 1,000 of them); an item that does not read
-// that way is read again part by part, so an odd part costs only itself.
-func readItem(raw json.RawMessage) (BatchResponse, http.Header) {
-	var it struct {
-		Code    flexInt         `json:"code"`
-		Body    json.RawMessage `json:"body"`
-		Headers []itemHeader    `json:"headers"`
+// readItem reads one item of a batch answer whose items did not all read
+// in one pass: its code and body, and its headers, each on their own.
+func readItem(raw json.RawMessage) itemWire {
+	var it itemWire
+	if json.Unmarshal(raw, &it) == nil {
+		return it
 	}
-	if json.Unmarshal(raw, &it) != nil {
-		return batchItem(raw), batchHeaders(raw)
+	var parts struct {
+		Code flexInt         `json:"code"`
+		Body json.RawMessage `json:"body"`
 	}
-	return itemResponse(it.Code, it.Body), headerOf(it.Headers)
-}
-
-// batchHeaders reads an item's headers, if it has any that read; a usage
-// report is advice, never a reason to lose the item.
-func batchHeaders(raw json.RawMessage) http.Header {
-	var it struct {
+	if json.Unmarshal(raw, &parts) == nil {
+		it.Code, it.Body = parts.Code, parts.Body
+	} else {
+		it.Code, it.Body = 0, nil
+	}
+	var hs struct {
 		Headers []itemHeader `json:"headers"`
 	}
-	if json.Unmarshal(raw, &it) != nil {
-		return nil
+	if json.Unmarshal(raw, &hs) == nil {
+		it.Headers = hs.Headers
+	} else {
+		it.Headers = nil
 	}
-	return headerOf(it.Headers)
+	return it
 }
 
-func headerOf(hs []itemHeader) http.Header {
-	if len(hs) == 0 {
-		return nil
-	}
-	h := make(http.Header, len(hs))
+// usageHeaders keeps an item's usage reports (ParseUsage reads nothing
+// else); a usage report is advice, never a reason to lose the item.
+func usageHeaders(hs []itemHeader) http.Header {
+	var h http.Header
 	for _, kv := range hs {
-		h.Add(kv.Name, kv.Value)
+		for _, name := range usageHeaderNames {
+			if strings.EqualFold(kv.Name, name) {
+				if h == nil {
+					h = http.Header{}
+				}
+				h.Add(name, kv.Value)
+			}
+		}
 	}
 	return h
 }
 
-// batchItem reads one item of a batch answer on its own, so that one odd
-// item (its code as a string, its body as an object rather than a JSON
-// string) costs that item at most, never the other Pages of the batch. An
-// item that is not an object with a numeric code reads as left out (Code 0).
-func batchItem(raw json.RawMessage) BatchResponse {
-	var it struct {
-		Code flexInt         `json:"code"`
-		Body json.RawMessage `json:"body"`
-	}
-	if json.Unmarshal(raw, &it) != nil {
-		return BatchResponse{}
-	}
-	return itemResponse(it.Code, it.Body)
-}
-
+// itemResponse is an item's code and body as a BatchResponse. An item that
+// is not an object with a numeric code reads as left out (Code 0); a body
+// that is not a JSON string (an object, say) is taken as it is.
 func itemResponse(code flexInt, body json.RawMessage) BatchResponse {
 	if code <= 0 || int64(int(code)) != int64(code) {
 		return BatchResponse{}

@@ -332,6 +332,12 @@ func ParseError(httpStatus int, body []byte) *Error {
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return nil
 	}
+	// Every shape names "error" ("error", "error_code", data.error), as
+	// such or spelled with \u escapes; a body with neither (the answer of
+	// each Page a check reads) holds none.
+	if !bytes.Contains(body, []byte("error")) && !bytes.Contains(body, []byte(`\u`)) {
+		return nil
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(body, &top) != nil {
 		return nil // not a JSON object: no error model at all

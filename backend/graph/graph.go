@@ -130,23 +130,30 @@ func (r call) op() string { return r.method + " /" + r.path }
 // do sends r and decodes a successful body into out (if not nil). It returns
 // *Error for Facebook's error model and *UnavailableError for anything else.
 func (c *Client) do(ctx context.Context, r call, out any) error {
-	status, body, err := c.send(ctx, r)
-	if err != nil {
+	status, body, err := c.fetch(ctx, r)
+	if err != nil || out == nil {
 		return err
-	}
-	if err := CheckResponse(r.op(), status, body); err != nil {
-		if c.appSecret != "" && r.token == c.appID+"|"+c.appSecret {
-			return viaAppToken(err)
-		}
-		return err
-	}
-	if out == nil {
-		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: fmt.Errorf("answer did not parse: %w", err)}
 	}
 	return nil
+}
+
+// fetch sends r and returns a successful answer's body, or the error it
+// carries (see do).
+func (c *Client) fetch(ctx context.Context, r call) (int, []byte, error) {
+	status, body, err := c.send(ctx, r)
+	if err != nil {
+		return status, nil, err
+	}
+	if err := CheckResponse(r.op(), status, body); err != nil {
+		if c.appSecret != "" && r.token == c.appID+"|"+c.appSecret {
+			return status, nil, viaAppToken(err)
+		}
+		return status, nil, err
+	}
+	return status, body, nil
 }
 
 // send performs the HTTP exchange and records the usage headers.

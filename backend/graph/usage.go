@@ -22,6 +22,9 @@ const (
 	usageHeaderAdAcc = "X-Ad-Account-Usage"
 )
 
+// usageHeaderNames are the headers ParseUsage reads.
+var usageHeaderNames = []string{usageHeaderApp, usageHeaderPage, usageHeaderBUC, usageHeaderAdAcc}
+
 // Usage is one quota Facebook reported, in percent of what may be used.
 type Usage struct {
 	Kind         string // UsageApp, UsagePage, UsageBusiness, UsageAdAccount
