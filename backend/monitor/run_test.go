@@ -81,3 +81,40 @@ func TestPageChangedDuringTheCheckKeepsTheChange(t *testing.T) {
 		t.Errorf("changes %+v, want unknown → valid for both", rep.Changes)
 	}
 }
+
+// A periodic check that finds nothing new still moves each Page's "last
+// checked" (and only the times of the aspects it read), though it writes
+// no Page record: the times go apart from it (store's check times).
+func TestUnchangedCheckMovesLastChecked(t *testing.T) {
+	srv := probeServer(func() {})
+	defer srv.Close()
+	m, db, v := newMonitor(t, srv.URL)
+	defer db.Close()
+	first := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	now := first
+	m.Now = func() time.Time { return now }
+	if err := db.PutPage(store.Page{ID: "77", Name: "Page 77", Status: "unknown"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.SetPageToken("77", "tok-77"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Run(context.Background(), Scope{Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	now = first.Add(15 * time.Minute)
+	rep, err := m.Run(context.Background(), Scope{}) // periodic: the webhooks are not due
+	if err != nil || rep.Checked != 1 || len(rep.Changes) != 0 {
+		t.Fatalf("second check: %+v, %v", rep, err)
+	}
+	list, err := db.ListPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := db.GetPage("77")
+	for _, p := range []store.Page{list[0], p} {
+		if !p.CheckedAt.Equal(now) || !p.WebhooksCheckedAt.Equal(first) || p.Status != "valid" {
+			t.Errorf("checked %v (want %v), webhooks checked %v (want %v), status %s", p.CheckedAt, now, p.WebhooksCheckedAt, first, p.Status)
+		}
+	}
+}

@@ -26,6 +26,7 @@ var (
 	bucketPages    = []byte("pages")
 	bucketHistory  = []byte("history")
 	bucketActivity = []byte("activity")
+	bucketChecked  = []byte("checked") // Page ID -> its check times, written apart (stamps.go)
 
 	keySchemaVersion = []byte("schema_version")
 	keySettings      = []byte("settings")

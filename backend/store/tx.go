@@ -123,7 +123,11 @@ func (tx *Tx) GetPage(id string) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	return tx.decodePage([]byte(id), raw)
+	p, err := tx.decodePage([]byte(id), raw)
+	if err != nil {
+		return Page{}, err
+	}
+	return tx.withStamps(p)
 }
 
 func (tx *Tx) decodePage(id, raw []byte) (Page, error) { return decode(tx, tx.pages, "Page", id, raw) }
@@ -155,16 +159,22 @@ func (tx *Tx) PutPage(p Page) error {
 		return err
 	}
 	tx.pages.written(p.ID, raw, p)
-	return nil
+	return tx.dropStamps(p.ID)
 }
 
 // ListPages returns every Page, ordered by ID.
 func (tx *Tx) ListPages() ([]Page, error) {
 	keys, pages, err := list(tx, bucketPages, tx.decodePage)
-	if err == nil {
-		tx.pages.keepOnly(keys)
+	if err != nil {
+		return nil, err
 	}
-	return pages, err
+	tx.pages.keepOnly(keys)
+	for i := range pages {
+		if pages[i], err = tx.withStamps(pages[i]); err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
 }
 
 // UpdatePage reads the Page id, lets fn change it and writes it back. If fn
@@ -261,8 +271,12 @@ type Draft struct {
 	base   Page
 	mutate func(*Page) error
 	after  Page
-	raw    []byte // nil: not worked out
+	ready  bool   // after is worked out (false: RecordTransition)
+	raw    []byte // after encoded, unless only its check times changed
 	stored *Page  // what the memo keeps of after, nil if nothing
+	// stampsOnly: after is base with other check times, which are written
+	// apart from the record (stamps.go).
+	stampsOnly bool
 }
 
 // NewDraft works out what mutate makes of base, which the caller read
@@ -279,11 +293,15 @@ func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
 		return nil, err
 	}
 	after.normalize()
+	d := &Draft{base: base, mutate: mutate, after: after, ready: true, stampsOnly: after.sameBesideStamps(base)}
+	if d.stampsOnly {
+		return d, nil
+	}
 	raw, err := json.Marshal(after)
 	if err != nil {
 		return nil, err
 	}
-	d := &Draft{base: base, mutate: mutate, after: after, raw: raw}
+	d.raw = raw
 	if after.textValid() { // worked out here, not in the transaction
 		stored := after.asStored().clone()
 		d.stored = &stored
@@ -312,14 +330,27 @@ func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, err
 			return Page{}, err
 		}
 	}
+	if before, err = tx.withStamps(before); err != nil {
+		return Page{}, err
+	}
 	var after Page
-	if d.raw != nil && before.sameRecord(d.base) {
+	switch unchanged := d.ready && before.sameRecord(d.base); {
+	case unchanged && d.stampsOnly:
+		after = d.after
+		var stamped bool
+		if stamped, err = tx.putStamps(after); err == nil && !stamped {
+			err = tx.PutPage(after) // a file with no place for them
+		}
+	case unchanged:
 		after = d.after
 		err = tx.tx.Bucket(bucketPages).Put([]byte(pageID), d.raw)
 		if err == nil && d.stored != nil {
 			tx.pages.own(pageID, d.raw, *d.stored)
 		}
-	} else {
+		if err == nil {
+			err = tx.dropStamps(pageID)
+		}
+	default:
 		after = before.clone() // mutate gets a copy of its own
 		if err := d.mutate(&after); err != nil {
 			return Page{}, err
