@@ -17,19 +17,34 @@ import (
 // probeServer answers every batch item as Facebook does for a Page that
 // works, after calling during (once per batch) while the request is in flight.
 func probeServer(during func()) *httptest.Server {
+	return batchServer(func([]graph.BatchRequest) {
+		during()
+	}, nil)
+}
+
+// batchServer answers each batch item with answer's code and body, or, when
+// answer is nil or gives no code, as Facebook does for a Page that works;
+// seen is told of each batch first.
+func batchServer(seen func([]graph.BatchRequest), answer func(relativeURL string) (int, string)) *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		var reqs []graph.BatchRequest
 		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
-		during()
+		seen(reqs)
 		var items []map[string]any
 		for _, q := range reqs {
-			id := strings.SplitN(q.RelativeURL, "?", 2)[0]
-			body := `{"id":"` + id + `","name":"Page ` + id + `"}`
-			if strings.Contains(id, "/subscribed_apps") {
-				body = `{"data":[{"id":"1","name":"Pagekeeper"}]}`
+			code, body := 0, ""
+			if answer != nil {
+				code, body = answer(q.RelativeURL)
 			}
-			items = append(items, map[string]any{"code": 200, "body": body})
+			if code == 0 {
+				id := strings.SplitN(q.RelativeURL, "?", 2)[0]
+				code, body = 200, `{"id":"`+id+`","name":"Page `+id+`"}`
+				if strings.Contains(id, "/subscribed_apps") {
+					body = `{"data":[{"id":"1","name":"Pagekeeper"}]}`
+				}
+			}
+			items = append(items, map[string]any{"code": code, "body": body})
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(items)

@@ -212,12 +212,18 @@ func TestMemoKeepsDamageVisible(t *testing.T) {
 	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Put([]byte("1"), []byte("{broken")) }); err != nil {
 		t.Fatal(err)
 	}
+	wantDamage(t, db, "record")
+}
+
+// wantDamage fails t unless Page 1 reads and lists as damaged.
+func wantDamage(t *testing.T, db *DB, what string) {
+	t.Helper()
 	var ce *CorruptError
 	if _, err := db.GetPage("1"); !errors.As(err, &ce) {
-		t.Fatalf("damaged record read as %v", err)
+		t.Errorf("damaged %s read as %v", what, err)
 	}
 	if _, err := db.ListPages(); !errors.As(err, &ce) {
-		t.Fatalf("damaged record listed as %v", err)
+		t.Errorf("damaged %s listed as %v", what, err)
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -120,11 +119,5 @@ func TestCheckTimesWithoutTheirBucketAndDamaged(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var ce *CorruptError
-	if _, err := db.GetPage("1"); !errors.As(err, &ce) {
-		t.Errorf("damaged check times read as %v", err)
-	}
-	if _, err := db.ListPages(); !errors.As(err, &ce) {
-		t.Errorf("damaged check times listed as %v", err)
-	}
+	wantDamage(t, db, "check times")
 }

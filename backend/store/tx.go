@@ -84,14 +84,19 @@ func (tx *Tx) PutProfile(p Profile) error {
 		return err
 	}
 	p.normalize()
-	raw, err := json.Marshal(p)
+	return put(tx, bucketProfiles, tx.profiles, p.ID, p)
+}
+
+// put encodes and stores rec, and leaves it in the memo for the next read.
+func put[T record[T]](tx *Tx, bucket []byte, m *memo[T], id string, rec T) error {
+	raw, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if err := tx.tx.Bucket(bucketProfiles).Put([]byte(p.ID), raw); err != nil {
+	if err := tx.tx.Bucket(bucket).Put([]byte(id), raw); err != nil {
 		return err
 	}
-	tx.profiles.written(p.ID, raw, p)
+	m.written(id, raw, rec)
 	return nil
 }
 
@@ -151,14 +156,9 @@ func (tx *Tx) PutPage(p Page) error {
 		return err
 	}
 	p.normalize()
-	raw, err := json.Marshal(p)
-	if err != nil {
+	if err := put(tx, bucketPages, tx.pages, p.ID, p); err != nil {
 		return err
 	}
-	if err := tx.tx.Bucket(bucketPages).Put([]byte(p.ID), raw); err != nil {
-		return err
-	}
-	tx.pages.written(p.ID, raw, p)
 	return tx.dropStamps(p.ID)
 }
 
