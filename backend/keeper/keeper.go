@@ -478,15 +478,9 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 
 // watchedPages counts the Pages a full check looks at (every one not disconnected).
 func (k *Keeper) watchedPages() int {
-	pages, err := k.db.ListPages()
+	n, err := k.db.CountPages(func(p *store.Page) bool { return p.Status != "disconnected" })
 	if err != nil {
 		return 0
-	}
-	n := 0
-	for _, p := range pages {
-		if p.Status != "disconnected" {
-			n++
-		}
 	}
 	return n
 }

@@ -121,3 +121,23 @@ func TestCheckTimesWithoutTheirBucketAndDamaged(t *testing.T) {
 	}
 	wantDamage(t, db, "check times")
 }
+
+// CountPages counts what keep says yes to, records read from the memo or
+// decoded alike.
+func TestCountPages(t *testing.T) {
+	db := openTemp(t)
+	for i, status := range []string{"valid", "disconnected", "invalid"} {
+		p := samplePage(string(rune('1' + i)))
+		p.Status = status
+		if err := db.PutPage(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.pages.m = nil // the next count decodes, the one after reads the memo
+	for range 2 {
+		n, err := db.CountPages(func(p *Page) bool { return p.Status != "disconnected" })
+		if err != nil || n != 2 {
+			t.Fatalf("counted %d, %v; want 2", n, err)
+		}
+	}
+}

@@ -162,6 +162,27 @@ func (tx *Tx) PutPage(p Page) error {
 	return tx.dropStamps(p.ID)
 }
 
+// CountPages counts the Pages keep says yes to, without copying them out:
+// keep must neither change nor hold on to the Page it is shown, and is
+// shown the record without its latest check times.
+func (tx *Tx) CountPages(keep func(*Page) bool) (int, error) {
+	n := 0
+	err := tx.tx.Bucket(bucketPages).ForEach(func(k, raw []byte) error {
+		p, ok := tx.pages.peek(string(k), raw)
+		if !ok {
+			var err error
+			if p, err = tx.decodePage(k, raw); err != nil {
+				return err
+			}
+		}
+		if keep(&p) {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // ListPages returns every Page, ordered by ID.
 func (tx *Tx) ListPages() ([]Page, error) {
 	keys, pages, err := list(tx, bucketPages, tx.decodePage)
