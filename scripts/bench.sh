@@ -79,7 +79,7 @@ table=$(awk '
   echo "Raw output: \`go test -bench 'CheckCycle1000|CompleteCheck1000|Status1000|ListPages5000'\` in backend/keeper, backend/cli,"
   echo "backend/store, \`go test -bench UserWaits\` in backend/keeper (PAGEKEEPER_BENCH_BIN, PAGEKEEPER_BENCH_TEMPLATE from"
   echo "scripts/bench-window-builds.sh), and \`npx vitest bench --run\` in frontend/."
-  grep -q 'pages=5000' "$raw" || { echo; echo "5,000 Pages were not measured in this run (PAGEKEEPER_BENCH_PAGES=${PAGEKEEPER_BENCH_PAGES:-}): storing 5,000 tokens alone takes the test keyring many minutes, see below."; }
+  grep -q 'pages=5000' "$raw" || { echo; echo "5,000 Pages were not measured in this run (PAGEKEEPER_BENCH_PAGES=${PAGEKEEPER_BENCH_PAGES:-})."; }
   echo
   cat scripts/bench-notes.md
 } >BENCHMARKS.md

@@ -4,7 +4,8 @@
 #   . scripts/wine-env.sh; scripts/test-windows.sh DIST
 #
 # Go tests of the Windows-only code (the login item in the Run key, the busy
-# port's advice, the toast sender), then backend/winbuild: the command line
+# port's advice, the toast sender, the Page tokens in Credential Manager's
+# 2,560-byte entries), then backend/winbuild: the command line
 # in cmd.exe against the sandbox, and the per-user installer and uninstaller.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ run() { if ! "$@" >"$log" 2>&1; then cat "$log"; exit 1; fi; grep -E '^(ok|FAIL|
 run env GOOS=windows go test -count=1 -exec wine ./backend/autostart/
 run env GOOS=windows go test -count=1 -exec wine -run 'TestPortInUse' ./backend/login/
 run env GOOS=windows go test -count=1 -exec wine -run 'Toast' ./backend/notify/
+run env GOOS=windows go test -count=1 -exec wine -run 'TestKeyringPlatformEntries' ./backend/vault/
 run env PAGEKEEPER_VERSION="$version" \
   PAGEKEEPER_WINDOWS_EXE="$PWD/build/bin/release/windows-amd64/pagekeeper.exe" \
   PAGEKEEPER_WINDOWS_SETUP="$dist/pagekeeper-$version-windows-amd64-setup.exe" \

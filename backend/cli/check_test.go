@@ -2,11 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/pagekeeper/pagekeeper/backend/keeper"
 	"github.com/pagekeeper/pagekeeper/backend/sandbox"
+	"github.com/pagekeeper/pagekeeper/backend/vault"
 )
 
 func (w *world) connectDana() {
@@ -101,5 +103,57 @@ func TestConnectSkipsAPageWithoutToken(t *testing.T) {
 	_, pages := w.check()
 	if _, ok := pages[sandbox.PageCafe]; ok || pages[sandbox.PageBakery].Status != "valid" {
 		t.Fatalf("after connect: %+v", pages)
+	}
+}
+
+// A keychain from before the vault's numbered entries (one entry per Page)
+// checks as before, and the check moves its tokens over.
+func TestCheckMovesTokensFromTheOldLayout(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.connectDana()
+	svc := w.env[EnvKeyringService]
+	code, before := w.check()
+	k := vault.Keyring{Service: svc}
+	v := vault.New(k)
+	tokens := map[string]string{}
+	for id := range before {
+		tok, err := v.PageToken(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[id] = tok
+	}
+	for n := 0; ; n++ {
+		if _, err := k.Get(fmt.Sprintf("page-tokens:%d", n)); err != nil {
+			break
+		}
+		if err := k.Delete(fmt.Sprintf("page-tokens:%d", n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, tok := range tokens {
+		if err := k.Set("page-token:"+id, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, after := w.check()
+	if again != code || len(after) != len(before) {
+		t.Fatalf("on the old layout check exits %d with %d Pages, before %d with %d", again, len(after), code, len(before))
+	}
+	for id, p := range after {
+		if p.Status != before[id].Status {
+			t.Errorf("Page %s: %s on the old layout, %s before", id, p.Status, before[id].Status)
+		}
+	}
+	left := w.secretsOf()
+	if strings.Contains(left, "page-token:") || !strings.Contains(left, `"migrated":true`) {
+		t.Fatalf("after the check the keychain holds:\n%s", left)
+	}
+	fresh := vault.New(k)
+	for id, tok := range tokens {
+		if got, _ := fresh.PageToken(id); got != tok {
+			t.Fatalf("PageToken(%s) after the move differs", id)
+		}
 	}
 }

@@ -26,7 +26,7 @@ func TestResetRemovesSecretsAndDataFolder(t *testing.T) {
 	}
 	dir := w.env["PAGEKEEPER_DATA_DIR"]
 	before := w.secretsOf()
-	for _, want := range []string{"app-secret:", "user-token:", "page-token:" + sandbox.PageBakery} {
+	for _, want := range []string{"app-secret:", "user-token:", "page-tokens:0", `"` + sandbox.PageBakery + `":"EAA`} {
 		if !strings.Contains(before, want) {
 			t.Fatalf("the keychain has no %s before reset:\n%s", want, before)
 		}

@@ -109,6 +109,13 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		return fail(env, ExitUnknown, err)
 	}
 	code := exitCode(snap, rep.Unreachable > 0)
+	defer func() {
+		// After the answer: a check from cron moves the tokens of a
+		// keychain from before the numbered entries too (once, seconds).
+		if err := k.MigrateTokens(); err != nil {
+			fmt.Fprintf(env.Stderr, "pagekeeper: could not move the Page tokens to the keychain's new layout (they stay readable where they are): %v\n", err)
+		}
+	}()
 	// Whatever was not checked is said once on stderr, so a script that
 	// keeps stdout (the JSON) still logs why.
 	switch {

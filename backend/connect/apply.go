@@ -70,10 +70,10 @@ func Apply(db *store.DB, v *vault.Vault, g *Grant, chosen []string, now time.Tim
 }
 
 // storeTokens writes the grant's user token and the chosen Pages' tokens,
-// together: the entries they replace are read in one keychain round and the
-// new ones written on one session (vault.LoadTokens, vault.SetTokens), so a
-// connect of 1,000 Pages is not 2,000 keychain calls. undo puts back what
-// each entry held before (or deletes the entry).
+// together (vault.SetTokens: the Page tokens in the few entries that
+// change, on one keychain session), so a connect of 1,000 Pages is not
+// 1,000 keychain writes. undo puts back what they replaced, in one write
+// too (vault.Save, vault.Restore).
 func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, err error) {
 	undo = func() error { return nil }
 	pageIDs := make([]string, 0, len(chosen))
@@ -83,40 +83,11 @@ func storeTokens(v *vault.Vault, g *Grant, chosen []string) (undo func() error, 
 		pageIDs = append(pageIDs, p.ID)
 		tokens[p.ID] = p.Token
 	}
-	if err := v.LoadTokens(pageIDs, []string{g.Person.ID}); err != nil {
+	saved, err := v.Save(g.Person.ID, pageIDs)
+	if err != nil {
 		return undo, err
 	}
-	var restore []func() error
-	keep := func(old string, err error, set func(string) error, del func() error) error {
-		switch {
-		case errors.Is(err, vault.ErrNotFound):
-			restore = append(restore, del)
-		case err != nil:
-			return err
-		default:
-			restore = append(restore, func() error { return set(old) })
-		}
-		return nil
-	}
-	old, err := v.UserToken(g.Person.ID)
-	if err := keep(old, err, func(t string) error { return v.SetUserToken(g.Person.ID, t) },
-		func() error { return v.DeleteUserToken(g.Person.ID) }); err != nil {
-		return undo, err
-	}
-	for _, id := range pageIDs {
-		old, err := v.PageToken(id)
-		if err := keep(old, err, func(t string) error { return v.SetPageToken(id, t) },
-			func() error { return v.DeletePageToken(id) }); err != nil {
-			return undo, err
-		}
-	}
-	undo = func() error {
-		var errs []error
-		for i := len(restore) - 1; i >= 0; i-- {
-			errs = append(errs, restore[i]())
-		}
-		return errors.Join(errs...)
-	}
+	undo = func() error { return v.Restore(saved) }
 	return undo, v.SetTokens(g.Person.ID, g.UserToken, tokens)
 }
 

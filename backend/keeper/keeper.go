@@ -357,6 +357,7 @@ func (k *Keeper) ReplaceAppSecret(ctx context.Context, secret string) error {
 // periodic checks probe every Page token and read the rest when due
 // (monitor.DeepEvery); a Check now in between is complete.
 func (k *Keeper) Run(ctx context.Context) {
+	go k.migrateTokens()
 	scope := monitor.Scope{}
 	for {
 		if _, err := k.run(ctx, scope); err != nil && ctx.Err() != nil {
@@ -384,6 +385,34 @@ func (k *Keeper) Run(ctx context.Context) {
 			scope = monitor.Scope{Complete: true}
 		}
 	}
+}
+
+// migrateTokens is MigrateTokens for the window, which does it as it
+// starts, beside the first check (whose read of the tokens it shares):
+// deleting 1,000 old entries takes gnome-keyring seconds.
+func (k *Keeper) migrateTokens() {
+	if err := k.MigrateTokens(); err != nil {
+		k.notice("warning", "Could not move the Page tokens to the keychain's new layout (they stay readable where they are; Pagekeeper tries again at its next start): "+err.Error())
+	}
+}
+
+// MigrateTokens moves Page tokens kept the old way (one keychain entry per
+// Page) into the vault's few numbered entries (vault.Migrate), for every
+// Page not disconnected. Only a process that owns the data folder calls it.
+// Once done it costs nothing; a failure leaves the tokens readable where
+// they are.
+func (k *Keeper) MigrateTokens() error {
+	pages, err := k.db.ListPages()
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, p := range pages {
+		if p.Status != "disconnected" {
+			ids = append(ids, p.ID)
+		}
+	}
+	return k.vault.Migrate(ids)
 }
 
 // CheckNow asks the running loop for a complete check of every Page. Asked

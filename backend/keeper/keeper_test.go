@@ -32,6 +32,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureOn(t, vault.NewMemory(), t.TempDir())
+}
+
+// newFixtureOn is a fixture whose keeper keeps its secrets in secrets and
+// its data in dir.
+func newFixtureOn(t *testing.T, secrets vault.Secrets, dir string) *fixture {
+	t.Helper()
 	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +46,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { sb.Close() })
 	rec := &recorder{}
 	k, err := Open(context.Background(), Options{
-		DataDir: t.TempDir(), Secrets: vault.NewMemory(),
+		DataDir: dir, Secrets: secrets,
 		GraphURL: sb.URL(), FacebookURL: sb.URL(), Sender: rec,
 	})
 	if err != nil {

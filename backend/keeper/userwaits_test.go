@@ -40,7 +40,7 @@ import (
 // costs minutes, and the keyring is thrown away with the session.
 func BenchmarkUserWaits(b *testing.B) {
 	sizes := []int{1000, 5000}
-	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000": 5,000 Pages take the keyring many minutes to store
+	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000", for a quicker run
 		sizes = nil
 		for _, f := range strings.Split(s, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -304,4 +304,14 @@ func (t *timedSecrets) GetMany(keys []string) (map[string]string, error) {
 func (t *timedSecrets) SetMany(entries map[string]string) error {
 	defer t.time(time.Now())
 	return t.s.SetMany(entries)
+}
+
+func (t *timedSecrets) DeleteMany(keys []string) error {
+	defer t.time(time.Now())
+	return t.s.DeleteMany(keys)
+}
+
+func (t *timedSecrets) Scan(keys, prefixes []string) (map[string]string, error) {
+	defer t.time(time.Now())
+	return t.s.Scan(keys, prefixes)
 }

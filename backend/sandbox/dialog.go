@@ -292,14 +292,18 @@ func (s *Server) complete(f *flow, ticked []string) string {
 		}
 	}
 	if f.pagesSet {
+		ticked := map[string]bool{}
+		for _, id := range f.pages {
+			ticked[id] = true
+		}
 		for _, old := range slices.Clone(g.pages) {
-			if !slices.Contains(f.pages, old) {
+			if !ticked[old] {
 				s.deselect(g, old)
 			}
 		}
 		// A Page ticked again keeps its deselection mark: tokens from
 		// before stay dead, new ones work.
-		g.pages = f.pages
+		g.setPages(f.pages)
 	}
 	// Data access is renewed by a first login, a reauthorize, or any login
 	// before it lapsed; once lapsed, only auth_type=reauthorize restores it

@@ -10,8 +10,9 @@ func (s *Server) AddPages(n int) {
 	base := len(s.pages)
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("1045185390%05d", base+i)
-		s.pages = append(s.pages, &Page{ID: id, Name: fmt.Sprintf("Load Page %04d", base+i), Category: "Bakery", CategoryID: "2203",
-			Link: "https://www.facebook.com/" + id, SubscribedTo: []string{"feed", "messages"}})
+		p := &Page{ID: id, Name: fmt.Sprintf("Load Page %04d", base+i), Category: "Bakery", CategoryID: "2203",
+			Link: "https://www.facebook.com/" + id, SubscribedTo: []string{"feed", "messages"}}
+		s.pages, s.pageByID[id] = append(s.pages, p), p
 		s.roles[DanaID][id] = &role{tasks: append([]string(nil), allTasks...)}
 	}
 }

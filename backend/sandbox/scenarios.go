@@ -343,7 +343,7 @@ func (s *Server) switchOn(sc Scenario) (func(), error) {
 		return func() {
 			delete(g.deselected, pg)
 			if !g.hasPage(pg) {
-				g.pages = s.inSeedOrder(append(g.pages, pg))
+				g.setPages(s.inSeedOrder(append(g.pages, pg)))
 			}
 		}, nil
 	case WebhooksUnsubscribed:
@@ -396,7 +396,7 @@ func (s *Server) switchOn(sc Scenario) (func(), error) {
 // deselect takes a Page out of a grant the way unticking it at a login
 // does: its older Page tokens stop working (errPageDeselected).
 func (s *Server) deselect(g *grant, pageID string) {
-	g.pages = slices.DeleteFunc(g.pages, func(id string) bool { return id == pageID })
+	g.setPages(slices.DeleteFunc(g.pages, func(id string) bool { return id == pageID }))
 	if g.deselected == nil {
 		g.deselected = map[string]mark{}
 	}

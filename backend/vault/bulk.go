@@ -1,5 +1,7 @@
 package vault
 
+import "errors"
+
 // Bulk is a Secrets that also reads and writes many entries at once, in as
 // few keychain round trips as the platform allows. Keyring is one; Vault uses
 // it when its Secrets has it and falls back to one call per entry otherwise.
@@ -8,6 +10,17 @@ type Bulk interface {
 	GetMany(keys []string) (map[string]string, error)
 	// SetMany stores every entry, replacing earlier values.
 	SetMany(entries map[string]string) error
+	// DeleteMany removes the entries of keys; missing ones are not an error.
+	DeleteMany(keys []string) error
+}
+
+// Scanner is a Secrets that reads, in the same round trip as the entries of
+// keys, every entry whose name starts with one of prefixes: the Secret
+// Service lists a service's items anyway. The Vault finds its numbered
+// Page token entries, and any left in the old layout, that way; without a
+// Scanner it reads the numbered ones until the first missing one.
+type Scanner interface {
+	Scan(keys, prefixes []string) (map[string]string, error)
 }
 
 // GetMany returns the stored entries among keys, read together.
@@ -49,6 +62,18 @@ func (k Keyring) SetMany(entries map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// DeleteMany removes the entries of keys, together.
+func (k Keyring) DeleteMany(keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := call(k, "delete", func() (struct{}, error) { return struct{}{}, deleteMany(k.service(), keys) })
+	if err = classify(err, ""); errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // setChunk is how many entries one SetMany call to the keychain writes.

@@ -30,3 +30,18 @@ func setMany(service string, entries map[string]string) error {
 	}
 	return nil
 }
+
+func deleteMany(service string, keys []string) error {
+	for _, key := range keys {
+		if err := keyring.Delete(service, key); err != nil && err != keyring.ErrNotFound {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkBytes is the largest Page token entry: Windows' Credential Manager
+// holds at most 2,560 bytes per credential, and macOS' /usr/bin/security
+// takes a command of at most 4,096 bytes, in which go-keyring sends the
+// value in base64 (2,560 bytes become 3,416).
+const chunkBytes = MaxSecretBytes

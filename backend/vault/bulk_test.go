@@ -2,6 +2,8 @@ package vault
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,35 +83,50 @@ func TestKeyringSetManyRejectsOversizedBeforeWriting(t *testing.T) {
 }
 
 // counting is a Secrets that counts the calls reaching it, with or without
-// the bulk calls.
+// the bulk calls, and notes the keys each call wrote.
 type counting struct {
-	mu                sync.Mutex
-	m                 *Memory
-	gets, sets, bulks int
+	mu                             sync.Mutex
+	m                              *Memory
+	gets, sets, bulks, scans, dels int
+	wrote                          [][]string // keys set, per call
+}
+
+func (c *counting) count(n *int, wrote ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	*n++
+	if len(wrote) > 0 {
+		slices.Sort(wrote)
+		c.wrote = append(c.wrote, wrote)
+	}
+}
+
+// reset zeroes the counts.
+func (c *counting) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gets, c.sets, c.bulks, c.scans, c.dels, c.wrote = 0, 0, 0, 0, 0, nil
 }
 
 func (c *counting) Get(key string) (string, error) {
-	c.mu.Lock()
-	c.gets++
-	c.mu.Unlock()
+	c.count(&c.gets)
 	return c.m.Get(key)
 }
 
 func (c *counting) Set(key, value string) error {
-	c.mu.Lock()
-	c.sets++
-	c.mu.Unlock()
+	c.count(&c.sets, key)
 	return c.m.Set(key, value)
 }
 
-func (c *counting) Delete(key string) error { return c.m.Delete(key) }
+func (c *counting) Delete(key string) error {
+	c.count(&c.dels)
+	return c.m.Delete(key)
+}
 
 type countingBulk struct{ *counting }
 
 func (c countingBulk) GetMany(keys []string) (map[string]string, error) {
-	c.mu.Lock()
-	c.bulks++
-	c.mu.Unlock()
+	c.count(&c.bulks)
 	got := map[string]string{}
 	for _, k := range keys {
 		if v, err := c.m.Get(k); err == nil {
@@ -120,9 +137,7 @@ func (c countingBulk) GetMany(keys []string) (map[string]string, error) {
 }
 
 func (c countingBulk) SetMany(entries map[string]string) error {
-	c.mu.Lock()
-	c.bulks++
-	c.mu.Unlock()
+	c.count(&c.bulks, slices.Collect(maps.Keys(entries))...)
 	for k, v := range entries {
 		if err := c.m.Set(k, v); err != nil {
 			return err
@@ -131,74 +146,110 @@ func (c countingBulk) SetMany(entries map[string]string) error {
 	return nil
 }
 
-func TestVaultReadsEachSecretOnce(t *testing.T) {
+func (c countingBulk) DeleteMany(keys []string) error {
+	c.count(&c.bulks)
+	for _, k := range keys {
+		c.m.Delete(k)
+	}
+	return nil
+}
+
+// countingScanner also lists, as the Secret Service does.
+type countingScanner struct{ countingBulk }
+
+func (c countingScanner) Scan(keys, prefixes []string) (map[string]string, error) {
+	c.count(&c.scans)
+	return c.m.Scan(keys, prefixes)
+}
+
+// newCounting is a counting keychain, a Scanner or not.
+func newCounting(scans bool) (*counting, Secrets) {
 	c := &counting{m: NewMemory()}
-	v := New(countingBulk{c})
-	pages := map[string]string{}
-	var ids []string
-	for i := range 100 {
-		id := fmt.Sprint(2000 + i)
-		pages[id], ids = "EAApage"+id, append(ids, id)
+	if scans {
+		return c, countingScanner{countingBulk{c}}
 	}
-	if err := v.SetTokens("9", "EAAuser", pages); err != nil {
-		t.Fatal(err)
-	}
-	if c.bulks != 1 || c.sets != 0 {
-		t.Fatalf("storing 101 tokens took %d bulk and %d single writes, want 1 and 0", c.bulks, c.sets)
-	}
+	return c, countingBulk{c}
+}
 
-	// A fresh process (a new Vault on the same keychain) reads them in one call.
-	v = New(countingBulk{c})
-	c.bulks = 0
-	if err := v.LoadTokens(append(ids, "404"), []string{"9"}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 { // three check cycles
-		if err := v.LoadTokens(append(ids, "404"), []string{"9"}); err != nil {
-			t.Fatal(err)
-		}
-		for _, id := range ids {
-			if got, err := v.PageToken(id); err != nil || got != "EAApage"+id {
-				t.Fatalf("PageToken(%s) = %q, %v", id, got, err)
+func TestVaultReadsEachSecretOnce(t *testing.T) {
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			c, s := newCounting(scans)
+			v := New(s)
+			pages := map[string]string{}
+			var ids []string
+			for i := range 100 {
+				id := fmt.Sprint(2000 + i)
+				pages[id], ids = "EAApage"+id, append(ids, id)
 			}
-			if got, err := v.UserToken("9"); err != nil || got != "EAAuser" {
-				t.Fatalf("UserToken = %q, %v", got, err)
+			if err := v.SetTokens("9", "EAAuser", pages); err != nil {
+				t.Fatal(err)
 			}
-		}
-	}
-	if c.bulks != 1 || c.gets != 0 {
-		t.Fatalf("three cycles took %d bulk and %d single reads, want 1 and 0", c.bulks, c.gets)
-	}
-	if _, err := v.PageToken("404"); err != ErrNotFound || c.gets != 0 {
-		t.Fatalf("a missing token = %v after %d reads", err, c.gets)
-	}
-	// Stored later through the vault, it is there.
-	if err := v.SetPageToken("404", "EAAlate"); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := v.PageToken("404"); got != "EAAlate" {
-		t.Fatalf("a token stored after a miss = %q", got)
-	}
+			if c.bulks != 1 || c.sets != 0 || len(c.wrote) != 1 || len(c.wrote[0]) != 2 {
+				t.Fatalf("storing 101 tokens took %d bulk and %d single writes of %v, want 1 of 2 entries", c.bulks, c.sets, c.wrote)
+			}
 
-	// A change through the vault is what the next read sees, without a read.
-	gets := c.gets
-	if err := v.SetPageToken("2000", "EAAnew"); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := v.PageToken("2000"); got != "EAAnew" || c.gets != gets {
-		t.Fatalf("after SetPageToken: %q with %d reads", got, c.gets-gets)
-	}
-	if err := v.DeletePageToken("2001"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.PageToken("2001"); err != ErrNotFound {
-		t.Fatalf("a deleted token = %v", err)
-	}
-	if err := v.ForgetProfile("9"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.UserToken("9"); err != ErrNotFound {
-		t.Fatalf("a forgotten user token = %v", err)
+			// A fresh process (a new Vault on the same keychain) reads them:
+			// with a Scanner in one call, else the numbered entries one by
+			// one (here one, and the missing next) and the rest in one call.
+			v = New(s)
+			c.reset()
+			if err := v.LoadTokens(append(ids, "404"), []string{"9"}); err != nil {
+				t.Fatal(err)
+			}
+			reads := c.gets + c.bulks + c.scans
+			for range 3 { // three check cycles
+				if err := v.LoadTokens(append(ids, "404"), []string{"9"}); err != nil {
+					t.Fatal(err)
+				}
+				for _, id := range ids {
+					if got, err := v.PageToken(id); err != nil || got != "EAApage"+id {
+						t.Fatalf("PageToken(%s) = %q, %v", id, got, err)
+					}
+					if got, err := v.UserToken("9"); err != nil || got != "EAAuser" {
+						t.Fatalf("UserToken = %q, %v", got, err)
+					}
+				}
+			}
+			want := 3 // page-tokens:0, page-tokens:1 (missing), then the user token and the old layout's page-token:404
+			if scans {
+				want = 1
+			}
+			if reads != want || c.gets+c.bulks+c.scans != want {
+				t.Fatalf("the first read took %d calls, three cycles %d more; want %d and none", reads, c.gets+c.bulks+c.scans-reads, want)
+			}
+			if _, err := v.PageToken("404"); err != ErrNotFound || c.gets+c.bulks+c.scans != want {
+				t.Fatalf("a missing token = %v after %d reads", err, c.gets+c.bulks+c.scans)
+			}
+			// Stored later through the vault, it is there.
+			if err := v.SetPageToken("404", "EAAlate"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := v.PageToken("404"); got != "EAAlate" {
+				t.Fatalf("a token stored after a miss = %q", got)
+			}
+
+			// A change through the vault is what the next read sees, without a read.
+			c.reset()
+			if err := v.SetPageToken("2000", "EAAnew"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := v.PageToken("2000"); got != "EAAnew" || c.gets+c.scans != 0 {
+				t.Fatalf("after SetPageToken: %q with %d reads", got, c.gets+c.scans)
+			}
+			if err := v.DeletePageToken("2001"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.PageToken("2001"); err != ErrNotFound {
+				t.Fatalf("a deleted token = %v", err)
+			}
+			if err := v.ForgetProfile("9"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.UserToken("9"); err != ErrNotFound {
+				t.Fatalf("a forgotten user token = %v", err)
+			}
+		})
 	}
 }
 
@@ -208,13 +259,15 @@ func TestVaultWithoutBulkFallsBackToSingleCalls(t *testing.T) {
 	if err := v.SetTokens("9", "EAAuser", map[string]string{"1": "EAAp1", "2": "EAAp2"}); err != nil {
 		t.Fatal(err)
 	}
-	if c.sets != 3 {
-		t.Fatalf("%d single writes, want 3", c.sets)
+	if c.sets != 2 { // the user token and page-tokens:0
+		t.Fatalf("%d single writes, want 2", c.sets)
 	}
 	v = New(c)
+	c.reset()
 	if err := v.LoadTokens([]string{"1", "2", "3"}, []string{"9"}); err != nil {
 		t.Fatal(err)
 	}
+	// page-tokens:0 and :1 (missing), the user token, page-token:3 (the old layout).
 	if got, _ := v.PageToken("2"); got != "EAAp2" || c.gets != 4 {
 		t.Fatalf("PageToken = %q after %d reads, want 4", got, c.gets)
 	}

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -66,6 +67,15 @@ func runChild(op string) int {
 		res.Value = got[key]
 	case "setmany":
 		err = k.SetMany(map[string]string{key: os.Getenv(childValue), key + "-other": "EAAother"})
+	case "deletemany":
+		err = k.DeleteMany([]string{key, key + "-other"})
+	case "vault":
+		// Through the Vault: a first read of the Page tokens (a Scan on
+		// Linux), then a write of one.
+		v, id := New(k), strings.ReplaceAll(key, ":", "-")
+		if _, err = v.PageToken(id); err == nil || errors.Is(err, ErrNotFound) {
+			err = v.SetPageToken(id, os.Getenv(childValue))
+		}
 	default:
 		err = fmt.Errorf("unknown child op %q", op)
 	}

@@ -142,7 +142,7 @@ func TestVaultOnKeyringUsesNamedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := secretTool(t, svc)
-	for _, want := range []string{"attribute.username = page-token:104", "attribute.username = user-token:104"} {
+	for _, want := range []string{"attribute.username = page-tokens:0", "attribute.username = user-token:104", `"104":"EAAPage"`} {
 		if !strings.Contains(listed, want) {
 			t.Fatalf("secret-tool does not show %q:\n%s", want, listed)
 		}
@@ -193,7 +193,7 @@ func TestKeyringAbsent(t *testing.T) {
 func allOpsFail(t *testing.T, addr, service, reason string, phrases ...string) {
 	t.Helper()
 	const secret = "EAAsecretvalue"
-	for _, op := range []string{"get", "set", "delete", "getmany", "setmany"} {
+	for _, op := range []string{"get", "set", "delete", "getmany", "setmany", "deletemany", "vault"} {
 		r := inChild(t, addr, op, service, "page-token:1", secret)
 		if r.Reason != reason {
 			t.Fatalf("%s: reason %q, error %q; want %s", op, r.Reason, r.Err, reason)

@@ -1,6 +1,9 @@
 package vault
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Memory is a Secrets held only in this process's memory. It exists for demo
 // mode and for unit tests of other packages; the real app must use Keyring.
@@ -63,4 +66,25 @@ func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.m)
+}
+
+// Scan returns the entries of keys and those whose name starts with one of
+// prefixes, as the Secret Service's listing does.
+func (m *Memory) Scan(keys, prefixes []string) (map[string]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	got := map[string]string{}
+	for _, key := range keys {
+		if v, ok := m.m[key]; ok {
+			got[key] = v
+		}
+	}
+	for key, v := range m.m {
+		for _, prefix := range prefixes {
+			if strings.HasPrefix(key, prefix) {
+				got[key] = v
+			}
+		}
+	}
+	return got, nil
 }

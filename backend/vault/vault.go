@@ -1,13 +1,18 @@
 // Package vault keeps Pagekeeper's secrets (Facebook user and Page access
-// tokens, the app secret) in the operating system's keychain, one entry per
-// secret. There is deliberately no plaintext fallback: when the keychain is
-// missing or locked, callers get an *UnavailableError that tells the user how
-// to fix it.
+// tokens, the app secret) in the operating system's keychain: one entry per
+// app secret, person and webhook, and the Page tokens together in a few
+// numbered entries (see shelf.go: one entry per Page made a connect of 1,000
+// Pages cost gnome-keyring 15 s), with the old one-entry-per-Page layout
+// still read and moved over by Migrate. There is deliberately no plaintext
+// fallback: when the keychain is missing or locked, callers get an
+// *UnavailableError that tells the user how to fix it.
 package vault
 
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -40,12 +45,18 @@ type Secrets interface {
 }
 
 // checkSize rejects values that would fail on Windows or macOS, so that a
-// token saved on Linux does not become unsavable after a move.
+// token saved on Linux does not become unsavable after a move. The numbered
+// Page token entries are the exception: each platform fills them to its own
+// limit (chunkBytes), as they are never moved but rewritten.
 func checkSize(service, key, value string) error {
-	if len(value) > MaxSecretBytes {
-		return fmt.Errorf("%w: the value is %d bytes, the limit is %d", ErrTooLarge, len(value), MaxSecretBytes)
+	limit := MaxSecretBytes
+	if strings.HasPrefix(key, prefixChunk) {
+		limit = chunkBytes
 	}
-	if n := len(service) + len(key) + len(value); n > maxEntryBytes {
+	if len(value) > limit {
+		return fmt.Errorf("%w: the value is %d bytes, the limit is %d", ErrTooLarge, len(value), limit)
+	}
+	if n := len(service) + len(key) + len(value); limit == MaxSecretBytes && n > maxEntryBytes {
 		return fmt.Errorf("%w: service, name and value are %d bytes together, the limit is %d", ErrTooLarge, n, maxEntryBytes)
 	}
 	return nil
@@ -55,7 +66,7 @@ func checkSize(service, key, value string) error {
 const (
 	prefixAppSecret = "app-secret:"
 	prefixUserToken = "user-token:"
-	prefixPageToken = "page-token:"
+	prefixPageToken = "page-token:" // the old layout, see shelf.go
 	prefixHookKey   = "hook-secret:"
 )
 
@@ -65,16 +76,26 @@ const (
 // process's lifetime, so a check reads the keychain once, not once per Page
 // and cycle. The copy stays true because only one Pagekeeper process works
 // on a data folder at a time and every change goes through the Vault; it is
-// never written anywhere.
+// never written anywhere. Other processes (`pagekeeper token` beside the
+// window) only read.
 type Vault struct {
 	s Secrets
+	// capacity is the most bytes a numbered Page token entry holds
+	// (chunkBytes; smaller in tests, to make many entries).
+	capacity int
+
+	// wmu serialises the Page token entries' reads and writes: a write
+	// reads, changes and rewrites them, and no read may come back with
+	// what was there before a write finished.
+	wmu sync.Mutex
 
 	mu    sync.Mutex
 	known map[string]string // "": known to be missing (no stored value is empty)
+	pages *shelf            // nil until read
 }
 
 // New wraps s. Use Keyring{} in the app, Memory only in demo mode and tests.
-func New(s Secrets) *Vault { return &Vault{s: s, known: map[string]string{}} }
+func New(s Secrets) *Vault { return &Vault{s: s, capacity: chunkBytes, known: map[string]string{}} }
 
 // AppSecret returns the Facebook app secret of appID (ErrNotFound if none).
 func (v *Vault) AppSecret(appID string) (string, error) { return v.get(prefixAppSecret, appID) }
@@ -116,15 +137,47 @@ func (v *Vault) SetUserToken(profileID, token string) error {
 func (v *Vault) DeleteUserToken(profileID string) error { return v.del(prefixUserToken, profileID) }
 
 // PageToken returns the Page access token of pageID.
-func (v *Vault) PageToken(pageID string) (string, error) { return v.get(prefixPageToken, pageID) }
+func (v *Vault) PageToken(pageID string) (string, error) {
+	if _, err := keyFor(prefixPageToken, pageID); err != nil {
+		return "", err
+	}
+	v.mu.Lock()
+	tok, decided := "", false
+	if v.pages != nil {
+		tok, decided = v.pages.lookup(pageID)
+	}
+	v.mu.Unlock()
+	if !decided {
+		v.wmu.Lock()
+		defer v.wmu.Unlock()
+		if err := v.readPages([]string{pageID}); err != nil {
+			return "", err
+		}
+		v.mu.Lock()
+		tok, _ = v.pages.lookup(pageID)
+		v.mu.Unlock()
+	}
+	if tok == "" {
+		return "", ErrNotFound
+	}
+	return tok, nil
+}
 
 // SetPageToken stores the Page access token of pageID.
 func (v *Vault) SetPageToken(pageID, token string) error {
-	return v.set(prefixPageToken, pageID, token)
+	if _, err := checked(prefixPageToken, pageID, token); err != nil {
+		return err
+	}
+	return v.writePages(map[string]string{pageID: token}, nil, nil)
 }
 
 // DeletePageToken forgets the Page access token of pageID.
-func (v *Vault) DeletePageToken(pageID string) error { return v.del(prefixPageToken, pageID) }
+func (v *Vault) DeletePageToken(pageID string) error {
+	if _, err := keyFor(prefixPageToken, pageID); err != nil {
+		return err
+	}
+	return v.writePages(map[string]string{pageID: ""}, nil, []string{pageID})
+}
 
 // HookSecret returns the signing secret of the webhook hookID.
 func (v *Vault) HookSecret(hookID string) (string, error) { return v.get(prefixHookKey, hookID) }
@@ -138,15 +191,23 @@ func (v *Vault) SetHookSecret(hookID, secret string) error {
 func (v *Vault) DeleteHookSecret(hookID string) error { return v.del(prefixHookKey, hookID) }
 
 // ForgetProfile deletes the user token of profileID and the Page tokens of
-// pageIDs. It goes on after a failure so one bad entry does not leave the
-// others behind, and returns every failure joined.
+// pageIDs (in one write). It goes on after a failure so one bad entry does
+// not leave the others behind, and returns every failure joined.
 func (v *Vault) ForgetProfile(profileID string, pageIDs ...string) error {
 	var errs []error
 	if profileID != "" {
 		errs = append(errs, v.DeleteUserToken(profileID))
 	}
+	gone := make(map[string]string, len(pageIDs))
 	for _, id := range pageIDs {
-		errs = append(errs, v.DeletePageToken(id))
+		if _, err := keyFor(prefixPageToken, id); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		gone[id] = ""
+	}
+	if len(gone) > 0 {
+		errs = append(errs, v.writePages(gone, nil, slices.Collect(maps.Keys(gone))))
 	}
 	return errors.Join(errs...)
 }
@@ -158,6 +219,8 @@ func (v *Vault) Clear() error {
 	if !ok {
 		return fmt.Errorf("this secret store (%T) cannot delete all entries", v.s)
 	}
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
 	v.forget()
 	err := all.DeleteAll()
 	v.forget()
@@ -166,47 +229,41 @@ func (v *Vault) Clear() error {
 
 // LoadTokens reads the Page tokens of pageIDs and the user tokens of
 // profileIDs that this process does not hold yet, together: one keychain
-// round trip where the platform allows (see Bulk). Missing tokens are not
-// an error; the typed getters then say ErrNotFound, without asking again.
+// round trip where the platform allows (see Bulk and Scanner). Missing
+// tokens are not an error; the typed getters then say ErrNotFound, without
+// asking again.
 func (v *Vault) LoadTokens(pageIDs, profileIDs []string) error {
 	var keys []string
+	for _, id := range pageIDs {
+		if _, err := keyFor(prefixPageToken, id); err != nil {
+			return err
+		}
+	}
 	v.mu.Lock()
-	for _, ids := range []struct {
-		prefix string
-		ids    []string
-	}{{prefixPageToken, pageIDs}, {prefixUserToken, profileIDs}} {
-		for _, id := range ids.ids {
-			key, err := keyFor(ids.prefix, id)
-			if err != nil {
-				v.mu.Unlock()
-				return err
-			}
-			if _, ok := v.known[key]; !ok {
-				keys = append(keys, key)
-			}
+	for _, id := range profileIDs {
+		key, err := keyFor(prefixUserToken, id)
+		if err != nil {
+			v.mu.Unlock()
+			return err
+		}
+		if _, ok := v.known[key]; !ok {
+			keys = append(keys, key)
 		}
 	}
 	v.mu.Unlock()
-	if len(keys) == 0 {
-		return nil
+	if len(pageIDs) == 0 {
+		return v.fetchKnown(keys)
 	}
-	got := map[string]string{}
-	if b, ok := v.s.(Bulk); ok {
-		var err error
-		if got, err = b.GetMany(keys); err != nil {
-			return err
-		}
-	} else {
-		for _, key := range keys {
-			value, err := v.s.Get(key)
-			if errors.Is(err, ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			got[key] = value
-		}
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	return v.readPages(pageIDs, keys...)
+}
+
+// fetchKnown reads the entries of keys into what this process knows.
+func (v *Vault) fetchKnown(keys []string) error {
+	got, err := v.fetch(keys)
+	if err != nil {
+		return err
 	}
 	v.mu.Lock()
 	for _, key := range keys {
@@ -216,49 +273,108 @@ func (v *Vault) LoadTokens(pageIDs, profileIDs []string) error {
 	return nil
 }
 
+// fetch reads the entries of keys that exist, together where it can.
+func (v *Vault) fetch(keys []string) (map[string]string, error) {
+	got := map[string]string{}
+	if len(keys) == 0 {
+		return got, nil
+	}
+	if b, ok := v.s.(Bulk); ok {
+		return b.GetMany(keys)
+	}
+	for _, key := range keys {
+		value, err := v.s.Get(key)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		got[key] = value
+	}
+	return got, nil
+}
+
 // SetTokens stores a person's user token and their Page tokens (page id ->
 // token) together: one keychain connection and session for all of them
 // where the platform allows. Every value is checked before any is stored.
 func (v *Vault) SetTokens(profileID, userToken string, pageTokens map[string]string) error {
-	entries := make(map[string]string, len(pageTokens)+1)
-	add := func(prefix, id, value string) error {
-		key, err := checked(prefix, id, value)
-		entries[key] = value
-		return err
-	}
-	if err := add(prefixUserToken, profileID, userToken); err != nil {
+	userKey, err := checked(prefixUserToken, profileID, userToken)
+	if err != nil {
 		return err
 	}
 	for id, token := range pageTokens {
-		if err := add(prefixPageToken, id, token); err != nil {
+		if _, err := checked(prefixPageToken, id, token); err != nil {
 			return err
 		}
 	}
-	var err error
-	if b, ok := v.s.(Bulk); ok {
-		err = b.SetMany(entries)
-	} else {
-		for key, value := range entries {
-			if err = v.s.Set(key, value); err != nil {
-				break
-			}
+	return v.writePages(pageTokens, map[string]string{userKey: userToken}, nil)
+}
+
+// Saved is what a person's user token and some Page tokens were, for
+// putting them back (Restore).
+type Saved struct {
+	profileID, userToken string
+	pages                map[string]string // "": in no numbered entry
+}
+
+// Save notes what the user token of profileID and the Page tokens of
+// pageIDs are now, so Restore can put them back after a failed change.
+// A Page token still in the old layout is not noted: no write touches it.
+func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
+	userKey, err := keyFor(prefixUserToken, profileID)
+	if err != nil {
+		return Saved{}, err
+	}
+	for _, id := range pageIDs {
+		if _, err := keyFor(prefixPageToken, id); err != nil {
+			return Saved{}, err
 		}
 	}
 	v.mu.Lock()
+	_, known := v.known[userKey]
+	v.mu.Unlock()
+	var keys []string
+	if !known {
+		keys = []string{userKey}
+	}
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	if err := v.readPages(nil, keys...); err != nil {
+		return Saved{}, err
+	}
+	v.mu.Lock()
 	defer v.mu.Unlock()
-	for key, value := range entries {
-		if err == nil {
-			v.known[key] = value
+	s := Saved{profileID: profileID, userToken: v.known[userKey], pages: make(map[string]string, len(pageIDs))}
+	for _, id := range pageIDs {
+		if n, ok := v.pages.where[id]; ok {
+			s.pages[id] = v.pages.chunks[n][id]
 		} else {
-			delete(v.known, key) // some may be stored, some not: read again
+			s.pages[id] = ""
 		}
 	}
-	return err
+	return s, nil
+}
+
+// Restore puts back what Save noted, the Page tokens in one write.
+func (v *Vault) Restore(s Saved) error {
+	if s.profileID == "" {
+		return nil
+	}
+	if s.userToken == "" {
+		return errors.Join(v.DeleteUserToken(s.profileID), v.writePages(s.pages, nil, nil))
+	}
+	key, err := keyFor(prefixUserToken, s.profileID)
+	if err != nil {
+		return err
+	}
+	return v.writePages(s.pages, map[string]string{key: s.userToken}, nil)
 }
 
 func (v *Vault) forget() {
 	v.mu.Lock()
 	clear(v.known)
+	v.pages = nil
 	v.mu.Unlock()
 }
 

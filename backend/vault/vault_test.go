@@ -79,7 +79,7 @@ func TestVaultKeyScheme(t *testing.T) {
 	for key, want := range map[string]string{
 		"app-secret:42": "app-secret-value",
 		"user-token:42": "user-token-value",
-		"page-token:42": "page-token-value",
+		"page-tokens:0": `{"gen":1,"tokens":{"42":"page-token-value"}}`,
 	} {
 		if got, err := m.Get(key); err != nil || got != want {
 			t.Errorf("entry %s = %q, %v; want %q", key, got, err, want)

@@ -204,9 +204,16 @@ func TestCommandLineInAConsole(t *testing.T) {
 	expect(t, "reconnect", code, 0, out, "Logged in as Dana Whitfield.", "Access renewed (")
 	code, out = c.run(pk + " disconnect " + sandbox.PageBakery)
 	expect(t, "disconnect", code, 0, out, "Page "+sandbox.PageBakery+" is disconnected")
-	if creds := credentials(t, c.env); strings.Contains(creds, "page-token:"+sandbox.PageBakery) || !strings.Contains(creds, "page-token:") {
+	// The Page tokens are in numbered credentials of at most 2,560 bytes:
+	// the disconnected Page's is gone, the others read back (into NUL, so
+	// no token reaches the transcript).
+	if creds := credentials(t, c.env); !strings.Contains(creds, "page-tokens:0") || strings.Contains(creds, "page-token:") {
 		t.Fatalf("Credential Manager after disconnect:\n%s", creds)
 	}
+	code, out = c.run(pk + " token " + sandbox.PageCatering + " > NUL")
+	expect(t, "token of a connected Page", code, 0, out)
+	code, out = c.run(pk + " token " + sandbox.PageBakery + " > NUL")
+	expect(t, "token of the disconnected Page", code, 1, out)
 
 	code, out = c.run(pk + " reset < NUL")
 	expect(t, "reset without --yes", code, 64, out, "--yes")
