@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,7 +168,13 @@ type target struct {
 
 // Run checks the Pages of sc and records what changed.
 func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
-	pageIDs := sc.PageIDs
+	var only map[string]bool // sc.PageIDs as a set: "Check again" on a person may name 1,000 Pages
+	if sc.PageIDs != nil {
+		only = make(map[string]bool, len(sc.PageIDs))
+		for _, id := range sc.PageIDs {
+			only[id] = true
+		}
+	}
 	m.mu.Lock()
 	m.init()
 	m.mu.Unlock()
@@ -200,7 +205,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	var pageIDsDue, profileIDsDue []string
 	seen := map[string]bool{}
 	for _, p := range pages {
-		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
+		if p.Status == "disconnected" || (only != nil && !only[p.ID]) {
 			continue
 		}
 		due = append(due, p)
