@@ -494,3 +494,38 @@ func TestTokenTooLargeForAnEntry(t *testing.T) {
 		t.Fatalf("a token too large for an entry: %v, %d stored", err, m.Len())
 	}
 }
+
+// A connect whose database write fails puts the keychain back (Restore).
+// A Page whose token was still in the old layout was "in no numbered
+// entry"; if the window's start-up Migrate deleted that old entry in the
+// meantime (the Page was in a numbered entry then, the connect's), putting
+// it back as "in no numbered entry" would leave it with no token at all.
+func TestRestoreAfterMigrateKeepsTheOldLayoutsToken(t *testing.T) {
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			c, s := newCounting(scans)
+			legacy(t, c.m, map[string]string{"1": "EAAone-old", "2": "EAAtwo-old"})
+			v := New(s)
+			saved, err := v.Save("9", []string{"1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.SetTokens("9", "EAAuser", map[string]string{"1": "EAAone-new"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Migrate([]string{"1", "2"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Restore(saved); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []*Vault{v, New(s)} {
+				for id, want := range map[string]string{"1": "EAAone-old", "2": "EAAtwo-old"} {
+					if got, err := r.PageToken(id); got != want {
+						t.Fatalf("after the undo PageToken(%s) = %q, %v; want %q", id, got, err, want)
+					}
+				}
+			}
+		})
+	}
+}

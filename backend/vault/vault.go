@@ -315,12 +315,13 @@ func (v *Vault) SetTokens(profileID, userToken string, pageTokens map[string]str
 // putting them back (Restore).
 type Saved struct {
 	profileID, userToken string
-	pages                map[string]string // "": in no numbered entry
+	pages                map[string]string // "": none
 }
 
 // Save notes what the user token of profileID and the Page tokens of
 // pageIDs are now, so Restore can put them back after a failed change.
-// A Page token still in the old layout is not noted: no write touches it.
+// A Page token still in the old layout is noted too, and put back in a
+// numbered entry: Migrate may delete its old entry in between.
 func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 	userKey, err := keyFor(prefixUserToken, profileID)
 	if err != nil {
@@ -340,18 +341,14 @@ func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 	}
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	if err := v.readPages(nil, keys...); err != nil {
+	if err := v.readPages(pageIDs, keys...); err != nil {
 		return Saved{}, err
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	s := Saved{profileID: profileID, userToken: v.known[userKey], pages: make(map[string]string, len(pageIDs))}
 	for _, id := range pageIDs {
-		if n, ok := v.pages.where[id]; ok {
-			s.pages[id] = v.pages.chunks[n][id]
-		} else {
-			s.pages[id] = ""
-		}
+		s.pages[id], _ = v.pages.lookup(id)
 	}
 	return s, nil
 }
