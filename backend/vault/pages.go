@@ -170,8 +170,8 @@ func (v *Vault) store(p *plan, have int, also map[string]string) error {
 	}
 	// New entries go with the first round. Added all at once, some could
 	// fail and leave a gap hiding those after it: a Scanner lists those
-	// (and the next write deletes them before filling the gap); elsewhere
-	// they are added one after another.
+	// (and the next write fills the gap); elsewhere they are added one
+	// after another.
 	first := p.entries(p.first, p.gen)
 	maps.Copy(first, also)
 	_, scans := v.s.(Scanner)

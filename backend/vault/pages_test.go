@@ -213,26 +213,35 @@ func TestPageInTwoEntriesReadsTheLaterOne(t *testing.T) {
 	}
 }
 
-// Entries past a gap (new entries added together, one failed) are read by
-// nobody, and a Scanner's next write deletes them before it could fill the
-// gap and make them readable.
-func TestEntriesPastAGapStayUnread(t *testing.T) {
+// Entries past a gap (new entries added together, one failed) are read
+// where the keychain lists them, and the next write fills the gap; an entry
+// numbered absurdly far is nobody's and is deleted.
+func TestEntriesPastAGapAreRead(t *testing.T) {
 	m := NewMemory()
 	m.Set(chunkKey(0), `{"gen":1,"tokens":{"1":"EAAone"}}`)
-	m.Set(chunkKey(2), `{"gen":1,"tokens":{"9":"EAAstray"}}`)
+	m.Set(chunkKey(2), `{"gen":2,"tokens":{"9":"EAApast-the-gap","1":"EAAone-newer"}}`)
+	m.Set(chunkKey(100000), `{"gen":99,"tokens":{"8":"EAAfar"}}`)
 	v := New(m)
-	if _, err := v.PageToken("9"); err != ErrNotFound {
-		t.Fatalf("a token past the gap reads %v", err)
+	for id, want := range map[string]string{"9": "EAApast-the-gap", "1": "EAAone-newer"} {
+		if got, err := v.PageToken(id); got != want {
+			t.Fatalf("PageToken(%s) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, err := v.PageToken("8"); err != ErrNotFound {
+		t.Fatalf("a token numbered far away reads %v", err)
 	}
 	v.capacity = 300 // one token an entry
 	if err := v.SetTokens("5", "EAAuser", map[string]string{"2": token("2", 1), "3": token("3", 1)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(m).PageToken("9"); err != ErrNotFound {
-		t.Fatalf("after filling the gap a stray token reads %v", err)
+	if _, err := m.Get(chunkKey(100000)); err != ErrNotFound {
+		t.Fatalf("the far entry is still stored: %v", err)
 	}
-	if got, _ := New(m).PageToken("3"); got != token("3", 1) {
-		t.Fatalf("PageToken(3) = %q", got)
+	numbered(t, m, chunkBytes) // no gap
+	for id, want := range map[string]string{"9": "EAApast-the-gap", "1": "EAAone-newer", "3": token("3", 1)} {
+		if got, _ := New(m).PageToken(id); got != want {
+			t.Fatalf("after filling the gap PageToken(%s) = %q; want %q", id, got, want)
+		}
 	}
 }
 
@@ -528,4 +537,47 @@ func TestRestoreAfterMigrateKeepsTheOldLayoutsToken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A gap Pagekeeper did not make (an entry deleted with the keychain's own
+// tool, as the damaged-entry error advises) costs the Pages of that entry
+// only: where the keychain lists its entries, the ones past the gap are
+// read, and the next write fills the gap rather than deleting them.
+func TestGapFromOutsideLosesOnlyThatEntry(t *testing.T) {
+	c, s := newCounting(true)
+	v := New(s)
+	v.capacity = 1200
+	want := pageTokens(1000, 15, 1)
+	if err := v.SetTokens("9", "EAAuser", want); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(numbered(t, c.m, v.capacity)); n != 3 {
+		t.Fatalf("%d entries, want 3", n)
+	}
+	var gone chunkValue
+	raw, _ := c.m.Get(chunkKey(1))
+	json.Unmarshal([]byte(raw), &gone)
+	c.m.Delete(chunkKey(1))
+	for id := range gone.Tokens {
+		delete(want, id)
+	}
+	check := func(when string) {
+		t.Helper()
+		fresh := New(s)
+		fresh.capacity = v.capacity
+		for id, tok := range want {
+			if got, err := fresh.PageToken(id); got != tok {
+				t.Fatalf("%s: PageToken(%s) = %q, %v; want %q", when, id, got, err, tok)
+			}
+		}
+	}
+	check("with the gap")
+	fresh := New(s)
+	fresh.capacity = v.capacity
+	want["1"] = token("1", 1)
+	if err := fresh.SetPageToken("1", want["1"]); err != nil {
+		t.Fatal(err)
+	}
+	check("after the next write")
+	numbered(t, c.m, v.capacity) // no gap left
 }

@@ -99,22 +99,38 @@ type shelf struct {
 	// so, or this process moved them).
 	migrated bool
 	untidy   map[int]bool // entries holding a Page another entry holds later: rewrite without it
-	stray    []int        // numbered entries past the first missing number: delete
+	stray    []int        // numbered entries numbered absurdly far (maxGap): delete
 	// legacy holds Page tokens read from the old layout ("" none);
 	// legacyAll says it holds every such entry (a scan listed them).
 	legacy    map[string]string
 	legacyAll bool
 }
 
-// newShelf reads the numbered entries found (by number), up to the first
-// missing number.
+// maxGap bounds how far past the entries found a numbered one is still
+// read: a write adding entries together (a Scanner's) can leave a gap of
+// at most one SetMany call's worth, and a hand-deleted entry one.
+const maxGap = 64
+
+// newShelf reads the numbered entries found (by number). Where the keychain
+// lists them (found may have gaps), a missing number becomes an empty entry
+// the next write stores: a gap, from a write that failed half-way or an
+// entry deleted with a keychain tool, then costs no Page past it, and a
+// reader that stops at the first missing number finds them all again.
 func newShelf(found map[int]string) (*shelf, error) {
 	s := &shelf{where: map[string]int{}, untidy: map[int]bool{}, legacy: map[string]string{}}
 	gens := []uint64{}
-	for n := 0; ; n++ {
+	last := -1
+	for n := range found {
+		if n < len(found)+maxGap {
+			last = max(last, n)
+		}
+	}
+	for n := 0; n <= last; n++ {
 		raw, ok := found[n]
 		if !ok {
-			break
+			s.chunks, gens = append(s.chunks, map[string]string{}), append(gens, 0)
+			s.untidy[n] = true
+			continue
 		}
 		var c chunkValue
 		if err := json.Unmarshal([]byte(raw), &c); err != nil || c.Tokens == nil {
@@ -143,7 +159,7 @@ func newShelf(found map[int]string) (*shelf, error) {
 		}
 	}
 	for n := range found {
-		if n > len(s.chunks) {
+		if n >= len(s.chunks) {
 			s.stray = append(s.stray, n)
 		}
 	}
