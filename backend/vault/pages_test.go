@@ -581,3 +581,30 @@ func TestGapFromOutsideLosesOnlyThatEntry(t *testing.T) {
 	check("after the next write")
 	numbered(t, c.m, v.capacity) // no gap left
 }
+
+// The numbered entries are JSON, which holds text only: a token or Page ID
+// that is not UTF-8 would come back altered (each bad byte read as U+FFFD),
+// and two such IDs as one. They are refused, and nothing else is touched;
+// quotes, backslashes, control characters and other scripts round-trip.
+func TestPageTokensAreTextOrRefused(t *testing.T) {
+	m := NewMemory()
+	v := New(m)
+	odd := map[string]string{`a"b\c`: `EAA"quoted\back`, "ünï<>&": "EAAü\u2028<>&\x01"}
+	if err := v.SetTokens("9", "EAAuser", odd); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct{ id, tok string }{{"1", "EAA\xffok"}, {"\xff", "EAAok"}} {
+		err := v.SetPageToken(bad.id, bad.tok)
+		if err == nil || strings.Contains(err.Error(), "EAA") {
+			t.Fatalf("SetPageToken(%q, %q) = %v", bad.id, bad.tok, err)
+		}
+		if err := v.SetTokens("9", "EAAuser", map[string]string{bad.id: bad.tok}); err == nil {
+			t.Fatalf("SetTokens took %q: %q", bad.id, bad.tok)
+		}
+	}
+	for id, tok := range odd {
+		if got, err := New(m).PageToken(id); got != tok {
+			t.Fatalf("PageToken(%q) = %q, %v; want %q", id, got, err, tok)
+		}
+	}
+}

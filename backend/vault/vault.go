@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultService is the keychain service name every Pagekeeper secret is filed under.
@@ -430,6 +431,10 @@ func checked(prefix, id, value string) (string, error) {
 	if value == "" {
 		return "", fmt.Errorf("refusing to store an empty %s for %q: delete it instead", what(prefix), id)
 	}
+	if prefix == prefixPageToken && !utf8.ValidString(value) {
+		// The numbered entries are JSON, which would alter it.
+		return "", fmt.Errorf("refusing to store a %s for %q that is not UTF-8 text", what(prefix), id)
+	}
 	if strings.TrimSpace(value) != value {
 		return "", fmt.Errorf("refusing to store a %s for %q with leading or trailing white space: it was probably pasted with extra characters", what(prefix), id)
 	}
@@ -459,6 +464,9 @@ func keyFor(prefix, id string) (string, error) {
 	}
 	if len(id) > 128 {
 		return "", fmt.Errorf("%s: the ID is %d characters long, at most 128 are allowed", what(prefix), len(id))
+	}
+	if !utf8.ValidString(id) {
+		return "", fmt.Errorf("%s: the ID %q is not UTF-8 text", what(prefix), id)
 	}
 	for _, r := range id {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ':' {
