@@ -114,11 +114,21 @@ func (v *Vault) writePages(changes, also map[string]string, oldOf []string) erro
 }
 
 func (v *Vault) writePagesLocked(changes, also map[string]string, oldOf []string) error {
+	// Another process may have written the entries since this one read
+	// them: two data folders with the same keychain service, each owned by
+	// its own process. A write from this copy would drop its Pages.
+	v.mu.Lock()
+	was := v.pages
+	v.pages = nil
+	v.mu.Unlock()
 	if err := v.readPages(nil); err != nil {
 		return err
 	}
 	v.mu.Lock()
 	sh := v.pages
+	if was != nil {
+		sh.keep(was)
+	}
 	var old []string
 	for _, id := range oldOf {
 		if sh.legacyMayHold(id) {

@@ -608,3 +608,43 @@ func TestPageTokensAreTextOrRefused(t *testing.T) {
 		}
 	}
 }
+
+// Two processes on two data folders with the same keychain service each
+// hold their own copy of the numbered entries: a write from one must keep
+// the Pages the other stored since it read them.
+func TestWriteKeepsPagesAnotherProcessStored(t *testing.T) {
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			c, s := newCounting(scans)
+			legacy(t, c.m, map[string]string{"7": "EAAseven-old"})
+			a, b := New(s), New(s)
+			if err := a.SetTokens("1", "EAAuser-a", map[string]string{"1": "EAAone"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.PageToken("1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.SetPageToken("2", "EAAtwo"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.SetPageToken("3", "EAAthree"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Migrate([]string{"1", "2", "7"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DeletePageToken("1"); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"2": "EAAtwo", "3": "EAAthree", "7": "EAAseven-old"}
+			for id, tok := range want {
+				if got, err := New(s).PageToken(id); got != tok {
+					t.Fatalf("PageToken(%s) = %q, %v; want %q", id, got, err, tok)
+				}
+			}
+			if entries := numbered(t, c.m, chunkBytes); !entries[0].Migrated {
+				t.Fatal("the first entry does not say the old layout is gone")
+			}
+		})
+	}
+}

@@ -170,6 +170,20 @@ func newShelf(found map[int]string) (*shelf, error) {
 	return s, nil
 }
 
+// keep takes over what an earlier read of the same keychain learnt that
+// still holds: the old layout is only ever deleted from, never written.
+func (s *shelf) keep(was *shelf) {
+	s.migrated = s.migrated || was.migrated
+	if s.legacyAll {
+		return
+	}
+	for id, tok := range was.legacy {
+		if _, ok := s.legacy[id]; !ok {
+			s.legacy[id] = tok
+		}
+	}
+}
+
 func chunkSize(m map[string]string) int {
 	n := chunkOverhead
 	for id, tok := range m {

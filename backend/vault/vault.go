@@ -78,7 +78,9 @@ const (
 // and cycle. The copy stays true because only one Pagekeeper process works
 // on a data folder at a time and every change goes through the Vault; it is
 // never written anywhere. Other processes (`pagekeeper token` beside the
-// window) only read.
+// window) only read; a process on another data folder with the same
+// keychain service may write the Page token entries too, so a write reads
+// them again first.
 type Vault struct {
 	s Secrets
 	// capacity is the most bytes a numbered Page token entry holds
