@@ -247,13 +247,15 @@ func (v *Vault) deleteEntries(keys []string) error {
 // layout (one entry per Page) into the numbered entries, then deletes the
 // old entries; the first entry then says so, and no Page is looked up in
 // the old layout any more. pageIDs are every Page a token may be kept for
-// (the data folder's Pages that are not disconnected), and only the process
-// that owns the data folder calls it. A crash at any point leaves each token
+// (the data folder's Pages that are not disconnected), gone the data
+// folder's other Pages, whose old entries are deleted, and only the process
+// that owns the data folder calls it. An old entry of a Page in neither
+// (another data folder's, on the same keychain service) is moved too. A crash at any point leaves each token
 // in the numbered entries, the old one, or both (where the numbered one is
 // read); the next Migrate goes on. When there is nothing to move it reads
 // the keychain at most once per process.
-func (v *Vault) Migrate(pageIDs []string) error {
-	for _, id := range pageIDs {
+func (v *Vault) Migrate(pageIDs []string, gone ...string) error {
+	for _, id := range slices.Concat(pageIDs, gone) {
 		if _, err := keyFor(prefixPageToken, id); err != nil {
 			return err
 		}
@@ -275,11 +277,24 @@ func (v *Vault) Migrate(pageIDs []string) error {
 			old = append(old, prefixPageToken+id)
 		}
 	}
-	if sh.legacyAll { // a scan also found entries of Pages no longer kept
+	known := map[string]bool{}
+	for _, id := range pageIDs {
+		known[id] = true
+	}
+	for _, id := range gone {
+		if known[id] = true; sh.legacyMayHold(id) {
+			old = append(old, prefixPageToken+id)
+		}
+	}
+	if sh.legacyAll { // a scan also found entries of Pages this folder does not know
 		for id, tok := range sh.legacy {
-			if tok != "" && !slices.Contains(pageIDs, id) {
-				old = append(old, prefixPageToken+id)
+			if tok == "" || known[id] {
+				continue
 			}
+			if _, in := sh.where[id]; !in {
+				moves[id] = tok
+			}
+			old = append(old, prefixPageToken+id)
 		}
 	}
 	done := sh.migrated && len(old) == 0

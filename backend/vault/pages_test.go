@@ -648,3 +648,25 @@ func TestWriteKeepsPagesAnotherProcessStored(t *testing.T) {
 		})
 	}
 }
+
+// Migrate moves an old-layout token of a Page this data folder does not
+// know (another data folder's, on the same keychain service) rather than
+// deleting it; it deletes only those of Pages it was told are gone.
+func TestMigrateKeepsOtherFoldersTokens(t *testing.T) {
+	m := NewMemory()
+	legacy(t, m, map[string]string{"1": "EAAone", "8": "EAAeight-other-folder", "5": "EAAfive-disconnected"})
+	if err := New(m).Migrate([]string{"1"}, "5"); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"1": "EAAone", "8": "EAAeight-other-folder"} {
+		if got, err := New(m).PageToken(id); got != want {
+			t.Fatalf("after Migrate PageToken(%s) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, err := New(m).PageToken("5"); err != ErrNotFound {
+		t.Fatalf("a disconnected Page's old token: %v", err)
+	}
+	if left, _ := m.Scan(nil, []string{prefixPageToken}); len(left) != 0 {
+		t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
+	}
+}
