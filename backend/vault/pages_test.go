@@ -670,3 +670,49 @@ func TestMigrateKeepsOtherFoldersTokens(t *testing.T) {
 		t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
 	}
 }
+
+// midMove is a keychain without a Scanner (Windows, macOS) on which, the
+// first time page-tokens:1 is read, another process moves a Page from
+// entry 1 to entry 0, between this reader's reads of the two.
+type midMove struct {
+	m      *Memory
+	once   bool
+	writer func()
+}
+
+func (m *midMove) Get(key string) (string, error) {
+	if key == chunkKey(1) && !m.once {
+		m.once = true
+		m.writer()
+	}
+	return m.m.Get(key)
+}
+
+func (m *midMove) Set(key, value string) error { return m.m.Set(key, value) }
+func (m *midMove) Delete(key string) error     { return m.m.Delete(key) }
+
+// `pagekeeper token` reads beside the window while the window moves a Page
+// from one entry to another: it must not answer that the Page has no token.
+func TestReaderBesideAMoveFindsThePage(t *testing.T) {
+	m := NewMemory()
+	m.Set(chunkKey(0), `{"gen":1,"tokens":{"1":"EAAone"}}`)
+	m.Set(chunkKey(1), `{"gen":1,"tokens":{"2":"EAAtwo","3":"EAAthree-xxxxxxxx"}}`)
+	window := New(m)
+	window.capacity = chunkOverhead + 40
+	if _, err := window.PageToken("1"); err != nil {
+		t.Fatal(err)
+	}
+	s := &midMove{m: m, writer: func() {
+		// Page 2's new token no longer fits entry 1: it moves to entry 0.
+		if err := window.SetPageToken("2", "EAAtwo-longer"); err != nil {
+			t.Error(err)
+		}
+	}}
+	got, err := New(s).PageToken("2")
+	if got != "EAAtwo-longer" {
+		t.Fatalf("beside the move PageToken(2) = %q, %v", got, err)
+	}
+	if entries := numbered(t, m, chunkBytes); entries[0].Tokens["2"] == "" {
+		t.Fatalf("the test did not move the Page: %+v", entries)
+	}
+}
