@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -169,4 +170,52 @@ func read(t *testing.T, m *Memory, scans bool, ids map[string]string, capacity i
 		}
 	}
 	return out
+}
+
+// Migrate stopped after any number of stored entries leaves every token
+// readable, and the next Migrate finishes the move.
+func TestMigrateStoppedAnywhereLosesNothing(t *testing.T) {
+	const capacity = 900
+	for _, scans := range []bool{true, false} {
+		m := NewMemory()
+		v := New(m)
+		v.capacity = capacity
+		if err := v.SetTokens("9", "EAAuser", pageTokens(100, 6, 1)); err != nil {
+			t.Fatal(err)
+		}
+		old := pageTokens(300, 14, 1)
+		old["101"] = "EAAolder-than-the-numbered-one"
+		legacy(t, m, old)
+		want := pageTokens(100, 6, 1)
+		maps.Copy(want, pageTokens(300, 14, 1))
+		ids := append(slices.Collect(maps.Keys(want)), "404")
+		start := maps.Clone(m.m)
+		for n := 0; ; n++ {
+			m := &Memory{m: maps.Clone(start)}
+			d := &dyingAfter{m: m, left: n, scans: scans}
+			v := New(d.secrets())
+			v.capacity = capacity
+			err := v.Migrate(ids)
+			for id, tok := range want {
+				if got, ok := readOne(t, m, scans, id, capacity); got != tok || !ok {
+					t.Fatalf("scanner=%v, stopped after %d stores: PageToken(%s) = %q", scans, n, id, got)
+				}
+			}
+			if err == nil {
+				break
+			}
+			d.left = 1 << 30
+			if err := New(d.secrets()).Migrate(ids); err != nil {
+				t.Fatal(err)
+			}
+			if left, _ := m.Scan(nil, []string{prefixPageToken}); len(left) != 0 {
+				t.Fatalf("scanner=%v, stopped after %d stores, then again: old entries left %v", scans, n, left)
+			}
+			for id, tok := range want {
+				if got, _ := readOne(t, m, scans, id, capacity); got != tok {
+					t.Fatalf("scanner=%v, stopped after %d stores, then again: PageToken(%s) = %q", scans, n, id, got)
+				}
+			}
+		}
+	}
 }
