@@ -307,9 +307,10 @@ func TestMigrateMovesTheOldLayout(t *testing.T) {
 			if held != 29 || !entries[0].Migrated {
 				t.Fatalf("after Migrate: %d entries, %d tokens, migrated %v", len(entries), held, entries[0].Migrated)
 			}
-			// A fresh process reads everything from the numbered entries
-			// and asks the old layout for nothing, not even for a Page in
-			// no entry.
+			// A fresh process reads everything from the numbered entries;
+			// a Page in no entry is asked for in the old layout (it may be
+			// another data folder's) in the same call as the user token,
+			// and with a Scanner not at all.
 			fresh := New(s)
 			c.reset()
 			if err := fresh.LoadTokens(ids, []string{"9"}); err != nil {
@@ -714,5 +715,33 @@ func TestReaderBesideAMoveFindsThePage(t *testing.T) {
 	}
 	if entries := numbered(t, m, chunkBytes); entries[0].Tokens["2"] == "" {
 		t.Fatalf("the test did not move the Page: %+v", entries)
+	}
+}
+
+// Without a listing (Windows, macOS), the first entry saying the old layout
+// is gone speaks for the Pages of the data folder that moved them only:
+// another data folder's Page still there is read, and its own Migrate
+// moves it.
+func TestOldLayoutOfAnotherFolderStaysReadableWithoutScanner(t *testing.T) {
+	c, s := newCounting(false)
+	legacy(t, c.m, map[string]string{"1": "EAAone", "8": "EAAeight-other-folder"})
+	if err := New(s).Migrate([]string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	if entries := numbered(t, c.m, chunkBytes); !entries[0].Migrated {
+		t.Fatal("the first Migrate did not finish")
+	}
+	other := New(s)
+	if got, err := other.PageToken("8"); got != "EAAeight-other-folder" {
+		t.Fatalf("the other folder's Page reads %q, %v", got, err)
+	}
+	if err := other.Migrate([]string{"8"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := New(s).PageToken("8"); got != "EAAeight-other-folder" {
+		t.Fatalf("after its Migrate the other folder's Page reads %q, %v", got, err)
+	}
+	if left, _ := c.m.Scan(nil, []string{prefixPageToken}); len(left) != 0 {
+		t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
 	}
 }

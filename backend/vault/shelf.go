@@ -95,8 +95,10 @@ type shelf struct {
 	where   map[string]int      // Page ID -> entry number
 	gen     uint64              // the last write's
 	flagged bool                // entry 0 as stored says migrated
-	// migrated: no Page token is left in the old layout (entry 0 said
-	// so, or this process moved them).
+	// migrated: no Page token of the data folder that moved them is left
+	// in the old layout (entry 0 said so, or this process moved them).
+	// Another data folder's may be: a Page in no numbered entry is still
+	// looked up there, once per process.
 	migrated bool
 	untidy   map[int]bool // entries holding a Page another entry holds later: rewrite without it
 	stray    []int        // numbered entries numbered absurdly far (maxGap): delete
@@ -201,7 +203,7 @@ func (s *shelf) lookup(id string) (token string, decided bool) {
 	if tok, ok := s.legacy[id]; ok {
 		return tok, true
 	}
-	return "", s.legacyAll || s.migrated
+	return "", s.legacyAll
 }
 
 // legacyMayHold says whether id may have an entry in the old layout.
