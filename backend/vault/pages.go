@@ -245,13 +245,13 @@ func (v *Vault) deleteEntries(keys []string) error {
 
 // Migrate moves the Page tokens of pageIDs that are still in the old
 // layout (one entry per Page) into the numbered entries, then deletes the
-// old entries; the first entry then says so, and no Page is looked up in
-// the old layout any more. pageIDs are every Page a token may be kept for
-// (the data folder's Pages that are not disconnected), gone the data
-// folder's other Pages, whose old entries are deleted, and only the process
-// that owns the data folder calls it. An old entry of a Page in neither
-// (another data folder's, on the same keychain service) is moved too. A crash at any point leaves each token
-// in the numbered entries, the old one, or both (where the numbered one is
+// old entries; the first entry then says so. pageIDs are every Page a
+// token may be kept for (the data folder's Pages that are not
+// disconnected), gone the data folder's other Pages, whose old entries are
+// deleted, and only the process that owns the data folder calls it. An old
+// entry of a Page in neither, found by a Scanner (another data folder's,
+// on the same keychain service), is moved too. A crash at any point leaves
+// each token in the numbered entries, the old one, or both (where the numbered one is
 // read); the next Migrate goes on. When there is nothing to move it reads
 // the keychain at most once per process.
 func (v *Vault) Migrate(pageIDs []string, gone ...string) error {
@@ -282,7 +282,8 @@ func (v *Vault) Migrate(pageIDs []string, gone ...string) error {
 		known[id] = true
 	}
 	for _, id := range gone {
-		if known[id] = true; sh.legacyMayHold(id) {
+		known[id] = true
+		if sh.legacyMayHold(id) {
 			old = append(old, prefixPageToken+id)
 		}
 	}
