@@ -406,13 +406,15 @@ func (k *Keeper) MigrateTokens() error {
 	if err != nil {
 		return err
 	}
-	var ids []string
+	var ids, gone []string
 	for _, p := range pages {
 		if p.Status != "disconnected" {
 			ids = append(ids, p.ID)
+		} else {
+			gone = append(gone, p.ID)
 		}
 	}
-	return k.vault.Migrate(ids)
+	return k.vault.Migrate(ids, gone...)
 }
 
 // CheckNow asks the running loop for a complete check of every Page. Asked
