@@ -32,10 +32,6 @@ import (
 // (benchnet.Replay). scripts/bench.sh runs it on a throwaway keyring, with
 // PAGEKEEPER_BENCH_BIN set to the command-line build.
 //
-// PAGEKEEPER_BENCH_ONLY=cycle measures only the window's check cycles (after
-// the connect that sets them up), without the command-line processes or the
-// window, so PAGEKEEPER_BENCH_BIN is not needed: for profiling the cycle.
-//
 // Entries are not deleted afterwards: deleting 5,000 of them one by one
 // costs minutes, and the keyring is thrown away with the session.
 func BenchmarkUserWaits(b *testing.B) {
@@ -57,9 +53,16 @@ func BenchmarkUserWaits(b *testing.B) {
 
 func benchUserWaits(b *testing.B, n int) {
 	bin := os.Getenv("PAGEKEEPER_BENCH_BIN")
+	// PAGEKEEPER_BENCH_ONLY=cycle, for profiling the window's check cycle:
+	// after the connect that sets it up, only its cycles are measured (no
+	// command-line process runs, their figures read 0, and no window).
 	cycleOnly := os.Getenv("PAGEKEEPER_BENCH_ONLY") == "cycle"
 	if (bin == "" && !cycleOnly) || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		b.Fatal("run through scripts/bench.sh: it sets PAGEKEEPER_BENCH_BIN and a throwaway keyring session")
+	}
+	if cycleOnly {
+		bin = "" // runProcess runs nothing
+		b.Setenv("PAGEKEEPER_BENCH_TEMPLATE", "")
 	}
 	ctx := context.Background()
 	service := fmt.Sprintf("pagekeeper-bench-%d-%d", os.Getpid(), n)
@@ -133,18 +136,15 @@ func benchUserWaits(b *testing.B, n int) {
 		"PAGEKEEPER_GRAPH_URL="+proxy.URL(), "PAGEKEEPER_FACEBOOK_URL="+sb.URL())
 	var cliCheck []time.Duration
 	var cliReqs []benchnet.Request
-	for range 3 * cliRuns(cycleOnly) {
+	for range 3 {
 		proxy.Record()
 		d := runProcess(b, bin, env, "check")
 		cliReqs = proxy.Stop()
 		cliCheck = append(cliCheck, d)
 	}
-	var cliBare time.Duration
-	if !cycleOnly {
-		cliBare = bare(b, proxy, cliReqs)
-	}
+	cliBare := bare(b, proxy, cliReqs)
 	var status []time.Duration
-	for range 11 * cliRuns(cycleOnly) {
+	for range 11 {
 		status = append(status, runProcess(b, bin, env, "status"))
 	}
 
@@ -153,7 +153,7 @@ func benchUserWaits(b *testing.B, n int) {
 	// run: launch to painted list, settled memory, idle CPU.
 	var win, tmpl benchwin.Figures
 	tmplBin := os.Getenv("PAGEKEEPER_BENCH_TEMPLATE")
-	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != "" && !cycleOnly
+	measureWindow := n == 1000 && tmplBin != "" && os.Getenv("DISPLAY") != ""
 	if measureWindow {
 		o := benchwin.Options{Settle: 15 * time.Second, Idle: 60 * time.Second}
 		if win, err = benchwin.Measure(bin, env, o); err != nil {
@@ -201,12 +201,10 @@ func benchUserWaits(b *testing.B, n int) {
 	b.ReportMetric(ms(connect), "connect-ms")
 	b.ReportMetric(ms(connectKeychain), "connect-keychain-ms")
 	b.ReportMetric(ms(connectBare), "connect-bare-ms")
-	if !cycleOnly {
-		b.ReportMetric(ms(median(cliCheck)), "cli-check-ms")
-		b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
-		b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
-		b.ReportMetric(ms(median(status)), "cli-status-ms")
-	}
+	b.ReportMetric(ms(median(cliCheck)), "cli-check-ms")
+	b.ReportMetric(ms(cliBare), "cli-check-bare-ms")
+	b.ReportMetric(float64(len(cliReqs)), "cli-check-requests")
+	b.ReportMetric(ms(median(status)), "cli-status-ms")
 	if measureWindow {
 		mib := func(n int64) float64 { return float64(n) / (1 << 20) }
 		b.ReportMetric(ms(win.Paint), "window-paint-ms")
@@ -230,6 +228,9 @@ func bare(b *testing.B, proxy *benchnet.Proxy, reqs []benchnet.Request) time.Dur
 
 func runProcess(b *testing.B, bin string, env []string, args ...string) time.Duration {
 	b.Helper()
+	if bin == "" { // PAGEKEEPER_BENCH_ONLY=cycle
+		return 0
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	start := time.Now()
@@ -240,14 +241,6 @@ func runProcess(b *testing.B, bin string, env []string, args ...string) time.Dur
 		b.Fatalf("pagekeeper %v: %v\n%s", args, err, out)
 	}
 	return d
-}
-
-// cliRuns is 0 when only the cycle is measured, else 1.
-func cliRuns(cycleOnly bool) int {
-	if cycleOnly {
-		return 0
-	}
-	return 1
 }
 
 func median(ds []time.Duration) time.Duration {
