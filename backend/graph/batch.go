@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // MaxBatch is Facebook's limit of requests per batch (FACEBOOK.md §6).
@@ -76,19 +77,32 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	// include_headers is left at its default (true): each item's usage
 	// headers are the only report of that Page's own quota.
 	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
-	var items []json.RawMessage
-	if err := c.do(ctx, r, &items); err != nil {
+	status, body, err := c.fetch(ctx, r)
+	if err != nil {
 		return nil, err
 	}
-	if len(items) != len(reqs) {
-		return nil, &UnavailableError{Op: r.op(), HTTPStatus: 200,
-			Cause: fmt.Errorf("batch answered %d items for %d requests", len(items), len(reqs))}
+	// The whole answer in one pass; only when an item does not read that
+	// way is each item read on its own, so an odd one costs only itself.
+	var wire []itemWire
+	if json.Unmarshal(body, &wire) != nil {
+		var items []json.RawMessage
+		if err := json.Unmarshal(body, &items); err != nil {
+			return nil, &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: fmt.Errorf("answer did not parse: %w", err)}
+		}
+		wire = make([]itemWire, len(items))
+		for i, raw := range items {
+			wire[i] = readItem(raw)
+		}
 	}
-	out := make([]BatchResponse, len(items))
+	if len(wire) != len(reqs) {
+		return nil, &UnavailableError{Op: r.op(), HTTPStatus: 200,
+			Cause: fmt.Errorf("batch answered %d items for %d requests", len(wire), len(reqs))}
+	}
+	out := make([]BatchResponse, len(wire))
 	var all []Usage
-	for i, raw := range items {
-		out[i] = batchItem(raw)
-		if h := batchHeaders(raw); h != nil {
+	for i, w := range wire {
+		out[i] = itemResponse(w.Code, w.Body)
+		if h := usageHeaders(w.Headers); h != nil {
 			out[i].Usage = ParseUsage(h, c.now())
 			all = append(all, out[i].Usage...)
 		}
@@ -97,45 +111,78 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	return out, nil
 }
 
-// batchHeaders reads an item's headers, if it has any that read; a usage
-// report is advice, never a reason to lose the item.
-func batchHeaders(raw json.RawMessage) http.Header {
-	var it struct {
-		Headers []struct {
-			Name  string `json:"name"`
-			Value string `json:"value"`
-		} `json:"headers"`
+// itemWire is one item of a batch answer as it comes.
+type itemWire struct {
+	Code    flexInt         `json:"code"`
+	Body    json.RawMessage `json:"body"`
+	Headers []itemHeader    `json:"headers"`
+}
+
+// itemHeader is one of a batch item's headers.
+type itemHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// readItem reads one item of a batch answer whose items did not all read
+// in one pass: its code and body, and its headers, each on their own.
+func readItem(raw json.RawMessage) itemWire {
+	var it itemWire
+	if json.Unmarshal(raw, &it) == nil {
+		return it
 	}
-	if json.Unmarshal(raw, &it) != nil || len(it.Headers) == 0 {
-		return nil
+	var parts struct {
+		Code flexInt         `json:"code"`
+		Body json.RawMessage `json:"body"`
 	}
-	h := http.Header{}
-	for _, kv := range it.Headers {
-		h.Add(kv.Name, kv.Value)
+	if json.Unmarshal(raw, &parts) == nil {
+		it.Code, it.Body = parts.Code, parts.Body
+	} else {
+		it.Code, it.Body = 0, nil
+	}
+	var hs struct {
+		Headers []itemHeader `json:"headers"`
+	}
+	if json.Unmarshal(raw, &hs) == nil {
+		it.Headers = hs.Headers
+	} else {
+		it.Headers = nil
+	}
+	return it
+}
+
+// usageHeaders keeps an item's usage reports (ParseUsage reads nothing
+// else); a usage report is advice, never a reason to lose the item.
+func usageHeaders(hs []itemHeader) http.Header {
+	var h http.Header
+	for _, kv := range hs {
+		for _, name := range usageHeaderNames {
+			if strings.EqualFold(kv.Name, name) {
+				if h == nil {
+					h = http.Header{}
+				}
+				h.Add(name, kv.Value)
+			}
+		}
 	}
 	return h
 }
 
-// batchItem reads one item of a batch answer on its own, so that one odd
-// item (its code as a string, its body as an object rather than a JSON
-// string) costs that item at most, never the other Pages of the batch. An
-// item that is not an object with a numeric code reads as left out (Code 0).
-func batchItem(raw json.RawMessage) BatchResponse {
-	var it struct {
-		Code flexInt         `json:"code"`
-		Body json.RawMessage `json:"body"`
-	}
-	if json.Unmarshal(raw, &it) != nil || it.Code <= 0 || int64(int(it.Code)) != int64(it.Code) {
+// itemResponse is an item's code and body as a BatchResponse. An item that
+// is not an object with a numeric code reads as left out (Code 0); a body
+// that is not a JSON string (an object, say) is taken as it is.
+func itemResponse(code flexInt, body json.RawMessage) BatchResponse {
+	if code <= 0 || int64(int(code)) != int64(code) {
 		return BatchResponse{}
 	}
-	r := BatchResponse{Code: int(it.Code)}
+	r := BatchResponse{Code: int(code)}
 	var s string
 	switch {
-	case isNull(it.Body):
-	case json.Unmarshal(it.Body, &s) == nil:
+	case isNull(body):
+	case json.Unmarshal(body, &s) == nil:
 		r.Body = trimBOM([]byte(s))
 	default:
-		r.Body = it.Body
+		r.Body = body
 	}
 	return r
 }

@@ -230,6 +230,13 @@ func TestAppBatchWithPerItemTokens(t *testing.T) {
 	if strings.Contains(noSecret.WithToken("GET", "1", "t").RelativeURL, "appsecret_proof") {
 		t.Error("no proof can be made without the secret")
 	}
+	for range 2 { // the second time, the proof comes from the client's cache
+		odd := "EAA+b/c=d&e f%"
+		u, err := url.Parse(c.WithToken("GET", "1", odd).RelativeURL)
+		if err != nil || u.Query().Get("access_token") != odd || u.Query().Get("appsecret_proof") != AppSecretProof(odd, testAppSecret) {
+			t.Errorf("a token with URL characters: %v %v", u, err)
+		}
+	}
 }
 
 // A Page's own usage arrives only in its item's headers: the item, the hook
@@ -260,5 +267,32 @@ func TestBatchItemPageUsage(t *testing.T) {
 	}
 	if len(hooked) != 2 {
 		t.Fatalf("the hook saw %+v", hooked)
+	}
+}
+
+// An item is read in one pass; when one of its parts is odd, the others
+// still count: headers that are not a list cost the usage report only, and
+// a code that is not a number costs the answer but not the usage report.
+func TestBatchItemOddPartCostsOnlyItself(t *testing.T) {
+	usage := `{"name":"X-Business-Use-Case-Usage","value":"{\"104\":[{\"type\":\"pages\",\"call_count\":80,\"total_cputime\":1,\"total_time\":1}]}"}`
+	body := `[{"code":200,"headers":{"odd":true},"body":"{\"id\":\"104\"}"},` +
+		`{"code":{"odd":true},"headers":[` + usage + `],"body":"{\"id\":\"104\"}"},` +
+		`{"code":200,"headers":[{"name":"X-Odd","value":7}],"body":"{\"id\":\"105\"}"}]`
+	_, c := newServer(t, replay(200, []byte(body)))
+	resps, err := c.Batch(context.Background(), testUserToken, make([]BatchRequest, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := resps[0].DecodePage("104"); err != nil || p.ID != "104" || len(resps[0].Usage) != 0 {
+		t.Errorf("item 0 (odd headers): %+v, %v, usage %+v", p, err, resps[0].Usage)
+	}
+	if err := resps[1].Err(); resps[1].Code != 0 || !errors.As(err, new(*UnavailableError)) {
+		t.Errorf("item 1 (odd code): code %d, %v", resps[1].Code, err)
+	}
+	if len(resps[1].Usage) != 1 || resps[1].Usage[0].MaxPercent() != 80 {
+		t.Errorf("item 1 (odd code) lost its usage report: %+v", resps[1].Usage)
+	}
+	if p, err := resps[2].DecodePage("105"); err != nil || p.ID != "105" {
+		t.Errorf("item 2 (a header value not a string): %+v, %v", p, err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,18 +83,26 @@ func (t TokenInfo) PageTargets() ([]string, bool) {
 	return ids, limited
 }
 
-// GrantsPage says whether PageTargets holds id, and whether the grant is
-// limited at all, without building the list: a check asks it for every one
-// of a person's Pages, which may be thousands.
-func (t TokenInfo) GrantsPage(id string) (in, limited bool) {
-	_, limited = t.Targets("pages_show_list")
-	for _, scope := range pageScopes {
-		if targets, _ := t.Targets(scope); slices.Contains(targets, id) {
-			return true, limited
-		}
-	}
-	return false, limited
+// PageGrant is PageTargets as a set, for asking about each of a person's
+// Pages, which may be thousands.
+type PageGrant struct {
+	ids     map[string]bool
+	limited bool
 }
+
+// PageGrant gathers PageTargets into a set.
+func (t TokenInfo) PageGrant() PageGrant {
+	ids, limited := t.PageTargets()
+	g := PageGrant{ids: make(map[string]bool, len(ids)), limited: limited}
+	for _, id := range ids {
+		g.ids[id] = true
+	}
+	return g
+}
+
+// Has says whether the grant names the Page id, and whether the grant is
+// limited to chosen Pages at all.
+func (g PageGrant) Has(id string) (in, limited bool) { return g.ids[id], g.limited }
 
 // DebugToken asks Facebook about inputToken with the app token. An invalid
 // token is a result (IsValid false, Error set), not a Go error; the error is

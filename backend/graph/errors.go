@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -326,6 +327,17 @@ func redact(s string) string {
 // body holds none of these, or nothing definitive (neither a code, a message
 // nor an OAuth error string) can be read from it.
 func ParseError(httpStatus int, body []byte) *Error {
+	// Only an object holds an error; a batch answer (an array of 50 items)
+	// is not read twice to learn that.
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return nil
+	}
+	// Every shape names "error" ("error", "error_code", data.error), as
+	// such or spelled with \u escapes; a body with neither (the answer of
+	// each Page a check reads) holds none.
+	if !bytes.Contains(body, []byte("error")) && !bytes.Contains(body, []byte(`\u`)) {
+		return nil
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(body, &top) != nil {
 		return nil // not a JSON object: no error model at all

@@ -318,3 +318,15 @@ func TestEverySampleIsRead(t *testing.T) {
 		}
 	}
 }
+
+// A body with no "error" in it is read as no error without being decoded;
+// the same key spelled with \u escapes is still found.
+func TestParseErrorSkipsOnlyBodiesWithoutError(t *testing.T) {
+	if e := ParseError(200, []byte(`{"id":"104","name":"Bakery"}`)); e != nil {
+		t.Errorf("a Page read as %v", e)
+	}
+	escaped := `{"\u0065rror":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":460}}`
+	if e := ParseError(400, []byte(escaped)); e == nil || e.Code != 190 || e.Subcode != 460 {
+		t.Errorf("an escaped error key read as %+v", e)
+	}
+}

@@ -10,15 +10,15 @@ import (
 // request checks up to MaxBatch Pages, each call counted against its own
 // token's limits (Facebook's "batch calls with multiple access tokens").
 func (c *Client) WithToken(method, relativeURL, token string) BatchRequest {
-	q := url.Values{"access_token": {token}}
+	q := "access_token=" + url.QueryEscape(token) // as url.Values would encode it, keys in order
 	if c.appSecret != "" {
-		q.Set("appsecret_proof", AppSecretProof(token, c.appSecret))
+		q += "&appsecret_proof=" + c.proof(token)
 	}
 	sep := "?"
 	if u, err := url.Parse(relativeURL); err == nil && u.RawQuery != "" {
 		sep = "&"
 	}
-	return BatchRequest{Method: method, RelativeURL: relativeURL + sep + q.Encode()}
+	return BatchRequest{Method: method, RelativeURL: relativeURL + sep + q}
 }
 
 // AppBatch sends reqs (usually built with WithToken) through the batch API

@@ -460,8 +460,14 @@ func InGrant(t *graph.TokenInfo, pageID string) *bool {
 	if t == nil {
 		return nil
 	}
-	in, ok := t.GrantsPage(pageID)
-	if !ok {
+	return InPageGrant(t.PageGrant(), pageID)
+}
+
+// InPageGrant is InGrant with the grant gathered once for all of a person's
+// Pages (a check asks it for each one).
+func InPageGrant(g graph.PageGrant, pageID string) *bool {
+	in, limited := g.Has(pageID)
+	if !limited {
 		return nil
 	}
 	return &in

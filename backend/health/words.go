@@ -130,8 +130,8 @@ func Describe(status Status, reason Reason, w Words) (summary, fix string) {
 		t = fallbackWording
 		t.summary = "Pagekeeper found a problem with {page} (" + string(reason) + ")."
 	}
-	r := w.replacer()
-	return capitalize(r.Replace(t.summary)), capitalize(r.Replace(t.fix))
+	f := w.fields()
+	return capitalize(f.fill(t.summary)), capitalize(f.fill(t.fix))
 }
 
 // capitalize starts a sentence that begins with a filled-in field ("the person who ...").
@@ -142,7 +142,57 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (w Words) replacer() *strings.Replacer {
+// fields are the values of a wording's {placeholders}.
+type fields struct{ possessive, person, page, missing, until string }
+
+// fill puts the fields into text. A check fills two sentences per Page, so
+// this is a plain scan rather than a strings.Replacer built per call.
+func (f fields) fill(text string) string {
+	if !strings.Contains(text, "{") {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 64)
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:open])
+		text = text[open:]
+		end := strings.IndexByte(text, '}')
+		v, ok := "", false
+		if end > 0 {
+			v, ok = f.value(text[:end+1])
+		}
+		if !ok {
+			b.WriteByte('{')
+			text = text[1:]
+			continue
+		}
+		b.WriteString(v)
+		text = text[end+1:]
+	}
+}
+
+func (f fields) value(key string) (string, bool) {
+	switch key {
+	case "{person's}":
+		return f.possessive, true
+	case "{person}":
+		return f.person, true
+	case "{page}":
+		return f.page, true
+	case "{missing}":
+		return f.missing, true
+	case "{until}":
+		return f.until, true
+	}
+	return "", false
+}
+
+func (w Words) fields() fields {
 	person, possessive := w.Person, w.Person+"'s"
 	if person == "" {
 		person, possessive = "the person who connected it", "the connecting person's"
@@ -166,8 +216,7 @@ func (w Words) replacer() *strings.Replacer {
 	if !w.Until.IsZero() {
 		until = w.Until.Format("January 2, 2006")
 	}
-	return strings.NewReplacer("{person's}", possessive, "{person}", person, "{page}", page,
-		"{missing}", missing, "{until}", until)
+	return fields{possessive: possessive, person: person, page: page, missing: missing, until: until}
 }
 
 // Explain is Describe for a stored reason of a non-disconnected Page; its

@@ -137,3 +137,22 @@ func TestEveryActionHasAButton(t *testing.T) {
 		}
 	}
 }
+
+// fill puts in every placeholder the way a strings.Replacer of the same
+// pairs would, for every wording and for odd braces.
+func TestFillMatchesReplacer(t *testing.T) {
+	f := fields{possessive: "Dana's", person: "Dana {page}", page: "Bakery", missing: "“Manage”", until: "May 1, 2027"}
+	r := strings.NewReplacer("{person's}", f.possessive, "{person}", f.person, "{page}", f.page, "{missing}", f.missing, "{until}", f.until)
+	texts := []string{"", "no fields", "{", "}", "{}", "{{page}", "{page}}", "{pa{page}", "{unknown} {page}", "{person's}{person}", "end {"}
+	for _, w := range words {
+		texts = append(texts, w.summary, w.fix)
+	}
+	for _, w := range appWords {
+		texts = append(texts, w.summary, w.fix)
+	}
+	for _, text := range texts {
+		if got, want := f.fill(text), r.Replace(text); got != want {
+			t.Errorf("fill(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -406,13 +406,15 @@ func (k *Keeper) MigrateTokens() error {
 	if err != nil {
 		return err
 	}
-	var ids []string
+	var ids, gone []string
 	for _, p := range pages {
 		if p.Status != "disconnected" {
 			ids = append(ids, p.ID)
+		} else {
+			gone = append(gone, p.ID)
 		}
 	}
-	return k.vault.Migrate(ids)
+	return k.vault.Migrate(ids, gone...)
 }
 
 // CheckNow asks the running loop for a complete check of every Page. Asked
@@ -507,15 +509,9 @@ func (k *Keeper) run(ctx context.Context, scope monitor.Scope) (monitor.Report, 
 
 // watchedPages counts the Pages a full check looks at (every one not disconnected).
 func (k *Keeper) watchedPages() int {
-	pages, err := k.db.ListPages()
+	n, err := k.db.CountPages(func(p *store.Page) bool { return p.Status != "disconnected" })
 	if err != nil {
 		return 0
-	}
-	n := 0
-	for _, p := range pages {
-		if p.Status != "disconnected" {
-			n++
-		}
 	}
 	return n
 }

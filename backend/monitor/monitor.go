@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pagekeeper/pagekeeper/backend/graph"
@@ -48,7 +48,7 @@ type Monitor struct {
 	deepAt       map[string]time.Time // page id -> last deep look
 	debugAt      map[string]time.Time // profile id -> last debug_token
 	rolesAt      map[string]time.Time // profile id -> last debug_token and /me/accounts both read
-	userInfo     map[string]graph.TokenInfo
+	userInfo     map[string]userToken
 	accounts     map[string]map[string]graph.PageAccount // profile id -> page id -> account, from the last deep look
 	backoffUntil time.Time
 }
@@ -99,7 +99,7 @@ func (m *Monitor) now() time.Time {
 
 func (m *Monitor) init() {
 	if m.deepAt == nil {
-		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]graph.TokenInfo{}
+		m.deepAt, m.debugAt, m.userInfo = map[string]time.Time{}, map[string]time.Time{}, map[string]userToken{}
 		m.rolesAt = map[string]time.Time{}
 		m.accounts = map[string]map[string]graph.PageAccount{}
 	}
@@ -139,6 +139,17 @@ func (m *Monitor) BackingOff() bool {
 	return m.now().Before(m.backoffUntil)
 }
 
+// userToken is what debug_token said of a person's user token, with the
+// Pages it grants gathered for asking about each of them.
+type userToken struct {
+	info  graph.TokenInfo
+	grant graph.PageGrant
+}
+
+func newUserToken(info graph.TokenInfo) userToken {
+	return userToken{info: info, grant: info.PageGrant()}
+}
+
 // target is one Page being checked.
 type target struct {
 	page      store.Page
@@ -151,11 +162,19 @@ type target struct {
 	info    *graph.PageInfo
 	subs    *bool
 	subsErr error
+	pending atomic.Int32 // batch items not answered yet
+	verdict
 }
 
 // Run checks the Pages of sc and records what changed.
 func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
-	pageIDs := sc.PageIDs
+	var only map[string]bool // sc.PageIDs as a set: "Check again" on a person may name 1,000 Pages
+	if sc.PageIDs != nil {
+		only = make(map[string]bool, len(sc.PageIDs))
+		for _, id := range sc.PageIDs {
+			only[id] = true
+		}
+	}
 	m.mu.Lock()
 	m.init()
 	m.mu.Unlock()
@@ -186,7 +205,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	var pageIDsDue, profileIDsDue []string
 	seen := map[string]bool{}
 	for _, p := range pages {
-		if p.Status == "disconnected" || (pageIDs != nil && !slices.Contains(pageIDs, p.ID)) {
+		if p.Status == "disconnected" || (only != nil && !only[p.ID]) {
 			continue
 		}
 		due = append(due, p)
@@ -196,6 +215,8 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 			profileIDsDue = append(profileIDsDue, p.ProfileID)
 		}
 	}
+	// The count is known before the keychain or Facebook answer: never "0 of 0".
+	m.progress(0, len(due))
 	// Every token at once; the vault keeps them for the process's lifetime,
 	// so later checks do not touch the keychain at all. The people's tokens
 	// come first: their look (debug_token, /me/accounts) needs nothing else
@@ -221,7 +242,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		targets = append(targets, t)
 	}
 	rep.Pages = len(targets)
-	m.progress(0, len(targets))
 	if len(targets) == 0 {
 		return rep, <-pageTokens
 	}
@@ -230,51 +250,58 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	// the owner waiting on a complete check waits for the longer of the two.
 	// The people's look starts while the Page tokens are still being read.
 	var looked Report
-	var wg sync.WaitGroup
-	wg.Add(1)
+	peopleDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(peopleDone)
 		m.lookAtPeople(ctx, g, targets, sc.Complete || spare, now, &looked)
 	}()
 	if err := <-pageTokens; err != nil {
-		wg.Wait()
+		<-peopleDone
 		return rep, err
 	}
 	for _, t := range targets {
 		t.pageToken, err = m.Vault.PageToken(t.page.ID)
 		if err != nil && !errors.Is(err, vault.ErrNotFound) {
-			wg.Wait()
+			<-peopleDone
 			return rep, err
 		}
 	}
-	m.probe(ctx, g, targets, &rep)
-	wg.Wait()
+	// Each Page is judged as soon as its answers (and the people's) are in,
+	// while the network is busy with the other batches.
+	m.probe(ctx, g, targets, &rep, func(t *target) {
+		<-peopleDone
+		m.judge(t, now)
+	})
+	<-peopleDone
 	rep.Requests += looked.Requests
 	rep.RateLimited = rep.RateLimited || looked.RateLimited
 	rep.MinRequests = minRequests(targets) + looked.Requests
 
 	var changes []notify.Change
 	var why []string
-	diags := make([]health.Diagnosis, len(targets))
-	for i, t := range targets {
-		diags[i] = health.Diagnose(m.observe(t, now))
-		if diags[i].Reason == health.MetaAppProblem && rep.AppProblem == nil {
-			rep.AppProblem = &diags[i]
+	for _, t := range targets {
+		if t.pageToken == "" { // no batch item: nothing judged it yet
+			m.judge(t, now)
 		}
-		if diags[i].Status == health.Unknown {
+		d := &t.diag
+		if d.Reason == health.MetaAppProblem && rep.AppProblem == nil {
+			rep.AppProblem = d
+		}
+		if d.Status == health.Unknown {
 			rep.Unreachable++
-			why = append(why, diags[i].Summary)
-			rep.Unchecked = append(rep.Unchecked, Unchecked{PageID: t.page.ID, PageName: t.page.Name, Reason: diags[i].Reason, Summary: diags[i].Summary})
+			why = append(why, d.Summary)
+			rep.Unchecked = append(rep.Unchecked, Unchecked{PageID: t.page.ID, PageName: t.page.Name, Reason: d.Reason, Summary: d.Summary})
 		} else {
 			rep.Checked++
 		}
 	}
-	// One transaction for the whole check: one disk sync instead of one
-	// per Page, and a crash leaves all of this check or none of it.
+	// One transaction for the whole check, the people's records included:
+	// one disk sync instead of one per Page, and a crash leaves all of this
+	// check or none of it.
 	err = m.DB.Update(func(tx *store.Tx) error {
 		changes = changes[:0]
-		for i, t := range targets {
-			change, err := m.record(tx, t, diags[i], now)
+		for _, t := range targets {
+			change, err := m.record(tx, t, now)
 			if err != nil {
 				return err
 			}
@@ -282,7 +309,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 				changes = append(changes, *change)
 			}
 		}
-		return nil
+		return m.updatePeople(tx, targets, now)
 	})
 	if err != nil {
 		return rep, err
@@ -290,9 +317,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	rep.Changes = changes
 	if rep.Unreachable > 0 {
 		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
-	}
-	if err := m.updatePeople(targets, diags, now); err != nil {
-		return rep, err
 	}
 	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
@@ -358,7 +382,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 		if r.Err != nil || !r.Info.IsValid {
 			m.mu.Lock()
 			if r.Err == nil {
-				m.userInfo[ids[i]], m.debugAt[ids[i]] = r.Info, now
+				m.userInfo[ids[i]], m.debugAt[ids[i]] = newUserToken(r.Info), now
 			}
 			m.mu.Unlock()
 			continue
@@ -373,7 +397,7 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 			mu.Unlock()
 			m.mu.Lock()
 			defer m.mu.Unlock()
-			m.userInfo[id] = info
+			m.userInfo[id] = newUserToken(info)
 			if err != nil {
 				return // due again next time
 			}
@@ -389,9 +413,17 @@ func (m *Monitor) lookAtPeople(ctx context.Context, g *graph.Client, targets []*
 
 // item is one batch request and where its answer goes.
 type item struct {
-	req    graph.BatchRequest
 	target *target
 	kind   int
+}
+
+// request is it as a batch request with its Page's own token.
+func (it item) request(g *graph.Client) graph.BatchRequest {
+	t := it.target
+	if it.kind == itemSubs {
+		return g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken)
+	}
+	return g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken)
 }
 
 const (
@@ -416,17 +448,19 @@ func minRequests(targets []*target) int {
 }
 
 // probe runs every Page's cheap probe (and the deep look where due) in
-// batches of MaxBatch, a few batches in flight at once.
-func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target, rep *Report) {
+// batches of MaxBatch, a few batches in flight at once, and calls answered
+// with each Page whose items are all answered.
+func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target, rep *Report, answered func(*target)) {
 	var items []item
 	for _, t := range targets {
 		if t.pageToken == "" {
 			continue
 		}
-		items = append(items, item{g.WithToken("GET", t.page.ID+"?fields="+probeFields, t.pageToken), t, itemProbe})
+		items = append(items, item{t, itemProbe})
 		if t.deep {
-			items = append(items, item{g.WithToken("GET", t.page.ID+"/subscribed_apps", t.pageToken), t, itemSubs})
+			items = append(items, item{t, itemSubs})
 		}
+		t.pending.Add(int32(1 + btoi(t.deep)))
 	}
 	var chunks [][]item
 	for start := 0; start < len(items); start += graph.MaxBatch {
@@ -446,12 +480,13 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 		sem <- struct{}{}
 		go func(chunk []item) {
 			defer wg.Done()
-			defer func() { <-sem }()
+			// Made here, so the first batch leaves before the last is made.
 			reqs := make([]graph.BatchRequest, len(chunk))
 			for i, it := range chunk {
-				reqs[i] = it.req
+				reqs[i] = it.request(g)
 			}
 			res, err := g.AppBatch(ctx, reqs)
+			<-sem // the next batch goes out while this one's answers are read
 			err = asBatchRefusal(err)
 			for i, it := range chunk {
 				var r graph.BatchResponse
@@ -460,6 +495,9 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 					r = res[i]
 				}
 				deliver(it, r, itemErr)
+				if it.target.pending.Add(-1) == 0 {
+					answered(it.target)
+				}
 			}
 			mu.Lock()
 			probes := 0
@@ -481,7 +519,7 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 	for _, t := range targets {
 		// A definitive refusal (no right to read the webhooks, say) is an
 		// answer too: only faults make the deep look due again.
-		if t.deep && t.pageToken != "" && t.probe == nil && answered(t.subsErr) {
+		if t.deep && t.pageToken != "" && t.probe == nil && definitive(t.subsErr) {
 			m.deepAt[t.page.ID] = now
 		}
 	}
@@ -502,8 +540,15 @@ func asBatchRefusal(err error) error {
 		Cause: errors.New(ge.Error())}
 }
 
-// answered: Facebook gave a definitive answer (a success or a refusal).
-func answered(err error) bool { return err == nil || graph.IsDefinitive(err) }
+// definitive: Facebook gave a definitive answer (a success or a refusal).
+func definitive(err error) bool { return err == nil || graph.IsDefinitive(err) }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // deliver puts one batch answer where it belongs. Only its own goroutine
 // writes a target's fields for a given kind.

@@ -26,11 +26,11 @@ func (m *Monitor) observe(t *target, now time.Time) health.Observation {
 		obs.WebhooksSubscribed = t.page.WebhooksSubscribed
 	}
 	m.mu.Lock()
-	info, ok := m.userInfo[t.page.ProfileID]
+	user, ok := m.userInfo[t.page.ProfileID]
 	m.mu.Unlock()
 	if ok {
-		obs.UserToken = &info
-		obs.InGrant = health.InGrant(&info, t.page.ID)
+		obs.UserToken = &user.info
+		obs.InGrant = health.InPageGrant(user.grant, t.page.ID)
 	}
 	if obs.InGrant == nil && t.page.Reason == string(health.PageNotGranted) {
 		// Left out at a login, and nothing read since says it is back (a
@@ -53,10 +53,22 @@ func (m *Monitor) observe(t *target, now time.Time) health.Observation {
 	return obs
 }
 
-// record stores the diagnosis of t: a status change (or a new reason) goes
-// to the history and the activity log in one transaction; an unknown
-// answer keeps the last confirmed status and only notes the failed check.
-func (m *Monitor) record(tx *store.Tx, t *target, d health.Diagnosis, now time.Time) (*notify.Change, error) {
+// verdict is what a check makes of one Page, worked out (judge) as soon as
+// its answers are in.
+type verdict struct {
+	diag    health.Diagnosis
+	status  health.Status
+	reason  health.Reason
+	changed bool // a new status, or a new reason confirmed
+	draft   *store.Draft
+	err     error
+}
+
+// judge diagnoses t and drafts its record: a status change (or a new
+// reason) goes to the history and the activity log; an unknown answer keeps
+// the last confirmed status and only notes the failed check.
+func (m *Monitor) judge(t *target, now time.Time) {
+	d := health.Diagnose(m.observe(t, now))
 	prev := t.page
 	status, reason := health.Merge(health.Status(prev.Status), health.Reason(prev.Reason), d)
 	confirmed := d.Status != health.Unknown
@@ -108,22 +120,31 @@ func (m *Monitor) record(tx *store.Tx, t *target, d health.Diagnosis, now time.T
 		}
 		return nil
 	}
-	if !changed {
-		_, err := tx.RecordTransition(t.page.ID, mutate, nil)
+	t.verdict = verdict{diag: d, status: status, reason: reason, changed: changed}
+	t.draft, t.err = store.NewDraft(t.page, mutate)
+}
+
+// record stores t's verdict in tx and returns the change to notify, if any.
+func (m *Monitor) record(tx *store.Tx, t *target, now time.Time) (*notify.Change, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	if !t.changed {
+		_, err := tx.RecordDraft(t.draft, nil)
 		return nil, err
 	}
-	sc := &store.StatusChange{At: now, From: prev.Status, To: string(status), Reason: string(reason)}
+	prev, d := t.page, t.diag
+	sc := &store.StatusChange{At: now, From: prev.Status, To: string(t.status), Reason: string(t.reason)}
 	act := store.Activity{At: now, Kind: "status_changed", Actor: "Pagekeeper",
-		Details: fmt.Sprintf("%s → %s", orNew(prev.Status), status)}
+		Details: fmt.Sprintf("%s → %s", orNew(prev.Status), t.status)}
 	if d.Summary != "" {
 		act.Details += ": " + d.Summary
 	}
-	if _, err := tx.RecordTransition(t.page.ID, mutate, sc, act); err != nil {
+	if _, err := tx.RecordDraft(t.draft, sc, act); err != nil {
 		return nil, err
 	}
-	from := prev.Status
 	return &notify.Change{PageID: t.page.ID, PageName: t.page.Name, ProfileID: t.page.ProfileID,
-		PersonName: t.person.Name, From: from, To: string(status), Reason: string(reason), Summary: d.Summary}, nil
+		PersonName: t.person.Name, From: prev.Status, To: string(t.status), Reason: string(t.reason), Summary: d.Summary}, nil
 }
 
 // account is the Page as the person's /me/accounts listed it at the last
@@ -162,10 +183,10 @@ var personal = map[health.Reason]bool{
 // user token's debug_token when it was looked at in this check, else from a
 // Page whose token died for a reason about the person (the user token is
 // looked at hourly; a Page probe can tell sooner).
-func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now time.Time) error {
+func (m *Monitor) updatePeople(tx *store.Tx, targets []*target, now time.Time) error {
 	fromPages := map[string]health.Reason{}
-	for i, t := range targets {
-		if d := diags[i]; d.Status == health.Invalid && personal[d.Reason] && fromPages[t.page.ProfileID] == "" {
+	for _, t := range targets {
+		if d := t.diag; d.Status == health.Invalid && personal[d.Reason] && fromPages[t.page.ProfileID] == "" {
 			fromPages[t.page.ProfileID] = d.Reason
 		}
 	}
@@ -177,10 +198,11 @@ func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now 
 		}
 		done[id] = true
 		m.mu.Lock()
-		info, ok := m.userInfo[id]
+		user, ok := m.userInfo[id]
+		info := user.info
 		fresh := ok && m.debugAt[id].Equal(now)
 		m.mu.Unlock()
-		prof, err := m.DB.GetProfile(id)
+		prof, err := tx.GetProfile(id)
 		if err != nil {
 			continue
 		}
@@ -207,7 +229,7 @@ func (m *Monitor) updatePeople(targets []*target, diags []health.Diagnosis, now 
 			prof.UpdatedAt = now
 		}
 		prof.Status, prof.Reason, prof.Fix, prof.CheckedAt = string(status), string(reason), fix, now
-		if err := m.DB.PutProfile(prof); err != nil {
+		if err := tx.PutProfile(prof); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -91,26 +90,12 @@ func TestWholeBatchRefusalIsNoVerdictOnAnyPage(t *testing.T) {
 // items alone still slows the checks down.
 func TestRateLimitedDebugTokenItemsBackOff(t *testing.T) {
 	limited := `{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4}}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		var reqs []graph.BatchRequest
-		json.Unmarshal([]byte(r.PostForm.Get("batch")), &reqs)
-		var items []map[string]any
-		for _, q := range reqs {
-			if strings.HasPrefix(q.RelativeURL, "debug_token") {
-				items = append(items, map[string]any{"code": 400, "body": limited})
-				continue
-			}
-			id := strings.SplitN(q.RelativeURL, "?", 2)[0]
-			body := `{"id":"` + id + `","name":"Page"}`
-			if strings.Contains(id, "/subscribed_apps") {
-				body = `{"data":[{"id":"1","name":"Pagekeeper"}]}`
-			}
-			items = append(items, map[string]any{"code": 200, "body": body})
+	srv := batchServer(func([]graph.BatchRequest) {}, func(relativeURL string) (int, string) {
+		if strings.HasPrefix(relativeURL, "debug_token") {
+			return 400, limited
 		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(items)
-	}))
+		return 0, ""
+	})
 	defer srv.Close()
 	m, db, v := newMonitor(t, srv.URL)
 	defer db.Close()

@@ -34,6 +34,11 @@ func (db *DB) PutPage(p Page) error {
 // ListPages returns every Page, ordered by ID.
 func (db *DB) ListPages() ([]Page, error) { return view(db, (*Tx).ListPages) }
 
+// CountPages counts the Pages keep says yes to (see Tx.CountPages).
+func (db *DB) CountPages(keep func(*Page) bool) (int, error) {
+	return view(db, func(tx *Tx) (int, error) { return tx.CountPages(keep) })
+}
+
 // UpdatePage atomically reads the Page id, lets fn change it and writes it
 // back; if fn returns an error nothing is written and that error is returned.
 func (db *DB) UpdatePage(id string, fn func(*Page) error) error {

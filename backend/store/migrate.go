@@ -27,6 +27,10 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{2, "check times apart from the Page records", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketChecked)
+		return err
+	}},
 }
 
 // SchemaVersion is the version this build writes.

@@ -282,8 +282,8 @@ func TestMigrationListIsNumberedFromOne(t *testing.T) {
 			t.Fatalf("migration %d (%s) is numbered %d", i, m.name, m.to)
 		}
 	}
-	if SchemaVersion() != 1 {
-		t.Fatalf("SchemaVersion = %d, want 1", SchemaVersion())
+	if SchemaVersion() != 2 {
+		t.Fatalf("SchemaVersion = %d, want 2", SchemaVersion())
 	}
 	var ran []int
 	bad := counting(2, &ran)

@@ -26,6 +26,7 @@ var (
 	bucketPages    = []byte("pages")
 	bucketHistory  = []byte("history")
 	bucketActivity = []byte("activity")
+	bucketChecked  = []byte("checked") // Page ID -> its check times, written apart (stamps.go)
 
 	keySchemaVersion = []byte("schema_version")
 	keySettings      = []byte("settings")
@@ -70,8 +71,10 @@ func (e *VersionError) Error() string {
 
 // DB is an open Pagekeeper database. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt     *bolt.DB
+	path     string
+	pages    memo[Page]
+	profiles memo[Profile]
 }
 
 // Open opens (creating if needed, mode 0600) the database at path and brings

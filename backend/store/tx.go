@@ -14,22 +14,28 @@ import (
 // Tx is one transaction. Everything done through one Tx is committed
 // together or not at all. A Tx must not be used after its function returns.
 type Tx struct {
-	tx   *bolt.Tx
-	path string
+	tx       *bolt.Tx
+	path     string
+	pages    *memo[Page]
+	profiles *memo[Profile]
 }
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(db.tx(tx)) })
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
 // A write the disk refuses (full, read-only, no permission) is a *WriteError.
 func (db *DB) Update(fn func(*Tx) error) (err error) {
 	defer db.recoverDamage(&err)
-	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, path: db.path}) })
+	err = db.bolt.Update(func(tx *bolt.Tx) error { return fn(db.tx(tx)) })
 	return asWriteError(db.path, err)
+}
+
+func (db *DB) tx(tx *bolt.Tx) *Tx {
+	return &Tx{tx: tx, path: db.path, pages: &db.pages, profiles: &db.profiles}
 }
 
 // recoverDamage turns a panic inside bbolt (damage that appeared after Open
@@ -65,8 +71,11 @@ func update[T any](db *DB, fn func(*Tx) (T, error)) (T, error) {
 
 // GetProfile returns the profile id, or ErrNotFound.
 func (tx *Tx) GetProfile(id string) (Profile, error) {
-	var p Profile
-	return p, tx.get(bucketProfiles, "profile", id, &p)
+	raw, err := tx.raw(bucketProfiles, "profile", id)
+	if err != nil {
+		return Profile{}, err
+	}
+	return decode(tx, tx.profiles, "profile", []byte(id), raw)
 }
 
 // PutProfile creates or replaces a profile.
@@ -75,11 +84,32 @@ func (tx *Tx) PutProfile(p Profile) error {
 		return err
 	}
 	p.normalize()
-	return tx.put(bucketProfiles, p.ID, p)
+	return put(tx, bucketProfiles, tx.profiles, p.ID, p)
+}
+
+// put encodes and stores rec, and leaves it in the memo for the next read.
+func put[T record[T]](tx *Tx, bucket []byte, m *memo[T], id string, rec T) error {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.tx.Bucket(bucket).Put([]byte(id), raw); err != nil {
+		return err
+	}
+	m.written(id, raw, rec)
+	return nil
 }
 
 // ListProfiles returns every profile, ordered by ID.
-func (tx *Tx) ListProfiles() ([]Profile, error) { return list[Profile](tx, bucketProfiles, "profile") }
+func (tx *Tx) ListProfiles() ([]Profile, error) {
+	keys, profiles, err := list(tx, bucketProfiles, func(id, raw []byte) (Profile, error) {
+		return decode(tx, tx.profiles, "profile", id, raw)
+	})
+	if err == nil {
+		tx.profiles.keepOnly(keys)
+	}
+	return profiles, err
+}
 
 // DeleteProfile removes a profile; a missing one is not an error. The
 // profile's Pages are left alone: the caller decides what becomes of them.
@@ -94,8 +124,30 @@ func (tx *Tx) DeleteProfile(id string) error {
 
 // GetPage returns the Page id, or ErrNotFound.
 func (tx *Tx) GetPage(id string) (Page, error) {
-	var p Page
-	return p, tx.get(bucketPages, "Page", id, &p)
+	raw, err := tx.raw(bucketPages, "Page", id)
+	if err != nil {
+		return Page{}, err
+	}
+	p, err := tx.decodePage([]byte(id), raw)
+	if err != nil {
+		return Page{}, err
+	}
+	return tx.withStamps(p)
+}
+
+func (tx *Tx) decodePage(id, raw []byte) (Page, error) { return decode(tx, tx.pages, "Page", id, raw) }
+
+// decode reads a record, from the memo when it has these bytes.
+func decode[T record[T]](tx *Tx, m *memo[T], what string, id, raw []byte) (T, error) {
+	if rec, ok := m.get(string(id), raw); ok {
+		return rec, nil
+	}
+	var rec T
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return rec, tx.corrupt(what, string(id), err)
+	}
+	m.put(string(id), raw, rec)
+	return rec, nil
 }
 
 // PutPage creates or replaces a Page.
@@ -104,11 +156,47 @@ func (tx *Tx) PutPage(p Page) error {
 		return err
 	}
 	p.normalize()
-	return tx.put(bucketPages, p.ID, p)
+	if err := put(tx, bucketPages, tx.pages, p.ID, p); err != nil {
+		return err
+	}
+	return tx.dropStamps(p.ID)
+}
+
+// CountPages counts the Pages keep says yes to, without copying them out:
+// keep must neither change nor hold on to the Page it is shown, and is
+// shown the record without its latest check times.
+func (tx *Tx) CountPages(keep func(*Page) bool) (int, error) {
+	n := 0
+	err := tx.tx.Bucket(bucketPages).ForEach(func(k, raw []byte) error {
+		p, ok := tx.pages.peek(string(k), raw)
+		if !ok {
+			var err error
+			if p, err = tx.decodePage(k, raw); err != nil {
+				return err
+			}
+		}
+		if keep(&p) {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // ListPages returns every Page, ordered by ID.
-func (tx *Tx) ListPages() ([]Page, error) { return list[Page](tx, bucketPages, "Page") }
+func (tx *Tx) ListPages() ([]Page, error) {
+	keys, pages, err := list(tx, bucketPages, tx.decodePage)
+	if err != nil {
+		return nil, err
+	}
+	tx.pages.keepOnly(keys)
+	for i := range pages {
+		if pages[i], err = tx.withStamps(pages[i]); err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
+}
 
 // UpdatePage reads the Page id, lets fn change it and writes it back. If fn
 // returns an error nothing is written. fn may not change the ID.
@@ -193,20 +281,107 @@ func (tx *Tx) activity(pageID string, newestFirst bool, limit int) ([]Activity, 
 // change.From or change.To is filled with the Page's status before and after
 // mutate.
 func (tx *Tx) RecordTransition(pageID string, mutate func(*Page) error, change *StatusChange, acts ...Activity) (Page, error) {
-	before, err := tx.GetPage(pageID)
+	return tx.record(&Draft{base: Page{ID: pageID}, mutate: mutate}, change, acts)
+}
+
+// Draft is a change to one Page worked out before its transaction: what
+// mutate makes of base, already encoded. A check drafts each Page as its
+// answer arrives, while the network is still busy with the others, so its
+// one transaction at the end only has to write.
+type Draft struct {
+	base   Page
+	mutate func(*Page) error
+	after  Page
+	ready  bool   // after is worked out (false: RecordTransition)
+	raw    []byte // after encoded, unless only its check times changed
+	stored *Page  // what the memo keeps of after, nil if nothing
+	// stampsOnly: after is base with other check times, which are written
+	// apart from the record (stamps.go).
+	stampsOnly bool
+}
+
+// NewDraft works out what mutate makes of base, which the caller read
+// earlier and must not change afterwards.
+func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
+	after := base.clone()
+	if err := mutate(&after); err != nil {
+		return nil, err
+	}
+	if after.ID != base.ID {
+		return nil, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", base.ID, after.ID)
+	}
+	if err := checkID("Page", after.ID); err != nil {
+		return nil, err
+	}
+	after.normalize()
+	d := &Draft{base: base, mutate: mutate, after: after, ready: true, stampsOnly: after.sameBesideStamps(base)}
+	if d.stampsOnly {
+		return d, nil
+	}
+	raw, err := json.Marshal(after)
+	if err != nil {
+		return nil, err
+	}
+	d.raw = raw
+	if after.textValid() { // worked out here, not in the transaction
+		stored := after.asStored().clone()
+		d.stored = &stored
+	}
+	return d, nil
+}
+
+// RecordDraft is RecordTransition with mutate worked out beforehand: when
+// the stored Page is still the draft's base, its encoding is written as it
+// is; when something changed the Page since, mutate is applied to what is
+// stored now.
+func (tx *Tx) RecordDraft(d *Draft, change *StatusChange, acts ...Activity) (Page, error) {
+	return tx.record(d, change, acts)
+}
+
+func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, error) {
+	pageID := d.base.ID
+	raw, err := tx.raw(bucketPages, "Page", pageID)
 	if err != nil {
 		return Page{}, err
 	}
-	// One read of the Page (a check records 1,000 of them): mutate gets a
-	// copy, and only the status of before is kept.
-	after := before
-	if err := mutate(&after); err != nil {
+	// The Page as stored now: the memo's own, only read here, or decoded.
+	before, ok := tx.pages.peek(pageID, raw)
+	if !ok {
+		if before, err = tx.decodePage([]byte(pageID), raw); err != nil {
+			return Page{}, err
+		}
+	}
+	if before, err = tx.withStamps(before); err != nil {
 		return Page{}, err
 	}
-	if after.ID != pageID {
-		return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
+	var after Page
+	switch unchanged := d.ready && before.sameRecord(d.base); {
+	case unchanged && d.stampsOnly:
+		after = d.after
+		var stamped bool
+		if stamped, err = tx.putStamps(after); err == nil && !stamped {
+			err = tx.PutPage(after) // a file with no place for them
+		}
+	case unchanged:
+		after = d.after
+		err = tx.tx.Bucket(bucketPages).Put([]byte(pageID), d.raw)
+		if err == nil && d.stored != nil {
+			tx.pages.own(pageID, d.raw, *d.stored)
+		}
+		if err == nil {
+			err = tx.dropStamps(pageID)
+		}
+	default:
+		after = before.clone() // mutate gets a copy of its own
+		if err := d.mutate(&after); err != nil {
+			return Page{}, err
+		}
+		if after.ID != pageID {
+			return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
+		}
+		err = tx.PutPage(after)
 	}
-	if err := tx.PutPage(after); err != nil {
+	if err != nil {
 		return Page{}, err
 	}
 	if change != nil {
@@ -255,39 +430,30 @@ func (tx *Tx) corrupt(what, id string, err error) error {
 	return &CorruptError{Path: tx.path, Cause: fmt.Errorf("the record of %s is damaged: %w", what, err)}
 }
 
-func (tx *Tx) get(bucket []byte, what, id string, v any) error {
+// raw is the stored record id of bucket, valid while the transaction is.
+func (tx *Tx) raw(bucket []byte, what, id string) ([]byte, error) {
 	if err := checkID(what, id); err != nil {
-		return err
+		return nil, err
 	}
 	raw := tx.tx.Bucket(bucket).Get([]byte(id))
 	if raw == nil {
-		return fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return tx.corrupt(what, id, err)
-	}
-	return nil
+	return raw, nil
 }
 
-func (tx *Tx) put(bucket []byte, id string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return tx.tx.Bucket(bucket).Put([]byte(id), raw)
-}
-
-// list decodes every record of bucket. Decoding JSON is nearly all of its
-// cost, so large buckets are decoded on all cores; the raw bytes stay valid
-// because the transaction is open until list returns.
-func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
+// list decodes every record of bucket (ordered by key) and returns their
+// keys too. Decoding is nearly all of its cost, so large buckets are decoded
+// on all cores; the raw bytes stay valid because the transaction is open
+// until list returns.
+func list[T any](tx *Tx, bucket []byte, decode func(key, raw []byte) (T, error)) ([][]byte, []T, error) {
 	var keys, raws [][]byte
 	err := tx.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
 		keys, raws = append(keys, k), append(raws, v)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]T, len(raws))
 	workers := min(runtime.GOMAXPROCS(0), len(raws)/parallelMin+1)
@@ -297,8 +463,7 @@ func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w * chunk; i < min(len(raws), (w+1)*chunk); i++ {
-				if err := json.Unmarshal(raws[i], &out[i]); err != nil {
-					errs[w] = tx.corrupt(what, string(keys[i]), err)
+				if out[i], errs[w] = decode(keys[i], raws[i]); errs[w] != nil {
 					return
 				}
 			}
@@ -307,10 +472,10 @@ func list[T any](tx *Tx, bucket []byte, what string) ([]T, error) {
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return keys, out, nil
 }
 
 // parallelMin is the number of records below which one goroutine decodes all.

@@ -114,11 +114,21 @@ func (v *Vault) writePages(changes, also map[string]string, oldOf []string) erro
 }
 
 func (v *Vault) writePagesLocked(changes, also map[string]string, oldOf []string) error {
+	// Another process may have written the entries since this one read
+	// them: two data folders with the same keychain service, each owned by
+	// its own process. A write from this copy would drop its Pages.
+	v.mu.Lock()
+	was := v.pages
+	v.pages = nil
+	v.mu.Unlock()
 	if err := v.readPages(nil); err != nil {
 		return err
 	}
 	v.mu.Lock()
 	sh := v.pages
+	if was != nil {
+		sh.keep(was)
+	}
 	var old []string
 	for _, id := range oldOf {
 		if sh.legacyMayHold(id) {
@@ -170,8 +180,8 @@ func (v *Vault) store(p *plan, have int, also map[string]string) error {
 	}
 	// New entries go with the first round. Added all at once, some could
 	// fail and leave a gap hiding those after it: a Scanner lists those
-	// (and the next write deletes them before filling the gap); elsewhere
-	// they are added one after another.
+	// (and the next write fills the gap); elsewhere they are added one
+	// after another.
 	first := p.entries(p.first, p.gen)
 	maps.Copy(first, also)
 	_, scans := v.s.(Scanner)
@@ -235,15 +245,17 @@ func (v *Vault) deleteEntries(keys []string) error {
 
 // Migrate moves the Page tokens of pageIDs that are still in the old
 // layout (one entry per Page) into the numbered entries, then deletes the
-// old entries; the first entry then says so, and no Page is looked up in
-// the old layout any more. pageIDs are every Page a token may be kept for
-// (the data folder's Pages that are not disconnected), and only the process
-// that owns the data folder calls it. A crash at any point leaves each token
-// in the numbered entries, the old one, or both (where the numbered one is
+// old entries; the first entry then says so. pageIDs are every Page a
+// token may be kept for (the data folder's Pages that are not
+// disconnected), gone the data folder's other Pages, whose old entries are
+// deleted, and only the process that owns the data folder calls it. An old
+// entry of a Page in neither, found by a Scanner (another data folder's,
+// on the same keychain service), is moved too. A crash at any point leaves
+// each token in the numbered entries, the old one, or both (where the numbered one is
 // read); the next Migrate goes on. When there is nothing to move it reads
 // the keychain at most once per process.
-func (v *Vault) Migrate(pageIDs []string) error {
-	for _, id := range pageIDs {
+func (v *Vault) Migrate(pageIDs []string, gone ...string) error {
+	for _, id := range slices.Concat(pageIDs, gone) {
 		if _, err := keyFor(prefixPageToken, id); err != nil {
 			return err
 		}
@@ -265,11 +277,25 @@ func (v *Vault) Migrate(pageIDs []string) error {
 			old = append(old, prefixPageToken+id)
 		}
 	}
-	if sh.legacyAll { // a scan also found entries of Pages no longer kept
+	known := map[string]bool{}
+	for _, id := range pageIDs {
+		known[id] = true
+	}
+	for _, id := range gone {
+		known[id] = true
+		if sh.legacyMayHold(id) {
+			old = append(old, prefixPageToken+id)
+		}
+	}
+	if sh.legacyAll { // a scan also found entries of Pages this folder does not know
 		for id, tok := range sh.legacy {
-			if tok != "" && !slices.Contains(pageIDs, id) {
-				old = append(old, prefixPageToken+id)
+			if tok == "" || known[id] {
+				continue
 			}
+			if _, in := sh.where[id]; !in {
+				moves[id] = tok
+			}
+			old = append(old, prefixPageToken+id)
 		}
 	}
 	done := sh.migrated && len(old) == 0

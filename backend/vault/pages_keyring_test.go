@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -244,5 +245,64 @@ func TestKeyringPlatformEntries(t *testing.T) {
 	readAll(t, New(k), want)
 	if _, err := New(k).PageToken("100000000000007"); err != ErrNotFound {
 		t.Fatalf("a forgotten Page's token: %v", err)
+	}
+}
+
+// Two processes on two data folders with the same keychain service, on
+// gnome-keyring, with and without the listing: neither drops the other's
+// Pages, and a gap made with a keychain tool costs only that entry's.
+func TestKeyringTwoWritersAndAGap(t *testing.T) {
+	needSessionBus(t)
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			svc := testService(t)
+			var s Secrets = Keyring{Service: svc}
+			if !scans {
+				s = noScan{Keyring{Service: svc}}
+			}
+			a, b := New(s), New(s)
+			a.capacity, b.capacity = 1200, 1200
+			first := pageTokens(facebookID, 12, 1)
+			if err := a.SetTokens("1", "EAAuser-a", first); err != nil {
+				t.Fatal(err)
+			}
+			readAll(t, b, first)
+			second := pageTokens(facebookID+100, 12, 1)
+			if err := b.SetTokens("2", "EAAuser-b", second); err != nil {
+				t.Fatal(err)
+			}
+			third := map[string]string{fmt.Sprint(facebookID + 200): token("x", 3)}
+			if err := a.SetTokens("1", "EAAuser-a", third); err != nil {
+				t.Fatal(err)
+			}
+			all := maps.Clone(first)
+			maps.Copy(all, second)
+			maps.Copy(all, third)
+			readAll(t, New(s), all)
+			if !scans {
+				return // without a listing, entries past a gap stay unread until it is filled
+			}
+			var gone chunkValue
+			raw, err := keyring.Get(svc, chunkKey(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(raw), &gone); err != nil || len(gone.Tokens) == 0 {
+				t.Fatalf("%s: %v, %d tokens", chunkKey(1), err, len(gone.Tokens))
+			}
+			if err := keyring.Delete(svc, chunkKey(1)); err != nil {
+				t.Fatal(err)
+			}
+			for id := range gone.Tokens {
+				delete(all, id)
+			}
+			readAll(t, New(s), all)
+			if err := New(s).SetPageToken("1", "EAAone"); err != nil {
+				t.Fatal(err)
+			}
+			all["1"] = "EAAone"
+			readAll(t, New(s), all)
+			readAll(t, New(noScan{Keyring{Service: svc}}), all) // the gap is filled
+		})
 	}
 }

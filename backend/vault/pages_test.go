@@ -213,26 +213,35 @@ func TestPageInTwoEntriesReadsTheLaterOne(t *testing.T) {
 	}
 }
 
-// Entries past a gap (new entries added together, one failed) are read by
-// nobody, and a Scanner's next write deletes them before it could fill the
-// gap and make them readable.
-func TestEntriesPastAGapStayUnread(t *testing.T) {
+// Entries past a gap (new entries added together, one failed) are read
+// where the keychain lists them, and the next write fills the gap; an entry
+// numbered absurdly far is nobody's and is deleted.
+func TestEntriesPastAGapAreRead(t *testing.T) {
 	m := NewMemory()
 	m.Set(chunkKey(0), `{"gen":1,"tokens":{"1":"EAAone"}}`)
-	m.Set(chunkKey(2), `{"gen":1,"tokens":{"9":"EAAstray"}}`)
+	m.Set(chunkKey(2), `{"gen":2,"tokens":{"9":"EAApast-the-gap","1":"EAAone-newer"}}`)
+	m.Set(chunkKey(100000), `{"gen":99,"tokens":{"8":"EAAfar"}}`)
 	v := New(m)
-	if _, err := v.PageToken("9"); err != ErrNotFound {
-		t.Fatalf("a token past the gap reads %v", err)
+	for id, want := range map[string]string{"9": "EAApast-the-gap", "1": "EAAone-newer"} {
+		if got, err := v.PageToken(id); got != want {
+			t.Fatalf("PageToken(%s) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, err := v.PageToken("8"); err != ErrNotFound {
+		t.Fatalf("a token numbered far away reads %v", err)
 	}
 	v.capacity = 300 // one token an entry
 	if err := v.SetTokens("5", "EAAuser", map[string]string{"2": token("2", 1), "3": token("3", 1)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(m).PageToken("9"); err != ErrNotFound {
-		t.Fatalf("after filling the gap a stray token reads %v", err)
+	if _, err := m.Get(chunkKey(100000)); err != ErrNotFound {
+		t.Fatalf("the far entry is still stored: %v", err)
 	}
-	if got, _ := New(m).PageToken("3"); got != token("3", 1) {
-		t.Fatalf("PageToken(3) = %q", got)
+	numbered(t, m, chunkBytes) // no gap
+	for id, want := range map[string]string{"9": "EAApast-the-gap", "1": "EAAone-newer", "3": token("3", 1)} {
+		if got, _ := New(m).PageToken(id); got != want {
+			t.Fatalf("after filling the gap PageToken(%s) = %q; want %q", id, got, want)
+		}
 	}
 }
 
@@ -298,9 +307,10 @@ func TestMigrateMovesTheOldLayout(t *testing.T) {
 			if held != 29 || !entries[0].Migrated {
 				t.Fatalf("after Migrate: %d entries, %d tokens, migrated %v", len(entries), held, entries[0].Migrated)
 			}
-			// A fresh process reads everything from the numbered entries
-			// and asks the old layout for nothing, not even for a Page in
-			// no entry.
+			// A fresh process reads everything from the numbered entries;
+			// a Page in no entry is asked for in the old layout (it may be
+			// another data folder's) in the same call as the user token,
+			// and with a Scanner not at all.
 			fresh := New(s)
 			c.reset()
 			if err := fresh.LoadTokens(ids, []string{"9"}); err != nil {
@@ -492,5 +502,246 @@ func TestTokenTooLargeForAnEntry(t *testing.T) {
 	err := v.SetPageToken("1", "EAA"+strings.Repeat("x", 280))
 	if !errors.Is(err, ErrTooLarge) || strings.Contains(err.Error(), "xxxx") || m.Len() != 0 {
 		t.Fatalf("a token too large for an entry: %v, %d stored", err, m.Len())
+	}
+}
+
+// A connect whose database write fails puts the keychain back (Restore).
+// A Page whose token was still in the old layout was "in no numbered
+// entry"; if the window's start-up Migrate deleted that old entry in the
+// meantime (the Page was in a numbered entry then, the connect's), putting
+// it back as "in no numbered entry" would leave it with no token at all.
+func TestRestoreAfterMigrateKeepsTheOldLayoutsToken(t *testing.T) {
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			c, s := newCounting(scans)
+			legacy(t, c.m, map[string]string{"1": "EAAone-old", "2": "EAAtwo-old"})
+			v := New(s)
+			saved, err := v.Save("9", []string{"1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.SetTokens("9", "EAAuser", map[string]string{"1": "EAAone-new"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Migrate([]string{"1", "2"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Restore(saved); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []*Vault{v, New(s)} {
+				for id, want := range map[string]string{"1": "EAAone-old", "2": "EAAtwo-old"} {
+					if got, err := r.PageToken(id); got != want {
+						t.Fatalf("after the undo PageToken(%s) = %q, %v; want %q", id, got, err, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// A gap Pagekeeper did not make (an entry deleted with the keychain's own
+// tool, as the damaged-entry error advises) costs the Pages of that entry
+// only: where the keychain lists its entries, the ones past the gap are
+// read, and the next write fills the gap rather than deleting them.
+func TestGapFromOutsideLosesOnlyThatEntry(t *testing.T) {
+	c, s := newCounting(true)
+	v := New(s)
+	v.capacity = 1200
+	want := pageTokens(1000, 15, 1)
+	if err := v.SetTokens("9", "EAAuser", want); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(numbered(t, c.m, v.capacity)); n != 3 {
+		t.Fatalf("%d entries, want 3", n)
+	}
+	var gone chunkValue
+	raw, _ := c.m.Get(chunkKey(1))
+	json.Unmarshal([]byte(raw), &gone)
+	c.m.Delete(chunkKey(1))
+	for id := range gone.Tokens {
+		delete(want, id)
+	}
+	check := func(when string) {
+		t.Helper()
+		fresh := New(s)
+		fresh.capacity = v.capacity
+		for id, tok := range want {
+			if got, err := fresh.PageToken(id); got != tok {
+				t.Fatalf("%s: PageToken(%s) = %q, %v; want %q", when, id, got, err, tok)
+			}
+		}
+	}
+	check("with the gap")
+	fresh := New(s)
+	fresh.capacity = v.capacity
+	want["1"] = token("1", 1)
+	if err := fresh.SetPageToken("1", want["1"]); err != nil {
+		t.Fatal(err)
+	}
+	check("after the next write")
+	numbered(t, c.m, v.capacity) // no gap left
+}
+
+// The numbered entries are JSON, which holds text only: a token or Page ID
+// that is not UTF-8 would come back altered (each bad byte read as U+FFFD),
+// and two such IDs as one. They are refused, and nothing else is touched;
+// quotes, backslashes, control characters and other scripts round-trip.
+func TestPageTokensAreTextOrRefused(t *testing.T) {
+	m := NewMemory()
+	v := New(m)
+	odd := map[string]string{`a"b\c`: `EAA"quoted\back`, "ünï<>&": "EAAü\u2028<>&\x01"}
+	if err := v.SetTokens("9", "EAAuser", odd); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct{ id, tok string }{{"1", "EAA\xffok"}, {"\xff", "EAAok"}} {
+		err := v.SetPageToken(bad.id, bad.tok)
+		if err == nil || strings.Contains(err.Error(), "EAA") {
+			t.Fatalf("SetPageToken(%q, %q) = %v", bad.id, bad.tok, err)
+		}
+		if err := v.SetTokens("9", "EAAuser", map[string]string{bad.id: bad.tok}); err == nil {
+			t.Fatalf("SetTokens took %q: %q", bad.id, bad.tok)
+		}
+	}
+	for id, tok := range odd {
+		if got, err := New(m).PageToken(id); got != tok {
+			t.Fatalf("PageToken(%q) = %q, %v; want %q", id, got, err, tok)
+		}
+	}
+}
+
+// Two processes on two data folders with the same keychain service each
+// hold their own copy of the numbered entries: a write from one must keep
+// the Pages the other stored since it read them.
+func TestWriteKeepsPagesAnotherProcessStored(t *testing.T) {
+	for _, scans := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scanner=%v", scans), func(t *testing.T) {
+			c, s := newCounting(scans)
+			legacy(t, c.m, map[string]string{"7": "EAAseven-old"})
+			a, b := New(s), New(s)
+			if err := a.SetTokens("1", "EAAuser-a", map[string]string{"1": "EAAone"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.PageToken("1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.SetPageToken("2", "EAAtwo"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.SetPageToken("3", "EAAthree"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Migrate([]string{"1", "2", "7"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DeletePageToken("1"); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"2": "EAAtwo", "3": "EAAthree", "7": "EAAseven-old"}
+			for id, tok := range want {
+				if got, err := New(s).PageToken(id); got != tok {
+					t.Fatalf("PageToken(%s) = %q, %v; want %q", id, got, err, tok)
+				}
+			}
+			if entries := numbered(t, c.m, chunkBytes); !entries[0].Migrated {
+				t.Fatal("the first entry does not say the old layout is gone")
+			}
+		})
+	}
+}
+
+// Migrate moves an old-layout token of a Page this data folder does not
+// know (another data folder's, on the same keychain service) rather than
+// deleting it; it deletes only those of Pages it was told are gone.
+func TestMigrateKeepsOtherFoldersTokens(t *testing.T) {
+	m := NewMemory()
+	legacy(t, m, map[string]string{"1": "EAAone", "8": "EAAeight-other-folder", "5": "EAAfive-disconnected"})
+	if err := New(m).Migrate([]string{"1"}, "5"); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"1": "EAAone", "8": "EAAeight-other-folder"} {
+		if got, err := New(m).PageToken(id); got != want {
+			t.Fatalf("after Migrate PageToken(%s) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, err := New(m).PageToken("5"); err != ErrNotFound {
+		t.Fatalf("a disconnected Page's old token: %v", err)
+	}
+	if left, _ := m.Scan(nil, []string{prefixPageToken}); len(left) != 0 {
+		t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
+	}
+}
+
+// midMove is a keychain without a Scanner (Windows, macOS) on which, the
+// first time page-tokens:1 is read, another process moves a Page from
+// entry 1 to entry 0, between this reader's reads of the two.
+type midMove struct {
+	m      *Memory
+	once   bool
+	writer func()
+}
+
+func (m *midMove) Get(key string) (string, error) {
+	if key == chunkKey(1) && !m.once {
+		m.once = true
+		m.writer()
+	}
+	return m.m.Get(key)
+}
+
+func (m *midMove) Set(key, value string) error { return m.m.Set(key, value) }
+func (m *midMove) Delete(key string) error     { return m.m.Delete(key) }
+
+// `pagekeeper token` reads beside the window while the window moves a Page
+// from one entry to another: it must not answer that the Page has no token.
+func TestReaderBesideAMoveFindsThePage(t *testing.T) {
+	m := NewMemory()
+	m.Set(chunkKey(0), `{"gen":1,"tokens":{"1":"EAAone"}}`)
+	m.Set(chunkKey(1), `{"gen":1,"tokens":{"2":"EAAtwo","3":"EAAthree-xxxxxxxx"}}`)
+	window := New(m)
+	window.capacity = chunkOverhead + 40
+	if _, err := window.PageToken("1"); err != nil {
+		t.Fatal(err)
+	}
+	s := &midMove{m: m, writer: func() {
+		// Page 2's new token no longer fits entry 1: it moves to entry 0.
+		if err := window.SetPageToken("2", "EAAtwo-longer"); err != nil {
+			t.Error(err)
+		}
+	}}
+	got, err := New(s).PageToken("2")
+	if got != "EAAtwo-longer" {
+		t.Fatalf("beside the move PageToken(2) = %q, %v", got, err)
+	}
+	if entries := numbered(t, m, chunkBytes); entries[0].Tokens["2"] == "" {
+		t.Fatalf("the test did not move the Page: %+v", entries)
+	}
+}
+
+// Without a listing (Windows, macOS), the first entry saying the old layout
+// is gone speaks for the Pages of the data folder that moved them only:
+// another data folder's Page still there is read, and its own Migrate
+// moves it.
+func TestOldLayoutOfAnotherFolderStaysReadableWithoutScanner(t *testing.T) {
+	c, s := newCounting(false)
+	legacy(t, c.m, map[string]string{"1": "EAAone", "8": "EAAeight-other-folder"})
+	if err := New(s).Migrate([]string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	if entries := numbered(t, c.m, chunkBytes); !entries[0].Migrated {
+		t.Fatal("the first Migrate did not finish")
+	}
+	other := New(s)
+	if got, err := other.PageToken("8"); got != "EAAeight-other-folder" {
+		t.Fatalf("the other folder's Page reads %q, %v", got, err)
+	}
+	if err := other.Migrate([]string{"8"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := New(s).PageToken("8"); got != "EAAeight-other-folder" {
+		t.Fatalf("after its Migrate the other folder's Page reads %q, %v", got, err)
+	}
+	if left, _ := c.m.Scan(nil, []string{prefixPageToken}); len(left) != 0 {
+		t.Fatalf("old entries left: %v", slices.Collect(maps.Keys(left)))
 	}
 }

@@ -95,26 +95,44 @@ type shelf struct {
 	where   map[string]int      // Page ID -> entry number
 	gen     uint64              // the last write's
 	flagged bool                // entry 0 as stored says migrated
-	// migrated: no Page token is left in the old layout (entry 0 said
-	// so, or this process moved them).
+	// migrated: no Page token of the data folder that moved them is left
+	// in the old layout (entry 0 said so, or this process moved them).
+	// Another data folder's may be: a Page in no numbered entry is still
+	// looked up there, once per process.
 	migrated bool
 	untidy   map[int]bool // entries holding a Page another entry holds later: rewrite without it
-	stray    []int        // numbered entries past the first missing number: delete
+	stray    []int        // numbered entries numbered absurdly far (maxGap): delete
 	// legacy holds Page tokens read from the old layout ("" none);
 	// legacyAll says it holds every such entry (a scan listed them).
 	legacy    map[string]string
 	legacyAll bool
 }
 
-// newShelf reads the numbered entries found (by number), up to the first
-// missing number.
+// maxGap bounds how far past the entries found a numbered one is still
+// read: a write adding entries together (a Scanner's) can leave a gap of
+// at most one SetMany call's worth, and a hand-deleted entry one.
+const maxGap = 64
+
+// newShelf reads the numbered entries found (by number). Where the keychain
+// lists them (found may have gaps), a missing number becomes an empty entry
+// the next write stores: a gap, from a write that failed half-way or an
+// entry deleted with a keychain tool, then costs no Page past it, and a
+// reader that stops at the first missing number finds them all again.
 func newShelf(found map[int]string) (*shelf, error) {
 	s := &shelf{where: map[string]int{}, untidy: map[int]bool{}, legacy: map[string]string{}}
 	gens := []uint64{}
-	for n := 0; ; n++ {
+	last := -1
+	for n := range found {
+		if n < len(found)+maxGap {
+			last = max(last, n)
+		}
+	}
+	for n := 0; n <= last; n++ {
 		raw, ok := found[n]
 		if !ok {
-			break
+			s.chunks, gens = append(s.chunks, map[string]string{}), append(gens, 0)
+			s.untidy[n] = true
+			continue
 		}
 		var c chunkValue
 		if err := json.Unmarshal([]byte(raw), &c); err != nil || c.Tokens == nil {
@@ -143,7 +161,7 @@ func newShelf(found map[int]string) (*shelf, error) {
 		}
 	}
 	for n := range found {
-		if n > len(s.chunks) {
+		if n >= len(s.chunks) {
 			s.stray = append(s.stray, n)
 		}
 	}
@@ -152,6 +170,20 @@ func newShelf(found map[int]string) (*shelf, error) {
 		s.sizes = append(s.sizes, chunkSize(m))
 	}
 	return s, nil
+}
+
+// keep takes over what an earlier read of the same keychain learnt that
+// still holds: the old layout is only ever deleted from, never written.
+func (s *shelf) keep(was *shelf) {
+	s.migrated = s.migrated || was.migrated
+	if s.legacyAll {
+		return
+	}
+	for id, tok := range was.legacy {
+		if _, ok := s.legacy[id]; !ok {
+			s.legacy[id] = tok
+		}
+	}
 }
 
 func chunkSize(m map[string]string) int {
@@ -171,7 +203,7 @@ func (s *shelf) lookup(id string) (token string, decided bool) {
 	if tok, ok := s.legacy[id]; ok {
 		return tok, true
 	}
-	return "", s.legacyAll || s.migrated
+	return "", s.legacyAll
 }
 
 // legacyMayHold says whether id may have an entry in the old layout.

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultService is the keychain service name every Pagekeeper secret is filed under.
@@ -77,7 +78,9 @@ const (
 // and cycle. The copy stays true because only one Pagekeeper process works
 // on a data folder at a time and every change goes through the Vault; it is
 // never written anywhere. Other processes (`pagekeeper token` beside the
-// window) only read.
+// window) only read; a process on another data folder with the same
+// keychain service may write the Page token entries too, so a write reads
+// them again first.
 type Vault struct {
 	s Secrets
 	// capacity is the most bytes a numbered Page token entry holds
@@ -150,12 +153,29 @@ func (v *Vault) PageToken(pageID string) (string, error) {
 	if !decided {
 		v.wmu.Lock()
 		defer v.wmu.Unlock()
-		if err := v.readPages([]string{pageID}); err != nil {
-			return "", err
-		}
 		v.mu.Lock()
-		tok, _ = v.pages.lookup(pageID)
+		fresh := v.pages == nil
 		v.mu.Unlock()
+		_, scans := v.s.(Scanner)
+		for try := 0; try < 2 && tok == ""; try++ {
+			if try > 0 {
+				if !fresh || scans {
+					break
+				}
+				// Read one by one, the entries can be read half before and half
+				// after another process moved this Page from one to another
+				// (`pagekeeper token` beside the window): once more.
+				v.mu.Lock()
+				v.pages = nil
+				v.mu.Unlock()
+			}
+			if err := v.readPages([]string{pageID}); err != nil {
+				return "", err
+			}
+			v.mu.Lock()
+			tok, _ = v.pages.lookup(pageID)
+			v.mu.Unlock()
+		}
 	}
 	if tok == "" {
 		return "", ErrNotFound
@@ -315,12 +335,13 @@ func (v *Vault) SetTokens(profileID, userToken string, pageTokens map[string]str
 // putting them back (Restore).
 type Saved struct {
 	profileID, userToken string
-	pages                map[string]string // "": in no numbered entry
+	pages                map[string]string // "": none
 }
 
 // Save notes what the user token of profileID and the Page tokens of
 // pageIDs are now, so Restore can put them back after a failed change.
-// A Page token still in the old layout is not noted: no write touches it.
+// A Page token still in the old layout is noted too, and put back in a
+// numbered entry: Migrate may delete its old entry in between.
 func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 	userKey, err := keyFor(prefixUserToken, profileID)
 	if err != nil {
@@ -340,18 +361,14 @@ func (v *Vault) Save(profileID string, pageIDs []string) (Saved, error) {
 	}
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	if err := v.readPages(nil, keys...); err != nil {
+	if err := v.readPages(pageIDs, keys...); err != nil {
 		return Saved{}, err
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	s := Saved{profileID: profileID, userToken: v.known[userKey], pages: make(map[string]string, len(pageIDs))}
 	for _, id := range pageIDs {
-		if n, ok := v.pages.where[id]; ok {
-			s.pages[id] = v.pages.chunks[n][id]
-		} else {
-			s.pages[id] = ""
-		}
+		s.pages[id], _ = v.pages.lookup(id)
 	}
 	return s, nil
 }
@@ -433,6 +450,10 @@ func checked(prefix, id, value string) (string, error) {
 	if value == "" {
 		return "", fmt.Errorf("refusing to store an empty %s for %q: delete it instead", what(prefix), id)
 	}
+	if prefix == prefixPageToken && !utf8.ValidString(value) {
+		// The numbered entries are JSON, which would alter it.
+		return "", fmt.Errorf("refusing to store a %s for %q that is not UTF-8 text", what(prefix), id)
+	}
 	if strings.TrimSpace(value) != value {
 		return "", fmt.Errorf("refusing to store a %s for %q with leading or trailing white space: it was probably pasted with extra characters", what(prefix), id)
 	}
@@ -462,6 +483,9 @@ func keyFor(prefix, id string) (string, error) {
 	}
 	if len(id) > 128 {
 		return "", fmt.Errorf("%s: the ID is %d characters long, at most 128 are allowed", what(prefix), len(id))
+	}
+	if !utf8.ValidString(id) {
+		return "", fmt.Errorf("%s: the ID %q is not UTF-8 text", what(prefix), id)
 	}
 	for _, r := range id {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == ':' {
