@@ -26,16 +26,23 @@ function split(n: number, rows: number) {
   return { whole, head, rest: pages.slice(rows) }
 }
 
+// findTheLastPage opens the window on 1,000 Pages split after 60, waits for
+// the rest and searches for the last Page, which only the rest held.
+async function findTheLastPage() {
+  const { rest } = split(1000, 60)
+  render(App)
+  await screen.findByTestId('headline')
+  await waitFor(() => expect(fake.api.snapshotRest).toHaveBeenCalledWith(7))
+  const far = rest[rest.length - 1]
+  const search = screen.getByRole('searchbox', { name: 'Search Pages' })
+  await fireEvent.input(search, { target: { value: far.name } })
+  await waitFor(() => expect(screen.getAllByTestId('page-row').map((r) => r.dataset.pageId)).toEqual([far.id]))
+  return { far, search }
+}
+
 describe('the first pull', () => {
   it('paints the first rows, then the rest arrives and search reaches Pages that were not in the first pull', async () => {
-    const { rest } = split(1000, 60)
-    render(App)
-    await screen.findByTestId('headline')
-    await waitFor(() => expect(fake.api.snapshotRest).toHaveBeenCalledWith(7))
-    const far = rest[rest.length - 1]
-    const search = screen.getByRole('searchbox', { name: 'Search Pages' })
-    await fireEvent.input(search, { target: { value: far.name } })
-    await waitFor(() => expect(screen.getAllByTestId('page-row').map((r) => r.dataset.pageId)).toEqual([far.id]))
+    const { far, search } = await findTheLastPage()
     // All 1,000 are there: the status filter counts them from the rows too.
     await fireEvent.input(search, { target: { value: '' } })
     await fireEvent.click(screen.getByRole('button', { name: /^Broken/ }))
@@ -56,14 +63,7 @@ describe('the first pull', () => {
   })
 
   it('keeps every row on screen while a later pull waits for its rest', async () => {
-    const { rest } = split(1000, 60)
-    render(App)
-    await screen.findByTestId('headline')
-    await waitFor(() => expect(fake.api.snapshotRest).toHaveBeenCalledTimes(1))
-    const far = rest[rest.length - 1]
-    const search = screen.getByRole('searchbox', { name: 'Search Pages' })
-    await fireEvent.input(search, { target: { value: far.name } })
-    await waitFor(() => expect(screen.getAllByTestId('page-row').map((r) => r.dataset.pageId)).toEqual([far.id]))
+    const { far } = await findTheLastPage()
     // A change to another snapshot pulls again; its rest does not come yet.
     fake.api.snapshotRest.mockImplementation(() => new Promise(() => {}))
     fake.emit('pagekeeper:changes', { base: 3, snapshot: snapshot({ seq: 4 }), changed: [], removed: [], stamps: [] })
