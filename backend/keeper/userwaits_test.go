@@ -40,8 +40,8 @@ import (
 // iteration (-benchtime 3x: three rounds, window and template taking turns
 // so both see the same load), medians reported. For work on the window.
 //
-// Entries are not deleted afterwards: deleting 5,000 of them one by one
-// costs minutes, and the keyring is thrown away with the session.
+// Entries are not deleted afterwards: the keyring is thrown away with the
+// session.
 func BenchmarkUserWaits(b *testing.B) {
 	sizes := []int{1000, 5000}
 	if s := os.Getenv("PAGEKEEPER_BENCH_PAGES"); s != "" { // e.g. "1000", for a quicker run
