@@ -69,3 +69,28 @@ func TestSnapshotRestIsOncePerPull(t *testing.T) {
 		}
 	}
 }
+
+// The window's first pull is the one worked out while WebKit loads the
+// page, given once, and only while nothing newer went out.
+func TestFirstPullIsPreparedWhileThePageLoads(t *testing.T) {
+	s, _ := start(t, false)
+	prepared := s.App.ready
+	if prepared == nil {
+		t.Fatal("no pull was prepared at start")
+	}
+	got, err := s.App.Snapshot()
+	if err != nil || got.Snapshot.Seq != prepared.Snapshot.Seq {
+		t.Fatalf("first pull: seq %d (%v), prepared %d", got.Snapshot.Seq, err, prepared.Snapshot.Seq)
+	}
+	if again, _ := s.App.Snapshot(); again.Snapshot.Seq == got.Snapshot.Seq {
+		t.Error("the prepared pull was given twice")
+	}
+	s.App.prepare(s.App.keeper)
+	stale := s.App.ready.Snapshot.Seq
+	if _, err := s.App.keeper.Snapshot(); err != nil { // something newer goes out
+		t.Fatal(err)
+	}
+	if got, _ := s.App.Snapshot(); got.Snapshot.Seq == stale {
+		t.Error("a pull older than what went out since was given")
+	}
+}

@@ -114,6 +114,7 @@ func (s *Shell) openKeeper(ctx context.Context, opts keeper.Options) error {
 	if old != nil {
 		old.Close()
 	}
+	s.App.prepare(k)
 	go func() {
 		// The first check reads every token and diagnoses every Page: on a
 		// machine with few cores it ran beside the window's first paint and

@@ -25,6 +25,14 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 	return snap, nil
 }
 
+// SentSeq is the number of the last snapshot or changes given out: a
+// snapshot taken earlier is out of date once it moved.
+func (k *Keeper) SentSeq() int64 {
+	k.sentMu.Lock()
+	defer k.sentMu.Unlock()
+	return k.sentSeq
+}
+
 // changes numbers a new snapshot and returns it as changes to the last one
 // given out (nil when none was: the window then needs it whole).
 func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {

@@ -70,6 +70,11 @@ func Measure(bin string, env []string, o Options) (Figures, error) {
 		sc := bufio.NewScanner(out)
 		once := false
 		for sc.Scan() {
+			// PAGEKEEPER_BENCH_ECHO=1: the window's output with the time since
+			// launch, to see where a launch spends it (scripts/bench-notes.md).
+			if os.Getenv("PAGEKEEPER_BENCH_ECHO") != "" {
+				fmt.Fprintf(os.Stderr, "ECHO %6.1f %s\n", float64(time.Since(start).Microseconds())/1000, sc.Text())
+			}
 			if !once && strings.Contains(sc.Text(), "first paint") {
 				once = true
 				close(painted)
