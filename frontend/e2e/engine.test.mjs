@@ -8,7 +8,7 @@ import http from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { launchBrowser, startApp, startSandbox, startNotifications, freePort, screenshot, test, assert, root } from './lib.mjs'
+import { launchBrowser, startApp, startSandbox, startNotifications, freePort, screenshot, test, assert, eventually, root } from './lib.mjs'
 import { finishFacebookLogin, LOGIN_TIMEOUT } from './facebook.mjs'
 
 const bin = path.join(root, 'build/bin/pagekeeper-dev')
@@ -106,6 +106,9 @@ await test('commands beside the window: same output, the window follows, another
   assert(r.code === 2 && r.stdout.includes('2 Broken') && !r.stderr.includes('waiting'), `check beside the window: ${r.code}\n${r.stdout}\n${r.stderr}`)
   await page.locator('[data-testid=page-row].invalid').nth(1).waitFor({ timeout: 5000 })
   await page.getByLabel('2 broken').waitFor({ timeout: 5000 })
+  // The notification travels through the recording daemon's output, and may
+  // come a moment after the window (which hears of the check as small changes).
+  await eventually('a notification', async () => notes.shown.length > 0, 10000).catch(() => {})
   assert(notes.shown.length === 1 && notes.shown[0].body.includes('Harbor Street Bakery'), `the app told the desktop once: ${JSON.stringify(notes.shown)}`)
   await screenshot(page, 'engine-after-cli-check')
 
