@@ -210,11 +210,13 @@ func (a *App) MetaAppGuide(appID string) (metaapp.Guide, error) {
 	if err != nil {
 		return metaapp.Guide{}, err
 	}
-	snap, err := k.Snapshot()
+	// The settings hold the redirect address; a whole snapshot would
+	// diagnose every Page for it.
+	set, err := k.Settings()
 	if err != nil {
 		return metaapp.Guide{}, err
 	}
-	return metaapp.Steps(snap.RedirectURI, appID), nil
+	return metaapp.Steps(set.RedirectURI, appID), nil
 }
 
 // CheckMetaApp asks Facebook about an App ID and secret as they are pasted,
