@@ -181,16 +181,6 @@ func (a *App) CheckPage(pageID string) error {
 	return err
 }
 
-// CheckPerson runs a complete check of every Page a person connected.
-func (a *App) CheckPerson(profileID string) error {
-	k, err := a.k()
-	if err != nil {
-		return err
-	}
-	_, err = k.CheckPerson(context.Background(), profileID)
-	return err
-}
-
 // PageDetail is the feature matrix, activity log and status timeline of a Page.
 func (a *App) PageDetail(pageID string) (keeper.PageDetail, error) {
 	k, err := a.k()

@@ -113,7 +113,6 @@ export const api = {
   painted: (): Promise<void> => App.Painted(),
   checkNow: (): Promise<void> => App.CheckNow(),
   checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
-  checkPerson: (profileId: string): Promise<void> => App.CheckPerson(profileId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),
   labels: (): Promise<Record<string, string>> => App.Labels(),
   metaAppGuide: (appId: string): Promise<MetaAppGuide> => App.MetaAppGuide(appId),

@@ -239,24 +239,6 @@ export class Store {
     }
   }
 
-  /** checkPage is "Check again" on one Page: a complete check of it. */
-  async checkPage(pageId: string): Promise<void> {
-    try {
-      await api.checkPage(pageId)
-    } catch (e) {
-      this.notify('error', `Could not check the Page: ${errorText(e)}`)
-    }
-  }
-
-  /** checkPerson is "Check again" on a person: a complete check of their Pages. */
-  async checkPerson(profileId: string): Promise<void> {
-    try {
-      await api.checkPerson(profileId)
-    } catch (e) {
-      this.notify('error', `Could not check: ${errorText(e)}`)
-    }
-  }
-
   async startDemo(): Promise<void> {
     try {
       await api.startDemo()

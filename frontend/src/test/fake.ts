@@ -17,7 +17,6 @@ function makeApi() {
     painted: vi.fn(async () => {}),
     checkNow: vi.fn(async () => {}),
     checkPage: vi.fn(async (_id: string) => {}),
-    checkPerson: vi.fn(async (_id: string) => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
     labels: vi.fn(async (): Promise<Record<string, string>> => ({
       pages_show_list: 'See the list of your Pages', pages_messaging: "Answer your Pages' messages",

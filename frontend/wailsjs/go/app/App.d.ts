@@ -17,8 +17,6 @@ export function CheckNow():Promise<void>;
 
 export function CheckPage(arg1:string):Promise<void>;
 
-export function CheckPerson(arg1:string):Promise<void>;
-
 export function Disconnect(arg1:string,arg2:boolean):Promise<void>;
 
 export function ExportPages(arg1:string):Promise<string>;

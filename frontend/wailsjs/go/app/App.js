@@ -26,10 +26,6 @@ export function CheckPage(arg1) {
   return window['go']['app']['App']['CheckPage'](arg1);
 }
 
-export function CheckPerson(arg1) {
-  return window['go']['app']['App']['CheckPerson'](arg1);
-}
-
 export function Disconnect(arg1, arg2) {
   return window['go']['app']['App']['Disconnect'](arg1, arg2);
 }
