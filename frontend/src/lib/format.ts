@@ -29,13 +29,13 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 24 * 3600], ['hour', 3600], ['minute', 60],
 ]
 
+// One formatter for every label: building one per call costs more than the formatting.
+const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' })
+
 /**
  * relativeTime says "5 min ago" or "in 2 hours"; "" (never or unknown) gives
  * the fallback. now is a parameter so tests do not depend on the clock.
  */
-// One formatter for every label: building one per call costs more than the formatting.
-const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' })
-
 export function relativeTime(iso: string, now: number = Date.now(), fallback = 'never'): string {
   if (!iso) return fallback
   const t = Date.parse(iso)
