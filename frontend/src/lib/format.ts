@@ -78,6 +78,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
 
+/** grouped writes a count as the owner reads it: 1,000 rather than 1000. */
+export function grouped(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/** groupedPlural is plural with the count grouped: "1,000 Pages". */
+export function groupedPlural(n: number, one: string, many = `${one}s`): string {
+  return plural(n, one, many).replace(/^\d+/, grouped(n))
+}
+
 /** listNames gives "A", "A and B", or "A, B and 3 more". */
 export function listNames(names: string[], max = 3): string {
   if (names.length === 0) return ''
