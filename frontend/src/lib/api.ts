@@ -110,7 +110,6 @@ export const api = {
     return { ...w.snapshot, more: w.more } as FirstSnapshot
   },
   snapshotRest: (seq: number): Promise<PageView[]> => App.SnapshotRest(seq),
-  painted: (): Promise<void> => App.Painted(),
   checkNow: (): Promise<void> => App.CheckNow(),
   checkPage: (pageId: string): Promise<void> => App.CheckPage(pageId),
   pageDetail: (id: string): Promise<PageDetail> => App.PageDetail(id),

@@ -14,7 +14,6 @@ function makeApi() {
     about: vi.fn(async () => ({ name: 'Pagekeeper', version: '1.2.3', dataDir: '/home/dana/.local/share/pagekeeper' })),
     snapshot: vi.fn(async (): Promise<Real.FirstSnapshot> => snapshot()),
     snapshotRest: vi.fn(async (_seq: number): Promise<Real.PageView[]> => []),
-    painted: vi.fn(async () => {}),
     checkNow: vi.fn(async () => {}),
     checkPage: vi.fn(async (_id: string) => {}),
     pageDetail: vi.fn(async (_id: string): Promise<Real.PageDetail> => { throw new Error('no detail set up') }),
