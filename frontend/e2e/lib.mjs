@@ -106,18 +106,24 @@ export async function startSandbox(args = []) {
 }
 
 // startNotifications runs a recording desktop notification service on the
-// session bus (backend/notify/notifytest/notifyd), as a desktop has one.
+// session bus (backend/notify/notifytest/cmd/notify-recorder), as a desktop
+// has one: lines is every Notify and CloseNotification call in order
+// ({event: 'notify' | 'close', id, summary, body, ...}), shown the notifies.
 export async function startNotifications() {
-  const proc = spawn('go', ['run', './backend/notify/notifytest/notifyd'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
-  const shown = []
+  const proc = spawn('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = [], shown = []
   const rl = createInterface({ input: proc.stdout })
   await new Promise((resolve, reject) => {
-    rl.once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(`notifyd: ${l}`))))
-    proc.once('exit', (code) => reject(new Error(`notifyd exited with ${code}`)))
+    rl.once('line', (l) => (l.includes('"ready"') ? resolve() : reject(new Error(`notify-recorder: ${l}`))))
+    proc.once('exit', (code) => reject(new Error(`notify-recorder exited with ${code}`)))
   })
-  rl.on('line', (l) => shown.push(JSON.parse(l)))
+  rl.on('line', (l) => {
+    const v = JSON.parse(l)
+    lines.push(v)
+    if (v.event === 'notify') shown.push(v)
+  })
   const exited = new Promise((r) => proc.once('exit', r))
-  return { shown, stop: async () => { proc.stdin.end(); await exited } }
+  return { lines, shown, stop: async () => { proc.stdin.end(); await exited } }
 }
 
 // startOnSandbox starts a standalone sandbox (with sandboxArgs), the app on

@@ -1,15 +1,12 @@
 // Every fix through its own button, end to end: Chromium on the dev build,
 // a standalone Facebook sandbox, the real keychain and a notification
-// recorder on the session bus (backend/notify/notifytest/cmd/notify-recorder).
+// recorder on the session bus (lib.mjs startNotifications).
 // Resubscribe; Ask an admin, the admin gives the task back, Check again;
 // Reconnect from a warning banner; a second person's login with fewer tasks
 // (asked, current connection kept); a re-login with a Page unticked (its
 // notification recorded, and withdrawn once the Page works again); Remove
 // person with Pages moved to the other person.
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import path from 'node:path'
-import { eventually, freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
+import { eventually, freePort, launchBrowser, startApp, startNotifications, startSandbox, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
@@ -20,27 +17,8 @@ const ids = {
   classes: '104518538110005', jobs: '104518538110006',
 }
 
-// jsonLines spawns a process whose stdout is JSON lines (the notification
-// recorder); the first is waited for.
-async function jsonLines(cmd, args, opts, firstWithin) {
-  const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'], ...opts })
-  const seen = []
-  const rl = createInterface({ input: proc.stdout })
-  const first = new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${path.basename(cmd)} ${args.join(' ')} did not start within ${firstWithin} ms`)), firstWithin)
-    rl.on('line', (l) => {
-      let v
-      try { v = JSON.parse(l) } catch { return } // a log line
-      seen.push(v)
-      if (seen.length === 1) { clearTimeout(t); resolve(v) }
-    })
-    proc.once('exit', (code) => { clearTimeout(t); reject(new Error(`${path.basename(cmd)} exited with ${code}`)) })
-  })
-  return { proc, seen, first: await first, stop: () => { proc.stdin.end(); proc.kill() } }
-}
-
 await test('repair: every fix through its own button', async (defer) => {
-  const rec = await jsonLines('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root }, 180000)
+  const rec = await startNotifications()
   defer(rec.stop)
   const sb = await startSandbox()
   defer(sb.stop)
@@ -168,14 +146,14 @@ await test('repair: every fix through its own button', async (defer) => {
   })
 
   await step('a re-login with a Page unticked: notified once, withdrawn when it works again', async () => {
-    const before = rec.seen.length
+    const before = rec.lines.length
     await page.getByRole('button', { name: 'Settings' }).click()
     const dana = page.getByTestId('person').filter({ hasText: DANA })
     await dana.getByRole('button', { name: 'Reconnect' }).click()
     await finishFacebookLogin(browser, await loginURL(page), DANA, { untick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
-    const note = await eventually('the notification', () => rec.seen.slice(before).find((l) => l.event === 'notify'))
+    const note = await eventually('the notification', () => rec.lines.slice(before).find((l) => l.event === 'notify'))
     assert(note.summary === 'Harbor Street Catering stopped working', `notification title: ${note.summary}`)
     assert(note.body.includes('no longer among the Pages'), `notification body: ${note.body}`)
     await dashboard()
@@ -183,14 +161,14 @@ await test('repair: every fix through its own button', async (defer) => {
     await screenshot(page, 'repair-5-page-unticked')
     await page.getByRole('button', { name: 'Check now' }).click()
     await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: WAIT })
-    assert(rec.seen.slice(before).filter((l) => l.event === 'notify').length === 1, 'notified once, not again at the next check')
+    assert(rec.lines.slice(before).filter((l) => l.event === 'notify').length === 1, 'notified once, not again at the next check')
     // Reconnect with everything ticked: the Page works, its notification goes.
     await page.locator('[data-testid="reauth-banner"][data-tone="invalid"]').getByRole('button', { name: `Reconnect ${DANA}'s Pages` }).click()
     await finishFacebookLogin(browser, await loginURL(page), DANA, { tick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     await waitStatus(ids.catering, 'valid')
-    await eventually('the notification to be withdrawn', () => rec.seen.slice(before).some((l) => l.event === 'close' && l.id === note.id))
+    await eventually('the notification to be withdrawn', () => rec.lines.slice(before).some((l) => l.event === 'close' && l.id === note.id))
   })
 
   await step('Remove person: Pages Sam manages move to Sam, the rest are listed as no longer watched', async () => {
