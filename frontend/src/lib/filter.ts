@@ -9,18 +9,25 @@ export type Row =
   | { kind: 'group'; key: string; profileId: string; name: string; count: number; worst: string }
   | { kind: 'page'; key: string; page: PageView }
 
-// The lowercased text a query is matched against, built once per PageView
-// object: a snapshot replaces the objects, so stale entries simply vanish.
-const haystacks = new WeakMap<PageView, string>()
-
-function haystack(p: PageView): string {
-  let h = haystacks.get(p)
-  if (h === undefined) {
-    h = [p.name, p.id, p.instagramUsername, p.instagramUsername ? '@' + p.instagramUsername : '',
-      p.profileName, p.category, p.summary].join('\n').toLowerCase()
-    haystacks.set(p, h)
+// The lowercased text a query is matched against, built once per object: a
+// snapshot (or a login) replaces the objects, so stale entries simply vanish.
+function haystackOf<T extends object>(fields: (o: T) => string[]): (o: T) => string {
+  const cache = new WeakMap<T, string>()
+  return (o) => {
+    let h = cache.get(o)
+    if (h === undefined) {
+      h = fields(o).join('\n').toLowerCase()
+      cache.set(o, h)
+    }
+    return h
   }
-  return h
+}
+
+const haystack = haystackOf<PageView>((p) => [p.name, p.id, p.instagramUsername, p.instagramUsername ? '@' + p.instagramUsername : '',
+  p.profileName, p.category, p.summary])
+
+function queryWords(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean)
 }
 
 // One collator: far cheaper per comparison than String.localeCompare.
@@ -43,7 +50,7 @@ export function comparePages(a: PageView, b: PageView): number {
  * category or reason contain every word of the query, with the given status.
  */
 export function filterPages(pages: readonly PageView[], query: string, status: StatusFilter): PageView[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  const words = queryWords(query)
   const out: PageView[] = []
   for (const p of pages) {
     if (status !== 'all' && p.status !== status) continue
@@ -87,24 +94,17 @@ export function pageRows(pages: readonly PageView[], query: string, status: Stat
   return groupRows(filterPages(pages, query, status))
 }
 
-// The chooser's search: a Candidate is matched on its name, ID, category and
-// Instagram account, its text built once per object like a PageView's.
-const candidateHaystacks = new WeakMap<Candidate, string>()
+// The chooser's search: a Candidate is matched on its name, ID, category and Instagram account.
+const candidateHaystack = haystackOf<Candidate>((c) => [c.name, c.id, c.category, c.instagramUsername ? '@' + c.instagramUsername : ''])
 
 /** filterCandidates keeps the Pages offered after a login that contain every word of the query. */
 export function filterCandidates(cands: readonly Candidate[], query: string): Candidate[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  const words = queryWords(query)
   if (words.length === 0) return cands.slice()
-  const out: Candidate[] = []
-  for (const c of cands) {
-    let h = candidateHaystacks.get(c)
-    if (h === undefined) {
-      h = [c.name, c.id, c.category, c.instagramUsername ? '@' + c.instagramUsername : ''].join('\n').toLowerCase()
-      candidateHaystacks.set(c, h)
-    }
-    if (words.every((w) => h.includes(w))) out.push(c)
-  }
-  return out
+  return cands.filter((c) => {
+    const h = candidateHaystack(c)
+    return words.every((w) => h.includes(w))
+  })
 }
 
 /** setChosen ticks (or unticks) every one of cands in a copy of chosen, for select all / none. */
