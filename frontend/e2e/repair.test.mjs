@@ -6,10 +6,7 @@
 // (asked, current connection kept); a re-login with a Page unticked (its
 // notification recorded, and withdrawn once the Page works again); Remove
 // person with Pages moved to the other person.
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import path from 'node:path'
-import { eventually, freePort, launchBrowser, startApp, startSandbox, screenshot, step, test, assert, root } from './lib.mjs'
+import { eventually, freePort, launchBrowser, startApp, startNotifications, startSandbox, screenshot, step, test, assert } from './lib.mjs'
 import { finishFacebookLogin, loginURL, LOGIN_TIMEOUT, setUpMetaApp } from './facebook.mjs'
 
 const WAIT = 30000
@@ -20,27 +17,8 @@ const ids = {
   classes: '104518538110005', jobs: '104518538110006',
 }
 
-// jsonLines spawns a process whose stdout is JSON lines (the notification
-// recorder); the first is waited for.
-async function jsonLines(cmd, args, opts, firstWithin) {
-  const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'], ...opts })
-  const seen = []
-  const rl = createInterface({ input: proc.stdout })
-  const first = new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${path.basename(cmd)} ${args.join(' ')} did not start within ${firstWithin} ms`)), firstWithin)
-    rl.on('line', (l) => {
-      let v
-      try { v = JSON.parse(l) } catch { return } // a log line
-      seen.push(v)
-      if (seen.length === 1) { clearTimeout(t); resolve(v) }
-    })
-    proc.once('exit', (code) => { clearTimeout(t); reject(new Error(`${path.basename(cmd)} exited with ${code}`)) })
-  })
-  return { proc, seen, first: await first, stop: () => { proc.stdin.end(); proc.kill() } }
-}
-
 await test('repair: every fix through its own button', async (defer) => {
-  const rec = await jsonLines('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root }, 180000)
+  const rec = await startNotifications()
   defer(rec.stop)
   const sb = await startSandbox()
   defer(sb.stop)
