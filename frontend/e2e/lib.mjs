@@ -106,16 +106,20 @@ export async function startSandbox(args = []) {
 }
 
 // startNotifications runs a recording desktop notification service on the
-// session bus (backend/notify/notifytest/notifyd), as a desktop has one.
+// session bus (backend/notify/notifytest/cmd/notify-recorder), as a desktop
+// has one; shown collects each notification it was asked to show.
 export async function startNotifications() {
-  const proc = spawn('go', ['run', './backend/notify/notifytest/notifyd'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+  const proc = spawn('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
   const shown = []
   const rl = createInterface({ input: proc.stdout })
   await new Promise((resolve, reject) => {
-    rl.once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(`notifyd: ${l}`))))
-    proc.once('exit', (code) => reject(new Error(`notifyd exited with ${code}`)))
+    rl.once('line', (l) => (l === '{"event":"ready"}' ? resolve() : reject(new Error(`notify-recorder: ${l}`))))
+    proc.once('exit', (code) => reject(new Error(`notify-recorder exited with ${code}`)))
   })
-  rl.on('line', (l) => shown.push(JSON.parse(l)))
+  rl.on('line', (l) => {
+    const e = JSON.parse(l)
+    if (e.event === 'notify') shown.push(e)
+  })
   const exited = new Promise((r) => proc.once('exit', r))
   return { shown, stop: async () => { proc.stdin.end(); await exited } }
 }
