@@ -457,10 +457,11 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 			continue
 		}
 		items = append(items, item{t, itemProbe})
+		t.pending.Add(1)
 		if t.deep {
 			items = append(items, item{t, itemSubs})
+			t.pending.Add(1)
 		}
-		t.pending.Add(int32(1 + btoi(t.deep)))
 	}
 	var chunks [][]item
 	for start := 0; start < len(items); start += graph.MaxBatch {
@@ -542,13 +543,6 @@ func asBatchRefusal(err error) error {
 
 // definitive: Facebook gave a definitive answer (a success or a refusal).
 func definitive(err error) bool { return err == nil || graph.IsDefinitive(err) }
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // deliver puts one batch answer where it belongs. Only its own goroutine
 // writes a target's fields for a given kind.
