@@ -278,7 +278,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	rep.MinRequests = minRequests(targets) + looked.Requests
 
 	var changes []notify.Change
-	var why []string
 	for _, t := range targets {
 		if t.pageToken == "" { // no batch item: nothing judged it yet
 			m.judge(t, now)
@@ -289,7 +288,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		}
 		if d.Status == health.Unknown {
 			rep.Unreachable++
-			why = append(why, d.Summary)
 			rep.Unchecked = append(rep.Unchecked, Unchecked{PageID: t.page.ID, PageName: t.page.Name, Reason: d.Reason, Summary: d.Summary})
 		} else {
 			rep.Checked++
@@ -316,7 +314,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	}
 	rep.Changes = changes
 	if rep.Unreachable > 0 {
-		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
+		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, rep.Unchecked[0].Summary)
 	}
 	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
