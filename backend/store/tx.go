@@ -205,16 +205,15 @@ func (tx *Tx) UpdatePage(id string, fn func(*Page) error) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	if p, err = mutated(p, fn); err != nil {
+	if p, err = mutated(p, id, fn); err != nil {
 		return Page{}, err
 	}
 	return p, tx.PutPage(p)
 }
 
-// mutated is what fn makes of p, which is fn's to change; fn may not
-// change the ID.
-func mutated(p Page, fn func(*Page) error) (Page, error) {
-	id := p.ID
+// mutated is what fn makes of p, the Page id, which is fn's to change; fn
+// may not change the ID.
+func mutated(p Page, id string, fn func(*Page) error) (Page, error) {
 	if err := fn(&p); err != nil {
 		return Page{}, err
 	}
@@ -313,7 +312,7 @@ type Draft struct {
 // NewDraft works out what mutate makes of base, which the caller read
 // earlier and must not change afterwards.
 func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
-	after, err := mutated(base.clone(), mutate)
+	after, err := mutated(base.clone(), base.ID, mutate)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +379,7 @@ func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, err
 		}
 	default:
 		// mutate gets a copy of its own.
-		if after, err = mutated(before.clone(), d.mutate); err != nil {
+		if after, err = mutated(before.clone(), pageID, d.mutate); err != nil {
 			return Page{}, err
 		}
 		err = tx.PutPage(after)
