@@ -224,15 +224,15 @@ func (c *Client) recordUsage(h http.Header) {
 // recordItemUsage keeps what a batch's items reported, as part of the
 // batch's own answer: a Page's usage (X-Page-Usage, its Business Use Case)
 // arrives only in its item's headers, and the backoff must see it. Of the
-// reports of one answer for the same quota, the fullest counts.
+// reports of one answer for the same quota, the fullest counts. They get a
+// number of their own: the answer may have carried no usage header, and a
+// backoff's mark taken before it must not hide them.
 func (c *Client) recordItemUsage(us []Usage) {
 	if len(us) == 0 {
 		return
 	}
 	c.mu.Lock()
-	if c.usageSeq == 0 {
-		c.usageSeq++
-	}
+	c.usageSeq++
 	for _, u := range us {
 		k := u.key()
 		if old, ok := c.usage[k]; ok && c.usageAt[k] == c.usageSeq && old.MaxPercent() >= u.MaxPercent() {
