@@ -151,30 +151,9 @@ func (v *Vault) PageToken(pageID string) (string, error) {
 	}
 	v.mu.Unlock()
 	if !decided {
-		v.wmu.Lock()
-		defer v.wmu.Unlock()
-		v.mu.Lock()
-		fresh := v.pages == nil
-		v.mu.Unlock()
-		_, scans := v.s.(Scanner)
-		for try := 0; try < 2 && tok == ""; try++ {
-			if try > 0 {
-				if !fresh || scans {
-					break
-				}
-				// Read one by one, the entries can be read half before and half
-				// after another process moved this Page from one to another
-				// (`pagekeeper token` beside the window): once more.
-				v.mu.Lock()
-				v.pages = nil
-				v.mu.Unlock()
-			}
-			if err := v.readPages([]string{pageID}); err != nil {
-				return "", err
-			}
-			v.mu.Lock()
-			tok, _ = v.pages.lookup(pageID)
-			v.mu.Unlock()
+		var err error
+		if tok, err = v.readPageToken(pageID); err != nil {
+			return "", err
 		}
 	}
 	if tok == "" {
