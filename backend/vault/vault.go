@@ -77,10 +77,11 @@ const (
 // process's lifetime, so a check reads the keychain once, not once per Page
 // and cycle. The copy stays true because only one Pagekeeper process works
 // on a data folder at a time and every change goes through the Vault; it is
-// never written anywhere. Other processes (`pagekeeper token` beside the
-// window) only read; a process on another data folder with the same
-// keychain service may write the Page token entries too, so a write reads
-// them again first.
+// never written anywhere. Other processes beside the window only read
+// (`pagekeeper token`), or write a one-time entry under a name the window
+// has never read (`pagekeeper hooks set --webhook` staging a signing
+// secret); a process on another data folder with the same keychain service
+// may write the Page token entries too, so a write reads them again first.
 type Vault struct {
 	s Secrets
 	// capacity is the most bytes a numbered Page token entry holds
