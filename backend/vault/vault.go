@@ -221,7 +221,7 @@ func (v *Vault) Clear() error {
 	}
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	v.forget()
+	// Forgotten after: a read meanwhile may have put back what is deleted.
 	err := all.DeleteAll()
 	v.forget()
 	return err
