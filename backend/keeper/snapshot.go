@@ -18,11 +18,20 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 	if err != nil {
 		return snap, err
 	}
+	k.number(&snap)
+	return snap, nil
+}
+
+// number gives snap the next number and makes its Pages what the next
+// changes are measured against; it returns the Pages and number of the
+// snapshot given out before (nil Pages: none was).
+func (k *Keeper) number(snap *Snapshot) (prev map[string]PageView, base int64) {
 	k.sentMu.Lock()
+	defer k.sentMu.Unlock()
+	prev, base = k.sent, k.sentSeq
 	k.sentSeq++
 	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
-	k.sentMu.Unlock()
-	return snap, nil
+	return prev, base
 }
 
 // SentSeq is the number of the last snapshot or changes given out: a
@@ -40,11 +49,7 @@ func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
 	if err != nil {
 		return snap, nil, err
 	}
-	k.sentMu.Lock()
-	prev, base := k.sent, k.sentSeq
-	k.sentSeq++
-	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
-	k.sentMu.Unlock()
+	prev, base := k.number(&snap)
 	if prev == nil {
 		return snap, nil, nil
 	}
@@ -73,41 +78,6 @@ func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
 		}
 	}
 	return snap, c, nil
-}
-
-// Apply returns the snapshot c makes of snap, as the window computes it;
-// false when c is not about snap (the window then asks for the snapshot).
-func (c SnapshotChanges) Apply(snap Snapshot) (Snapshot, bool) {
-	if snap.Seq != c.Base {
-		return snap, false
-	}
-	pages := byID(snap.Pages)
-	for _, id := range c.Removed {
-		delete(pages, id)
-	}
-	for _, st := range c.Stamps {
-		for _, f := range stampFields {
-			if f.name != st.Field {
-				continue
-			}
-			for _, id := range st.IDs {
-				if p, ok := pages[id]; ok {
-					*f.of(&p) = st.At
-					pages[id] = p
-				}
-			}
-		}
-	}
-	for _, p := range c.Changed {
-		pages[p.ID] = p
-	}
-	out := c.Snapshot
-	out.Pages = make([]PageView, 0, len(pages))
-	for _, p := range pages {
-		out.Pages = append(out.Pages, p)
-	}
-	SortPages(out.Pages)
-	return out, true
 }
 
 // stampFields are the times a check moves on every Page it looks at.
