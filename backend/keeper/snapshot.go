@@ -80,6 +80,41 @@ func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
 	return snap, c, nil
 }
 
+// Apply returns the snapshot c makes of snap, as the window computes it;
+// false when c is not about snap (the window then asks for the snapshot).
+func (c SnapshotChanges) Apply(snap Snapshot) (Snapshot, bool) {
+	if snap.Seq != c.Base {
+		return snap, false
+	}
+	pages := byID(snap.Pages)
+	for _, id := range c.Removed {
+		delete(pages, id)
+	}
+	for _, st := range c.Stamps {
+		for _, f := range stampFields {
+			if f.name != st.Field {
+				continue
+			}
+			for _, id := range st.IDs {
+				if p, ok := pages[id]; ok {
+					*f.of(&p) = st.At
+					pages[id] = p
+				}
+			}
+		}
+	}
+	for _, p := range c.Changed {
+		pages[p.ID] = p
+	}
+	out := c.Snapshot
+	out.Pages = make([]PageView, 0, len(pages))
+	for _, p := range pages {
+		out.Pages = append(out.Pages, p)
+	}
+	SortPages(out.Pages)
+	return out, true
+}
+
 // stampFields are the times a check moves on every Page it looks at.
 var stampFields = []struct {
 	name string
