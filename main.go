@@ -27,6 +27,7 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/cli"
 	"github.com/pagekeeper/pagekeeper/backend/datadir"
 	"github.com/pagekeeper/pagekeeper/backend/launch"
+	"github.com/pagekeeper/pagekeeper/backend/printable"
 )
 
 //go:embed all:frontend/dist
@@ -49,8 +50,8 @@ func main() {
 		os.Exit(1)
 	}
 	if err := runWindow(len(args) > 0 && args[0] == "demo" || os.Getenv("PAGEKEEPER_DEMO") == "1"); err != nil {
-		fmt.Fprintln(os.Stderr, "pagekeeper:", cli.Clean(err.Error()))
-		window.ShowError(cli.Clean(err.Error()))
+		fmt.Fprintln(os.Stderr, "pagekeeper:", printable.Clean(err.Error()))
+		window.ShowError(printable.Clean(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -6,12 +6,12 @@
 #
 #   scripts/fuzz.sh                 each target for FUZZTIME (default 40000x)
 #   FUZZTIME=1m scripts/fuzz.sh     longer
+#   KEEP_CORPUS=1 scripts/fuzz.sh   also copy what the fuzzer found
+#                                   interesting into testdata/fuzz, to commit
 #
 # The default is a count of runs, not a time: Go 1.26's fuzzer can fail a
 # target with a bare "context deadline exceeded" when a -fuzztime duration
 # runs out (go.dev/issue/75804, fixed in Go 1.27), and a count has no deadline.
-#   KEEP_CORPUS=1 scripts/fuzz.sh   also copy what the fuzzer found
-#                                   interesting into testdata/fuzz, to commit
 set -eu
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-40000x}

@@ -6,26 +6,23 @@ import (
 	"github.com/pagekeeper/pagekeeper/backend/printable"
 )
 
-// Clean removes what a terminal would obey rather than show (see
-// printable.Clean). Page names, person names and Facebook's words come from
-// outside, so every line the commands print passes through here.
-func Clean(s string) string { return printable.Clean(s) }
-
 // line is one field of a line of output: Facebook's text (a Page name
 // holding a line break or a tab) cannot forge a line or shift the columns.
 func line(s string) string { return printable.Line(s) }
 
-// cleanWriter passes everything written through Clean.
+// cleanWriter passes everything written through printable.Clean: Page
+// names, person names and Facebook's words come from outside, so every line
+// the commands print goes through it.
 type cleanWriter struct{ w io.Writer }
 
 func (c cleanWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(c.w, Clean(string(p))); err != nil {
+	if _, err := io.WriteString(c.w, printable.Clean(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// cleaned is env with its output passed through Clean.
+// cleaned is env with its output passed through printable.Clean.
 func (env *Env) cleaned() *Env {
 	out := *env
 	if _, done := env.Stdout.(cleanWriter); !done {
@@ -47,7 +44,7 @@ func (env *Env) cleaned() *Env {
 	return &out
 }
 
-// raw is the writer under Clean, for the progress line's own carriage
+// raw is the writer under a cleanWriter, for the progress line's own carriage
 // returns and erase sequence.
 func raw(w io.Writer) io.Writer {
 	if c, ok := w.(cleanWriter); ok {

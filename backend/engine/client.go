@@ -25,7 +25,6 @@ var answerTimeout = 10 * time.Second
 // Client talks to the engine of one data folder.
 type Client struct {
 	http *http.Client
-	dir  string
 }
 
 // Dial finds the engine of the data folder dir: ErrNoEngine when there is
@@ -39,8 +38,7 @@ func Dial(dir string) (*Client, error) {
 		return nil, err
 	}
 	c.Close()
-	cl := &Client{dir: dir}
-	cl.http = &http.Client{Transport: &http.Transport{
+	return &Client{http: &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			c, err := dial(ctx, dir)
 			if errors.Is(err, ErrNoEngine) {
@@ -50,8 +48,7 @@ func Dial(dir string) (*Client, error) {
 		},
 		DisableCompression:    true,
 		ResponseHeaderTimeout: answerTimeout,
-	}}
-	return cl, nil
+	}}}, nil
 }
 
 // url is any http URL: the transport dials the endpoint whatever the host.

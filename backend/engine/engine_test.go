@@ -38,7 +38,7 @@ const (
 func playClient(dir string) int {
 	c, err := Dial(dir)
 	if os.Getenv(envRaw) != "" {
-		c, err = &Client{dir: dir, http: &http.Client{Transport: &http.Transport{
+		c, err = &Client{http: &http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 				var d net.Dialer
 				return d.DialContext(ctx, "unix", Endpoint(dir))

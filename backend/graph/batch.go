@@ -76,7 +76,8 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 	}
 	// include_headers is left at its default (true): each item's usage
 	// headers are the only report of that Page's own quota.
-	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}}
+	var seq uint64
+	r := call{method: "POST", path: "", token: token, params: url.Values{"batch": {string(enc)}}, usageSeq: &seq}
 	status, body, err := c.fetch(ctx, r)
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (c *Client) batchOnce(ctx context.Context, token string, reqs []BatchReques
 			all = append(all, out[i].Usage...)
 		}
 	}
-	c.recordItemUsage(all)
+	c.recordItemUsage(seq, all)
 	return out, nil
 }
 

@@ -296,3 +296,20 @@ func TestBatchItemOddPartCostsOnlyItself(t *testing.T) {
 		t.Errorf("item 2 (a header value not a string): %+v, %v", p, err)
 	}
 }
+
+// A Page's usage in its item counts as fresh even when the batch's own
+// answer carries no usage header: the backoff asks only for what came after
+// its mark.
+func TestBatchItemUsageIsFreshWithoutAnswerHeaders(t *testing.T) {
+	body := `[{"code":200,"headers":[{"name":"X-Business-Use-Case-Usage","value":"{\"104\":[{\"type\":\"pages\",\"call_count\":91,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":7}]}"}],"body":"{\"id\":\"104\"}"}]`
+	_, c := newServer(t, replay(200, []byte(body)))
+	for i := range 2 {
+		mark := c.UsageMark()
+		if _, err := c.Batch(context.Background(), testUserToken, make([]BatchRequest, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if b := c.BudgetSince(mark); b.MaxPercent() != 91 {
+			t.Fatalf("batch %d: the budget since its mark = %+v, want the Page's 91 %%", i+1, b)
+		}
+	}
+}

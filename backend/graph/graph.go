@@ -123,6 +123,10 @@ type call struct {
 	path   string     // below the version, without a leading slash ("" for the batch root)
 	params url.Values // may be nil
 	token  string     // access_token; "" for none
+	// usageSeq, when set, receives the number the answer's usage headers
+	// were recorded under (0: it had none), so a batch files its items'
+	// reports with the answer's own.
+	usageSeq *uint64
 }
 
 func (r call) op() string { return r.method + " /" + r.path }
@@ -194,7 +198,9 @@ func (c *Client) send(ctx context.Context, r call) (int, []byte, error) {
 		return status, nil, &UnavailableError{Op: r.op(), HTTPStatus: status, Cause: transportCause(ctx, err)}
 	}
 	defer resp.Body.Close()
-	c.recordUsage(resp.Header)
+	if seq := c.recordUsage(resp.Header); r.usageSeq != nil {
+		*r.usageSeq = seq
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return resp.StatusCode, nil, &UnavailableError{Op: r.op(), HTTPStatus: resp.StatusCode,

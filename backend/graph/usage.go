@@ -202,43 +202,50 @@ func sortUsage(us []Usage) {
 	sort.Slice(us, func(i, j int) bool { return us[i].key() < us[j].key() })
 }
 
-// recordUsage keeps the latest value per kind/id/type and tells the hook.
-func (c *Client) recordUsage(h http.Header) {
+// recordUsage keeps the latest value per kind/id/type and tells the hook;
+// it returns the number the answer's reports were filed under (0: none).
+func (c *Client) recordUsage(h http.Header) uint64 {
 	us := ParseUsage(h, c.now())
 	if len(us) == 0 {
-		return
+		return 0
 	}
 	c.mu.Lock()
 	c.usageSeq++
+	seq := c.usageSeq
 	for _, u := range us {
 		c.usage[u.key()] = u
-		c.usageAt[u.key()] = c.usageSeq
+		c.usageAt[u.key()] = seq
 	}
 	hook := c.onUsage
 	c.mu.Unlock()
 	if hook != nil {
 		hook(us)
 	}
+	return seq
 }
 
 // recordItemUsage keeps what a batch's items reported, as part of the
-// batch's own answer: a Page's usage (X-Page-Usage, its Business Use Case)
-// arrives only in its item's headers, and the backoff must see it. Of the
-// reports of one answer for the same quota, the fullest counts.
-func (c *Client) recordItemUsage(us []Usage) {
+// batch's own answer, filed under seq (the answer's number, 0 when its
+// headers had none: a number of its own then, so a backoff's mark taken
+// before the answer sees them). A Page's usage (X-Page-Usage, its Business
+// Use Case) arrives only in its item's headers, and the backoff must see
+// it. Of the reports of one answer for the same quota, the fullest counts;
+// a report a later answer made already stays.
+func (c *Client) recordItemUsage(seq uint64, us []Usage) {
 	if len(us) == 0 {
 		return
 	}
 	c.mu.Lock()
-	if c.usageSeq == 0 {
+	if seq == 0 {
 		c.usageSeq++
+		seq = c.usageSeq
 	}
 	for _, u := range us {
 		k := u.key()
-		if old, ok := c.usage[k]; ok && c.usageAt[k] == c.usageSeq && old.MaxPercent() >= u.MaxPercent() {
+		if old, ok := c.usage[k]; ok && (c.usageAt[k] > seq || c.usageAt[k] == seq && old.MaxPercent() >= u.MaxPercent()) {
 			continue
 		}
-		c.usage[k], c.usageAt[k] = u, c.usageSeq
+		c.usage[k], c.usageAt[k] = u, seq
 	}
 	hook := c.onUsage
 	c.mu.Unlock()

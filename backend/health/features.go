@@ -79,7 +79,9 @@ var permissionWords = map[string]string{
 	"email":                     "Your email address",
 }
 
-func taskName(t string) string {
+// TaskName is a Page task (Facebook's name, MODERATE) in the words of
+// Facebook's Page access settings.
+func TaskName(t string) string {
 	if w, ok := taskWords[t]; ok {
 		return w
 	}
@@ -143,7 +145,7 @@ func (n need) evaluate(in featureInput) (f Feature, perms, tasks []string) {
 		tasks = append(tasks, n.tasks[0])
 		alts := make([]string, len(n.tasks))
 		for i, t := range n.tasks {
-			alts[i] = taskName(t)
+			alts[i] = TaskName(t)
 		}
 		words = append(words, "the Page task "+strings.Join(alts, " or "))
 	}
@@ -213,7 +215,3 @@ func MissingTasks(tasks []string) []string {
 	}
 	return uniq(missing)
 }
-
-// TaskName is a Page task (Facebook's name, MODERATE) in the words of
-// Facebook's Page access settings.
-func TaskName(t string) string { return taskName(t) }

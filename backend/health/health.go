@@ -161,7 +161,7 @@ func Diagnose(obs Observation) Diagnosis {
 		w.Missing = d.MissingPermissions
 	case TaskMissing:
 		for _, t := range d.MissingTasks {
-			w.Missing = append(w.Missing, taskName(t))
+			w.Missing = append(w.Missing, TaskName(t))
 		}
 	}
 	d.Summary, d.Fix = Describe(d.Status, d.Reason, w)

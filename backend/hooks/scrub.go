@@ -26,30 +26,24 @@ func Scrub(s string, secrets ...string) string {
 			cut[i] = true
 		}
 	}
-	for _, sec := range secrets {
-		if len(sec) < minPiece {
-			if len(sec) >= 8 { // too short to cut in pieces, long enough to matter
-				for i := 0; ; {
-					j := strings.Index(s[i:], sec)
-					if j < 0 {
-						break
-					}
-					mark(i+j, i+j+len(sec))
-					i += j + 1
-				}
+	markAll := func(needle string) {
+		for i := 0; ; {
+			j := strings.Index(s[i:], needle)
+			if j < 0 {
+				return
 			}
-			continue
+			mark(i+j, i+j+len(needle))
+			i += j + 1
 		}
-		for w := 0; w+minPiece <= len(sec); w++ {
-			piece := sec[w : w+minPiece]
-			for i := 0; ; {
-				j := strings.Index(s[i:], piece)
-				if j < 0 {
-					break
-				}
-				mark(i+j, i+j+minPiece)
-				i += j + 1
+	}
+	for _, sec := range secrets {
+		switch {
+		case len(sec) >= minPiece:
+			for w := 0; w+minPiece <= len(sec); w++ {
+				markAll(sec[w : w+minPiece])
 			}
+		case len(sec) >= 8: // too short to cut in pieces, long enough to matter
+			markAll(sec)
 		}
 	}
 	for _, loc := range tokenShape.FindAllStringIndex(s, -1) {

@@ -117,7 +117,7 @@ func Open(ctx context.Context, opts Options) (*Keeper, error) {
 	k.db = db
 	secrets := opts.Secrets
 	if secrets == nil {
-		secrets = vault.Keyring{Service: firstSet(os.Getenv(EnvKeyringService), vault.DefaultService)}
+		secrets = vault.Keyring{Service: os.Getenv(EnvKeyringService)} // "" is vault.DefaultService
 	}
 	if opts.Demo {
 		if err := k.startSandbox(); err != nil {

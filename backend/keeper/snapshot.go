@@ -18,11 +18,20 @@ func (k *Keeper) Snapshot() (Snapshot, error) {
 	if err != nil {
 		return snap, err
 	}
+	k.number(&snap)
+	return snap, nil
+}
+
+// number gives snap the next number and makes its Pages what the next
+// changes are measured against; it returns the Pages and number of the
+// snapshot given out before (nil Pages: none was).
+func (k *Keeper) number(snap *Snapshot) (prev map[string]PageView, base int64) {
 	k.sentMu.Lock()
+	defer k.sentMu.Unlock()
+	prev, base = k.sent, k.sentSeq
 	k.sentSeq++
 	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
-	k.sentMu.Unlock()
-	return snap, nil
+	return prev, base
 }
 
 // SentSeq is the number of the last snapshot or changes given out: a
@@ -40,11 +49,7 @@ func (k *Keeper) changes() (Snapshot, *SnapshotChanges, error) {
 	if err != nil {
 		return snap, nil, err
 	}
-	k.sentMu.Lock()
-	prev, base := k.sent, k.sentSeq
-	k.sentSeq++
-	snap.Seq, k.sent = k.sentSeq, byID(snap.Pages)
-	k.sentMu.Unlock()
+	prev, base := k.number(&snap)
 	if prev == nil {
 		return snap, nil, nil
 	}

@@ -2,6 +2,9 @@ package keeper
 
 import (
 	"strings"
+
+	"github.com/pagekeeper/pagekeeper/backend/connect"
+	"github.com/pagekeeper/pagekeeper/backend/hooks"
 )
 
 // StatusLabels are the words every screen and the command line use for a
@@ -59,19 +62,19 @@ func activitySentence(kind, actor, details, page string) string {
 		who = "You"
 	}
 	switch kind {
-	case "connected":
+	case connect.KindConnected:
 		s := who + " connected " + page
 		if strings.Contains(details, "Business Portfolio") {
 			s += " through a Business Portfolio"
 		}
 		return s + "."
-	case "reconnected":
+	case connect.KindReconnected:
 		return who + " connected " + page + " again."
-	case "token_renewed":
+	case connect.KindTokenRenewed:
 		return possessive(who) + " access to " + page + " was renewed."
-	case "not_granted":
+	case connect.KindNotGranted:
 		return who + " left " + page + " out of a new Facebook login, so Pagekeeper lost its access to it."
-	case "disconnected":
+	case connect.KindDisconnected:
 		switch {
 		case strings.HasSuffix(details, " was removed from Pagekeeper"):
 			return strings.TrimSuffix(details, " was removed from Pagekeeper") + ", who connected " + page + ", was removed from Pagekeeper, so nobody watches it through them now."
@@ -79,11 +82,11 @@ func activitySentence(kind, actor, details, page string) string {
 			return page + " was disconnected from the command line."
 		}
 		return who + " disconnected " + page + "."
-	case "webhooks_unsubscribed":
+	case connect.KindUnsubscribed:
 		return page + " stopped sending its events to Pagekeeper's app."
 	case "status_changed":
 		return statusSentence(details, page)
-	case "watcher_changed":
+	case connect.KindWatcher:
 		// "Lee replaced Dana as the person Pagekeeper watches this Page through (why); tasks: ..."
 		head, _, _ := strings.Cut(details, "; tasks:")
 		return strings.Replace(head, "this Page", page, 1) + "."
@@ -92,8 +95,8 @@ func activitySentence(kind, actor, details, page string) string {
 			return who + " asked Facebook to send " + possessive(page) + " events to Pagekeeper's app again; Facebook refused."
 		}
 		return who + " had " + possessive(page) + " events sent to Pagekeeper's app again."
-	case "hook_run", "hook_test":
-		return hookSentence(kind == "hook_test", details, page)
+	case hooks.KindRun, hooks.KindTest:
+		return hookSentence(kind == hooks.KindTest, details, page)
 	case KindTokenRead:
 		// How (a command's name) stays in the support details.
 		return who + " copied Pagekeeper's access to " + page + " for another tool."

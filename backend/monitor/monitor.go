@@ -278,7 +278,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	rep.MinRequests = minRequests(targets) + looked.Requests
 
 	var changes []notify.Change
-	var why []string
 	for _, t := range targets {
 		if t.pageToken == "" { // no batch item: nothing judged it yet
 			m.judge(t, now)
@@ -289,7 +288,6 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 		}
 		if d.Status == health.Unknown {
 			rep.Unreachable++
-			why = append(why, d.Summary)
 			rep.Unchecked = append(rep.Unchecked, Unchecked{PageID: t.page.ID, PageName: t.page.Name, Reason: d.Reason, Summary: d.Summary})
 		} else {
 			rep.Checked++
@@ -316,7 +314,7 @@ func (m *Monitor) Run(ctx context.Context, sc Scope) (Report, error) {
 	}
 	rep.Changes = changes
 	if rep.Unreachable > 0 {
-		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, why[0])
+		rep.UnreachableWhy = fmt.Sprintf("%d of %d Pages could not be checked: %s", rep.Unreachable, rep.Pages, rep.Unchecked[0].Summary)
 	}
 	m.adjustBackoff(g, mark, targets, rep.RateLimited, now)
 	if m.Notifier != nil {
@@ -457,10 +455,11 @@ func (m *Monitor) probe(ctx context.Context, g *graph.Client, targets []*target,
 			continue
 		}
 		items = append(items, item{t, itemProbe})
+		t.pending.Add(1)
 		if t.deep {
 			items = append(items, item{t, itemSubs})
+			t.pending.Add(1)
 		}
-		t.pending.Add(int32(1 + btoi(t.deep)))
 	}
 	var chunks [][]item
 	for start := 0; start < len(items); start += graph.MaxBatch {
@@ -542,13 +541,6 @@ func asBatchRefusal(err error) error {
 
 // definitive: Facebook gave a definitive answer (a success or a refusal).
 func definitive(err error) bool { return err == nil || graph.IsDefinitive(err) }
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // deliver puts one batch answer where it belongs. Only its own goroutine
 // writes a target's fields for a given kind.

@@ -200,7 +200,7 @@ func counting(n int, ran *[]int) []migration {
 
 func reopen(t *testing.T, path string, migs []migration) error {
 	t.Helper()
-	db, err := openWith(path, migs)
+	db, err := openWith(path, migs, openTimeout)
 	if err == nil {
 		db.Close()
 	}

@@ -81,7 +81,7 @@ type DB struct {
 // its schema up to date. An existing file is first read whole, read-only
 // (validate): a damaged one is refused with a *CorruptError and left exactly
 // as it was; one that cannot be written gives a *WriteError.
-func Open(path string) (*DB, error) { return openWith(path, migrations) }
+func Open(path string) (*DB, error) { return OpenWait(path, openTimeout) }
 
 // OpenWait is Open waiting up to wait for another process to release the
 // file (the command line waits for another command this way).
@@ -89,14 +89,10 @@ func OpenWait(path string, wait time.Duration) (*DB, error) {
 	if wait <= 0 {
 		wait = openTimeout // bbolt's zero Timeout would wait forever
 	}
-	return openWaiting(path, migrations, wait)
+	return openWith(path, migrations, wait)
 }
 
-func openWith(path string, migs []migration) (*DB, error) {
-	return openWaiting(path, migs, openTimeout)
-}
-
-func openWaiting(path string, migs []migration, wait time.Duration) (db *DB, err error) {
+func openWith(path string, migs []migration, wait time.Duration) (db *DB, err error) {
 	if path == "" {
 		return nil, errors.New("store: no database path given")
 	}

@@ -205,13 +205,22 @@ func (tx *Tx) UpdatePage(id string, fn func(*Page) error) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	if p, err = mutated(p, id, fn); err != nil {
+		return Page{}, err
+	}
+	return p, tx.PutPage(p)
+}
+
+// mutated is what fn makes of p, the Page id, which is fn's to change; fn
+// may not change the ID.
+func mutated(p Page, id string, fn func(*Page) error) (Page, error) {
 	if err := fn(&p); err != nil {
 		return Page{}, err
 	}
 	if p.ID != id {
 		return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", id, p.ID)
 	}
-	return p, tx.PutPage(p)
+	return p, nil
 }
 
 // ---- Status history and activity log
@@ -303,12 +312,9 @@ type Draft struct {
 // NewDraft works out what mutate makes of base, which the caller read
 // earlier and must not change afterwards.
 func NewDraft(base Page, mutate func(*Page) error) (*Draft, error) {
-	after := base.clone()
-	if err := mutate(&after); err != nil {
+	after, err := mutated(base.clone(), base.ID, mutate)
+	if err != nil {
 		return nil, err
-	}
-	if after.ID != base.ID {
-		return nil, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", base.ID, after.ID)
 	}
 	if err := checkID("Page", after.ID); err != nil {
 		return nil, err
@@ -372,12 +378,9 @@ func (tx *Tx) record(d *Draft, change *StatusChange, acts []Activity) (Page, err
 			err = tx.dropStamps(pageID)
 		}
 	default:
-		after = before.clone() // mutate gets a copy of its own
-		if err := d.mutate(&after); err != nil {
+		// mutate gets a copy of its own.
+		if after, err = mutated(before.clone(), pageID, d.mutate); err != nil {
 			return Page{}, err
-		}
-		if after.ID != pageID {
-			return Page{}, fmt.Errorf("store: updating Page %s: the ID may not change (to %q)", pageID, after.ID)
 		}
 		err = tx.PutPage(after)
 	}

@@ -59,6 +59,35 @@ func (v *Vault) readPages(pageIDs []string, keys ...string) error {
 	return nil
 }
 
+// readPageToken reads a Page's token from the keychain ("" none).
+func (v *Vault) readPageToken(pageID string) (string, error) {
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	read := func() (string, error) {
+		if err := v.readPages([]string{pageID}); err != nil {
+			return "", err
+		}
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		tok, _ := v.pages.lookup(pageID)
+		return tok, nil
+	}
+	v.mu.Lock()
+	fresh := v.pages == nil
+	v.mu.Unlock()
+	tok, err := read()
+	if _, scans := v.s.(Scanner); tok == "" && err == nil && fresh && !scans {
+		// Read one by one, the entries can be read half before and half
+		// after another process moved this Page from one to another
+		// (`pagekeeper token` beside the window): once more.
+		v.mu.Lock()
+		v.pages = nil
+		v.mu.Unlock()
+		tok, err = read()
+	}
+	return tok, err
+}
+
 // readShelf reads the numbered entries: a Scanner lists them (and the old
 // layout's, and the entries of keys, which it returns) in one round trip;
 // otherwise they are read one by one up to the first missing number.

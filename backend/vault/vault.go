@@ -77,10 +77,11 @@ const (
 // process's lifetime, so a check reads the keychain once, not once per Page
 // and cycle. The copy stays true because only one Pagekeeper process works
 // on a data folder at a time and every change goes through the Vault; it is
-// never written anywhere. Other processes (`pagekeeper token` beside the
-// window) only read; a process on another data folder with the same
-// keychain service may write the Page token entries too, so a write reads
-// them again first.
+// never written anywhere. Other processes beside the window only read
+// (`pagekeeper token`), or write a one-time entry under a name the window
+// has never read (`pagekeeper hooks set --webhook` staging a signing
+// secret); a process on another data folder with the same keychain service
+// may write the Page token entries too, so a write reads them again first.
 type Vault struct {
 	s Secrets
 	// capacity is the most bytes a numbered Page token entry holds
@@ -151,30 +152,9 @@ func (v *Vault) PageToken(pageID string) (string, error) {
 	}
 	v.mu.Unlock()
 	if !decided {
-		v.wmu.Lock()
-		defer v.wmu.Unlock()
-		v.mu.Lock()
-		fresh := v.pages == nil
-		v.mu.Unlock()
-		_, scans := v.s.(Scanner)
-		for try := 0; try < 2 && tok == ""; try++ {
-			if try > 0 {
-				if !fresh || scans {
-					break
-				}
-				// Read one by one, the entries can be read half before and half
-				// after another process moved this Page from one to another
-				// (`pagekeeper token` beside the window): once more.
-				v.mu.Lock()
-				v.pages = nil
-				v.mu.Unlock()
-			}
-			if err := v.readPages([]string{pageID}); err != nil {
-				return "", err
-			}
-			v.mu.Lock()
-			tok, _ = v.pages.lookup(pageID)
-			v.mu.Unlock()
+		var err error
+		if tok, err = v.readPageToken(pageID); err != nil {
+			return "", err
 		}
 	}
 	if tok == "" {
@@ -241,7 +221,7 @@ func (v *Vault) Clear() error {
 	}
 	v.wmu.Lock()
 	defer v.wmu.Unlock()
-	v.forget()
+	// Forgotten after: a read meanwhile may have put back what is deleted.
 	err := all.DeleteAll()
 	v.forget()
 	return err

@@ -107,23 +107,26 @@ export async function startSandbox(args = []) {
 
 // startNotifications runs a recording desktop notification service on the
 // session bus (backend/notify/notifytest/cmd/notify-recorder), as a desktop
-// has one: lines is every Notify and CloseNotification call in order
-// ({event: 'notify' | 'close', id, summary, body, ...}), shown the notifies.
-export async function startNotifications() {
+// has one. seen gets every call it records ({event: 'notify' | 'close', id,
+// summary, body, ...}) and shown only the notifications. The first start
+// compiles the recorder, hence the long wait.
+export async function startNotifications(within = 180000) {
   const proc = spawn('go', ['run', './backend/notify/notifytest/cmd/notify-recorder'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
-  const lines = [], shown = []
+  const seen = []
+  const shown = []
   const rl = createInterface({ input: proc.stdout })
   await new Promise((resolve, reject) => {
-    rl.once('line', (l) => (l.includes('"ready"') ? resolve() : reject(new Error(`notify-recorder: ${l}`))))
-    proc.once('exit', (code) => reject(new Error(`notify-recorder exited with ${code}`)))
-  })
-  rl.on('line', (l) => {
-    const v = JSON.parse(l)
-    lines.push(v)
-    if (v.event === 'notify') shown.push(v)
+    const t = setTimeout(() => reject(new Error(`notify-recorder did not start within ${within} ms`)), within)
+    rl.on('line', (l) => {
+      const v = JSON.parse(l)
+      if (v.event === 'ready') { clearTimeout(t); return resolve() }
+      seen.push(v)
+      if (v.event === 'notify') shown.push(v)
+    })
+    proc.once('exit', (code) => { clearTimeout(t); reject(new Error(`notify-recorder exited with ${code}`)) })
   })
   const exited = new Promise((r) => proc.once('exit', r))
-  return { lines, shown, stop: async () => { proc.stdin.end(); await exited } }
+  return { seen, shown, stop: async () => { proc.stdin.end(); await exited } }
 }
 
 // startOnSandbox starts a standalone sandbox (with sandboxArgs), the app on

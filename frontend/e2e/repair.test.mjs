@@ -1,6 +1,6 @@
 // Every fix through its own button, end to end: Chromium on the dev build,
 // a standalone Facebook sandbox, the real keychain and a notification
-// recorder on the session bus (lib.mjs startNotifications).
+// recorder on the session bus (backend/notify/notifytest/cmd/notify-recorder).
 // Resubscribe; Ask an admin, the admin gives the task back, Check again;
 // Reconnect from a warning banner; a second person's login with fewer tasks
 // (asked, current connection kept); a re-login with a Page unticked (its
@@ -146,14 +146,14 @@ await test('repair: every fix through its own button', async (defer) => {
   })
 
   await step('a re-login with a Page unticked: notified once, withdrawn when it works again', async () => {
-    const before = rec.lines.length
+    const before = rec.seen.length
     await page.getByRole('button', { name: 'Settings' }).click()
     const dana = page.getByTestId('person').filter({ hasText: DANA })
     await dana.getByRole('button', { name: 'Reconnect' }).click()
     await finishFacebookLogin(browser, await loginURL(page), DANA, { untick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
-    const note = await eventually('the notification', () => rec.lines.slice(before).find((l) => l.event === 'notify'))
+    const note = await eventually('the notification', () => rec.seen.slice(before).find((l) => l.event === 'notify'))
     assert(note.summary === 'Harbor Street Catering stopped working', `notification title: ${note.summary}`)
     assert(note.body.includes('no longer among the Pages'), `notification body: ${note.body}`)
     await dashboard()
@@ -161,14 +161,14 @@ await test('repair: every fix through its own button', async (defer) => {
     await screenshot(page, 'repair-5-page-unticked')
     await page.getByRole('button', { name: 'Check now' }).click()
     await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: WAIT })
-    assert(rec.lines.slice(before).filter((l) => l.event === 'notify').length === 1, 'notified once, not again at the next check')
+    assert(rec.seen.slice(before).filter((l) => l.event === 'notify').length === 1, 'notified once, not again at the next check')
     // Reconnect with everything ticked: the Page works, its notification goes.
     await page.locator('[data-testid="reauth-banner"][data-tone="invalid"]').getByRole('button', { name: `Reconnect ${DANA}'s Pages` }).click()
     await finishFacebookLogin(browser, await loginURL(page), DANA, { tick: [ids.catering] })
     await page.getByTestId('reauth-done').waitFor({ timeout: WAIT })
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
     await waitStatus(ids.catering, 'valid')
-    await eventually('the notification to be withdrawn', () => rec.lines.slice(before).some((l) => l.event === 'close' && l.id === note.id))
+    await eventually('the notification to be withdrawn', () => rec.seen.slice(before).some((l) => l.event === 'close' && l.id === note.id))
   })
 
   await step('Remove person: Pages Sam manages move to Sam, the rest are listed as no longer watched', async () => {
