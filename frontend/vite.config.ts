@@ -10,5 +10,6 @@ export default defineConfig({
     // Whole-app renders in jsdom take seconds on a busy 2-core machine; a
     // timeout is no speed goal (those are in bench/).
     testTimeout: 20000,
+    setupFiles: ['src/test/setup.ts'],
   },
 })
